@@ -1,0 +1,70 @@
+//! Build-time tables, so that no process pays for them at run time:
+//! - `jieba_dict.fst`: jieba's default dictionary (`data/jieba/dict.txt`) as an FST of
+//!   word → frequency, plus its total frequency. Queries segment against it without
+//!   building jieba's 350k-word trie (~100 ms); see `src/analysis/dictionary.rs`.
+//! - `t2s.rs`: OpenCC's character table (`data/opencc/TSCharacters.txt`) as a sorted array
+//!   of (traditional, simplified) pairs for one-to-one folding; see `src/analysis/fold.rs`.
+use std::collections::BTreeMap;
+use std::env;
+use std::fs;
+use std::path::Path;
+
+fn main() {
+    let out = env::var("OUT_DIR").expect("OUT_DIR is set by cargo");
+    println!("cargo:rerun-if-changed=data/jieba/dict.txt");
+    println!("cargo:rerun-if-changed=data/opencc/TSCharacters.txt");
+    println!("cargo:rerun-if-changed=build.rs");
+
+    // jieba-rs loads a dictionary line by line, a later entry replacing an earlier one;
+    // its total is the sum over the distinct words. Mirror that exactly.
+    let dict = fs::read_to_string("data/jieba/dict.txt").expect("data/jieba/dict.txt");
+    let mut words: BTreeMap<&str, u64> = BTreeMap::new();
+    for line in dict.lines() {
+        let mut it = line.split_whitespace();
+        let Some(word) = it.next() else { continue };
+        let freq = it
+            .next()
+            .map_or(0, |f| f.parse::<u64>().expect("numeric frequency"));
+        words.insert(word, freq);
+    }
+    let total: u64 = words.values().sum();
+    let mut builder = fst::MapBuilder::memory();
+    for (w, f) in &words {
+        builder
+            .insert(w.as_bytes(), *f)
+            .expect("sorted unique keys");
+    }
+    let bytes = builder.into_inner().expect("fst");
+    fs::write(Path::new(&out).join("jieba_dict.fst"), bytes).expect("write fst");
+    fs::write(
+        Path::new(&out).join("jieba_total.rs"),
+        format!("/// Sum of the frequencies of jieba's default dictionary.\npub const DEFAULT_TOTAL: u64 = {total};\n"),
+    )
+    .expect("write total");
+
+    let table = fs::read_to_string("data/opencc/TSCharacters.txt").expect("TSCharacters.txt");
+    let mut pairs: BTreeMap<u32, u32> = BTreeMap::new();
+    for line in table.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let mut it = line.split(['\t', ' ']).filter(|s| !s.is_empty());
+        let (Some(from), Some(to)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let (mut f, mut t) = (from.chars(), to.chars());
+        if let (Some(fc), None, Some(tc), None) = (f.next(), f.next(), t.next(), t.next()) {
+            if fc != tc {
+                pairs.insert(fc as u32, tc as u32);
+            }
+        }
+    }
+    let mut src = String::from(
+        "/// OpenCC TSCharacters, one-to-one pairs sorted by the traditional character.\npub static T2S: &[(u32, u32)] = &[\n",
+    );
+    for (f, t) in &pairs {
+        src.push_str(&format!("({f:#x},{t:#x}),"));
+    }
+    src.push_str("\n];\n");
+    fs::write(Path::new(&out).join("t2s.rs"), src).expect("write t2s");
+}

@@ -1,0 +1,98 @@
+//! Character folding shared by indexing and querying: one NFKC pass per character
+//! (full-width → half-width, compatibility forms), Latin lower-casing, and
+//! traditional → simplified Chinese (OpenCC's one-to-one character table).
+//!
+//! Folding is per character and context-free, so a query and a document always fold the
+//! same string the same way, and every folded character can be traced back to the
+//! original character it came from (snippets highlight the original text).
+
+use unicode_normalization::UnicodeNormalization;
+
+include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
+
+/// Simplified form of a traditional Chinese character; other characters unchanged.
+#[inline]
+pub fn t2s(c: char) -> char {
+    let code = c as u32;
+    if code < 0x3400 {
+        return c;
+    }
+    match T2S.binary_search_by_key(&code, |&(from, _)| from) {
+        Ok(i) => char::from_u32(T2S[i].1).unwrap_or(c),
+        Err(_) => c,
+    }
+}
+
+/// Whether NFKC leaves `c` alone, decided cheaply for the common ranges.
+#[inline]
+fn nfkc_identity(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x9F            // ASCII and C1 controls
+        | 0x3400..=0x4DBF      // CJK extension A
+        | 0x4E00..=0x9FFF      // CJK unified ideographs
+        | 0x3001..=0x3002      // 、。
+        | 0x3008..=0x3011      // 〈〉《》「」『』【】
+        | 0x2018..=0x2019 | 0x201C..=0x201D)
+}
+
+/// Feeds the folded form of `c` (zero or more characters) to `out`.
+#[inline]
+pub fn fold_char(c: char, mut out: impl FnMut(char)) {
+    if c.is_ascii() {
+        out(c.to_ascii_lowercase());
+    } else if nfkc_identity(c) {
+        out(t2s(c));
+    } else {
+        for d in std::iter::once(c).nfkc() {
+            for l in d.to_lowercase() {
+                out(t2s(l));
+            }
+        }
+    }
+}
+
+/// The folded form of `text`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, |f| out.push(f));
+    }
+    out
+}
+
+/// The folded form of `text`, and for each folded character the byte range of the
+/// original character it came from (used to map matches back onto the stored text).
+pub fn fold_with_origins(text: &str) -> (Vec<char>, Vec<(usize, usize)>) {
+    let mut chars = Vec::with_capacity(text.len() / 2);
+    let mut origins = Vec::with_capacity(text.len() / 2);
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        fold_char(c, |f| {
+            chars.push(f);
+            origins.push((i, end));
+        });
+    }
+    (chars, origins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_script() {
+        assert_eq!(fold("ＡＩ"), "ai");
+        assert_eq!(fold("AI"), "ai");
+        assert_eq!(fold("靜夜思"), "静夜思");
+        assert_eq!(fold("國家主席"), "国家主席");
+        assert_eq!(fold("５Ｇ網絡"), "5g网络");
+        assert_eq!(fold("人工智能"), "人工智能");
+    }
+
+    #[test]
+    fn origins_point_at_source_characters() {
+        let (chars, origins) = fold_with_origins("Ａ國");
+        assert_eq!(chars, vec!['a', '国']);
+        assert_eq!(origins, vec![(0, 3), (3, 6)]);
+    }
+}

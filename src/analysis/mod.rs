@@ -1,0 +1,15 @@
+//! Text analysis: one folding step and two views of the folded text.
+//!
+//! - [`fold`]: NFKC, Latin lower-case, traditional → simplified, per character.
+//! - [`words`]: jieba words, for BM25 ranking.
+//! - [`chars`]: CJK characters/bigrams and whole Latin words with positions, for
+//!   grep-exact matching of any literal.
+//! - [`dictionary`]: jieba's dictionary and the user's words, stored with the index;
+//!   query-time segmentation without loading the full dictionary.
+//! - [`tokenizers`]: the views as tantivy tokenizers for the index writer.
+
+pub mod chars;
+pub mod dictionary;
+pub mod fold;
+pub mod tokenizers;
+pub mod words;

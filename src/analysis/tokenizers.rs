@@ -1,0 +1,92 @@
+//! The analysis views as tantivy tokenizers, used by the index writer. Text reaches them
+//! already folded (`fold.rs`), so each only cuts: no filter chain, no re-normalising.
+
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::chars::for_each_token;
+use super::words::for_each_word;
+
+/// Name under which [`WordTokenizer`] is registered.
+pub const WORDS: &str = "sou_words";
+/// Name under which the unigram view of [`CharTokenizer`] is registered.
+pub const UNIGRAMS: &str = "sou_unigrams";
+/// Name under which the literal view of [`CharTokenizer`] is registered.
+pub const LITERALS: &str = "sou_literals";
+
+/// Token stream over precomputed (start, end, position) spans of a text.
+pub struct SpanStream<'a> {
+    text: &'a str,
+    spans: std::vec::IntoIter<(usize, usize, u32)>,
+    token: Token,
+}
+
+impl<'a> SpanStream<'a> {
+    fn new(text: &'a str, spans: Vec<(usize, usize, u32)>) -> Self {
+        SpanStream {
+            text,
+            spans: spans.into_iter(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for SpanStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some((s, e, p)) = self.spans.next() else {
+            return false;
+        };
+        self.token.offset_from = s;
+        self.token.offset_to = e;
+        self.token.position = p as usize;
+        self.token.position_length = 1;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[s..e]);
+        true
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// jieba words (the word view).
+#[derive(Clone)]
+pub struct WordTokenizer(pub Arc<Jieba>);
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = SpanStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        let mut spans = Vec::with_capacity(text.len() / 5);
+        let mut pos = 0;
+        for_each_word(&self.0, text, |_, s, e| {
+            spans.push((s, e, pos));
+            pos += 1;
+        });
+        SpanStream::new(text, spans)
+    }
+}
+
+/// The character view: unigrams (`literal == false`) or literal-field tokens.
+#[derive(Clone)]
+pub struct CharTokenizer {
+    /// Emit the literal field's tokens rather than unigrams.
+    pub literal: bool,
+}
+
+impl Tokenizer for CharTokenizer {
+    type TokenStream<'a> = SpanStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        let mut spans = Vec::with_capacity(text.len() / 2);
+        if self.literal {
+            for_each_token(text, |_| {}, |s| spans.push(s));
+        } else {
+            for_each_token(text, |s| spans.push(s), |_| {});
+        }
+        SpanStream::new(text, spans)
+    }
+}

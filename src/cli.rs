@@ -1,0 +1,141 @@
+//! Command-line interface: every command and flag, with its help text, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::{ColorChoice, Format};
+use crate::search::Sort;
+
+/// 搜 sou — full-text search for Chinese articles, from the terminal.
+///
+/// Index JSON, JSON Lines and plain-text articles once, then search them with
+/// grep's recall (any substring you type is found) and a search engine's ranking
+/// (BM25 over jieba words). Exit status: 0 if something matched, 1 if nothing did,
+/// 2 on error.
+#[derive(Parser, Debug)]
+#[command(name = "sou", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Index directory.
+    #[arg(long, global = true, env = "SOU_INDEX", default_value = crate::index::DEFAULT_DIR, value_name = "DIR")]
+    pub index: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Index files and directories (default: seeds/).
+    ///
+    /// Formats are recognised by content: a JSON array of records, a JSON object, JSON
+    /// Lines, or plain text (title = first line; 来源/发布时间 header lines give source
+    /// and date). Re-indexing the same input updates documents instead of adding copies.
+    ///
+    /// Examples:
+    ///   sou index
+    ///   sou index news.jsonl 报纸/ --source 文汇报
+    ///   sou index --dict 词典.txt
+    Index(IndexArgs),
+    /// Search the index.
+    ///
+    /// Words are ANDed; "quoted phrase"; A OR B; -word excludes; title:, content:,
+    /// source: restrict a word to a field. Any Chinese string is found wherever it
+    /// occurs, across word boundaries, in simplified or traditional characters.
+    ///
+    /// Examples:
+    ///   sou search 人工智能
+    ///   sou search '孵化器 -广告' --source 上海科技 --since 2025-12-20
+    ///   sou search 'title:张江 "集成电路"' --json | jq .title
+    Search(SearchArgs),
+}
+
+/// `sou index`.
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// Files or directories to index (directories recursively).
+    #[arg(value_name = "PATH", default_value = "seeds")]
+    pub paths: Vec<PathBuf>,
+
+    /// Source (outlet) for records that name none.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// Date for records that have none (e.g. 2025-04-30).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// User dictionary in jieba format (`word [freq] [tag]` per line); stored with the
+    /// index, so later runs and searches segment the same way.
+    #[arg(long, value_name = "FILE")]
+    pub dict: Option<PathBuf>,
+
+    /// Start from an empty index.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Indexing memory budget in MB, shared by the indexing threads.
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub memory: usize,
+
+    /// Indexing threads (default: number of cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `sou search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query, e.g. 人工智能, '"集成电路" 张江 OR 临港 -广告', 'title:孵化器'.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+
+    /// Only documents dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, 2025/12/23, 2025年12月23日).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only documents dated on or before DATE (inclusive: --until 2025-12 ends on Dec 31).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only documents from this source (exact name); repeat for any of several.
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+
+    /// Only documents whose title contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// Number of results.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Skip the first N results.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+
+    /// Result order.
+    #[arg(long, value_enum, default_value_t = Sort::Score)]
+    pub sort: Sort,
+
+    /// Print only the number of matching documents.
+    #[arg(long)]
+    pub count: bool,
+
+    /// Output format [default: table on a terminal, tsv otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Same as --format jsonl.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// When to use colours (NO_COLOR is respected with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}

@@ -1,0 +1,103 @@
+//! The on-disk index: where it lives, how it is opened for reading and writing, and the
+//! settings it is created with.
+
+pub mod schema;
+pub mod writer;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use tantivy::directory::MmapDirectory;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings};
+
+pub use schema::Fields;
+
+/// Default index directory, relative to the working directory.
+pub const DEFAULT_DIR: &str = "index";
+
+/// An opened index with its field handles.
+pub struct SouIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub dir: PathBuf,
+}
+
+/// Whether `dir` holds an index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens an existing index for searching.
+pub fn open(dir: &Path) -> Result<SouIndex> {
+    if !exists(dir) {
+        bail!(
+            "no index at '{}'. Build one first with `sou index [PATH...]` (PATH defaults to seeds/), or point to one with --index DIR or SOU_INDEX",
+            dir.display()
+        );
+    }
+    let index = Index::open_in_dir(dir)
+        .with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
+    let fields = Fields::of(&index.schema())?;
+    Ok(SouIndex {
+        index,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Opens the index in `dir` for writing, creating it (and the directory) if needed.
+pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
+    if exists(dir) {
+        return open(dir);
+    }
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;
+    let settings = IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 64 * 1024,
+        ..IndexSettings::default()
+    };
+    let mmap =
+        MmapDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(settings)
+        .open_or_create(mmap)
+        .with_context(|| format!("cannot create an index in '{}'", dir.display()))?;
+    let fields = Fields::of(&index.schema())?;
+    Ok(SouIndex {
+        index,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Removes every index file from `dir` (for `--rebuild`), keeping the directory and any
+/// file that is not part of an index (such as `.gitignore`).
+pub fn remove(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with("sou-")
+            || name.ends_with(".idx")
+            || name.ends_with(".pos")
+            || name.ends_with(".term")
+            || name.ends_with(".store")
+            || name.ends_with(".fast")
+            || name.ends_with(".fieldnorm")
+            || name.ends_with(".del");
+        if ours && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! The index schema: stored originals for display, and for each of title and content
+//! three analysed views of the folded text (see `crate::analysis`):
+//! words (BM25), unigrams (one-character queries) and literals (phrases, with positions).
+
+use anyhow::{anyhow, Result};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+use crate::analysis::tokenizers::{LITERALS, UNIGRAMS, WORDS};
+
+/// Handles to every field of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub content: Field,
+    pub source: Field,
+    pub date: Field,
+    pub url: Field,
+    pub author: Field,
+    pub path: Field,
+    pub title_words: Field,
+    pub title_unigrams: Field,
+    pub title_literals: Field,
+    pub content_words: Field,
+    pub content_unigrams: Field,
+    pub content_literals: Field,
+}
+
+fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema of a new index.
+pub fn build() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("title", STORED);
+    b.add_text_field("content", STORED);
+    b.add_text_field("source", STRING | STORED | FAST);
+    b.add_date_field(
+        "date",
+        DateOptions::from(INDEXED)
+            .set_fast()
+            .set_stored()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    b.add_text_field("url", STORED);
+    b.add_text_field("author", STORED);
+    b.add_text_field("path", STORED);
+    for prefix in ["title", "content"] {
+        b.add_text_field(
+            &format!("{prefix}_words"),
+            analysed(WORDS, IndexRecordOption::WithFreqs),
+        );
+        b.add_text_field(
+            &format!("{prefix}_unigrams"),
+            analysed(UNIGRAMS, IndexRecordOption::Basic),
+        );
+        b.add_text_field(
+            &format!("{prefix}_literals"),
+            analysed(LITERALS, IndexRecordOption::WithFreqsAndPositions),
+        );
+    }
+    b.build()
+}
+
+impl Fields {
+    /// Looks the fields up in an index's schema.
+    pub fn of(schema: &Schema) -> Result<Fields> {
+        let f = |name: &str| {
+            schema.get_field(name).map_err(|_| anyhow!("the index has no field '{name}': it was built by another program or version; rebuild it with `sou index --rebuild`"))
+        };
+        Ok(Fields {
+            id: f("id")?,
+            title: f("title")?,
+            content: f("content")?,
+            source: f("source")?,
+            date: f("date")?,
+            url: f("url")?,
+            author: f("author")?,
+            path: f("path")?,
+            title_words: f("title_words")?,
+            title_unigrams: f("title_unigrams")?,
+            title_literals: f("title_literals")?,
+            content_words: f("content_words")?,
+            content_unigrams: f("content_unigrams")?,
+            content_literals: f("content_literals")?,
+        })
+    }
+}

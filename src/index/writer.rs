@@ -1,0 +1,137 @@
+//! Writing documents: the analysis tokenizers are registered on the index, records are
+//! upserted by identity (delete by id, then add), and commits come in batches so a
+//! crash loses at most the batch in progress, never what was committed.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+use super::{Fields, SouIndex};
+use crate::analysis::dictionary::Dictionary;
+use crate::analysis::fold::fold;
+use crate::analysis::tokenizers::{CharTokenizer, WordTokenizer, LITERALS, UNIGRAMS, WORDS};
+use crate::ingest::Record;
+
+/// Input bytes between two commits.
+const COMMIT_EVERY_BYTES: u64 = 256 << 20;
+
+/// Adds records to an index.
+pub struct Indexer {
+    writer: IndexWriter,
+    fields: Fields,
+    seen: HashSet<String>,
+    since_commit: u64,
+    /// Records added in this run.
+    pub added: usize,
+    /// Records that replaced an earlier record with the same id in this run.
+    pub replaced: usize,
+}
+
+impl Indexer {
+    /// Prepares `index` for writing with `threads` indexing threads sharing
+    /// `memory_bytes` of buffer.
+    pub fn new(
+        index: &SouIndex,
+        dict: &Dictionary,
+        threads: usize,
+        memory_bytes: usize,
+    ) -> Result<Self> {
+        let jieba = Arc::new(dict.full_jieba());
+        let tokenizers = index.index.tokenizers();
+        tokenizers.register(WORDS, WordTokenizer(jieba));
+        tokenizers.register(UNIGRAMS, CharTokenizer { literal: false });
+        tokenizers.register(LITERALS, CharTokenizer { literal: true });
+        let writer = index
+            .index
+            .writer_with_num_threads(threads, memory_bytes)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                "the index at '{}' is being written by another `sou index`; wait for it to finish",
+                index.dir.display()
+            ),
+                e => anyhow::Error::new(e).context("cannot open the index for writing"),
+            })?;
+        Ok(Indexer {
+            writer,
+            fields: index.fields,
+            seen: HashSet::new(),
+            since_commit: 0,
+            added: 0,
+            replaced: 0,
+        })
+    }
+
+    /// Adds (or replaces) one record; `bytes` is its share of the input, for batching.
+    pub fn add(&mut self, r: &Record, bytes: u64) -> Result<()> {
+        let f = &self.fields;
+        let id = r.identity();
+        self.writer.delete_term(Term::from_field_text(f.id, &id));
+        if !self.seen.insert(id.clone()) {
+            self.replaced += 1;
+        }
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &id);
+        doc.add_text(f.title, &r.title);
+        doc.add_text(f.content, &r.content);
+        let title = fold(&r.title);
+        let content = fold(&r.content);
+        doc.add_text(f.title_words, &title);
+        doc.add_text(f.title_unigrams, &title);
+        doc.add_text(f.title_literals, &title);
+        doc.add_text(f.content_words, &content);
+        doc.add_text(f.content_unigrams, &content);
+        doc.add_text(f.content_literals, &content);
+        if let Some(s) = &r.source {
+            doc.add_text(f.source, s);
+        }
+        if let Some(d) = r.date {
+            doc.add_date(f.date, DateTime::from_timestamp_secs(d.as_second()));
+        }
+        if let Some(u) = &r.url {
+            doc.add_text(f.url, u);
+        }
+        if let Some(a) = &r.author {
+            doc.add_text(f.author, a);
+        }
+        doc.add_text(f.path, &r.path);
+        self.writer
+            .add_document(doc)
+            .context("cannot add a document")?;
+        self.added += 1;
+        self.since_commit += bytes;
+        if self.since_commit >= COMMIT_EVERY_BYTES {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything added so far durable and visible.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit().context("cannot commit the index")?;
+        self.since_commit = 0;
+        Ok(())
+    }
+
+    /// Commits, merges the segments into one (queries are fastest on one segment) and
+    /// waits for the merge to finish.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()?;
+        let ids = self
+            .writer
+            .index()
+            .searchable_segment_ids()
+            .context("cannot list segments")?;
+        if ids.len() > 1 {
+            self.writer
+                .merge(&ids)
+                .wait()
+                .context("cannot merge segments")?;
+        }
+        self.writer
+            .wait_merging_threads()
+            .context("cannot finish merging")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,220 @@
+//! Dates as analysts' files write them: `2025-12-23`, `2025/12/23`, `2025.12.23`,
+//! `2025年12月23日`, with an optional time (`10:30`, `10:30:05`) and zone (`Z`,
+//! `+08:00`), RFC 3339, and Unix seconds or milliseconds. A date without a zone is in
+//! the index's time zone (China time, UTC+8, by default).
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
+
+/// The time zone dates without a zone are read in, and days are counted in.
+pub fn default_tz() -> TimeZone {
+    TimeZone::fixed(Offset::constant(8))
+}
+
+/// Reads up to `max` ASCII digits from the start of `s`; returns the number and the rest.
+fn digits(s: &str, max: usize) -> Option<(i64, &str)> {
+    let n = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
+    if n == 0 {
+        return None;
+    }
+    Some((s[..n].parse().ok()?, &s[n..]))
+}
+
+/// Skips one separator out of `seps` at the start of `s`.
+fn sep<'a>(s: &'a str, seps: &[&str]) -> Option<&'a str> {
+    seps.iter().find_map(|p| s.strip_prefix(p))
+}
+
+/// Year, and month and day when given.
+pub type PartialDate = (i16, Option<i8>, Option<i8>);
+
+/// A civil date with 1 to 3 parts (year, month, day) at the start of `s`, and the rest.
+/// Parts are separated by `-`, `/`, `.` or 年/月(/日).
+pub fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
+    let (y, rest) = digits(s, 4)?;
+    if !(1000..=9999).contains(&y) || s.len() - rest.len() != 4 {
+        return None;
+    }
+    let Some(r) = sep(rest, &["-", "/", ".", "年"]) else {
+        return Some(((y as i16, None, None), rest));
+    };
+    let Some((m, r)) = digits(r, 2) else {
+        // "2025年" alone is a year.
+        return rest
+            .starts_with('年')
+            .then_some(((y as i16, None, None), r));
+    };
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    let Some(r2) = sep(r, &["-", "/", ".", "月"]) else {
+        return Some(((y as i16, Some(m as i8), None), r));
+    };
+    let Some((d, r3)) = digits(r2, 2) else {
+        return r
+            .starts_with('月')
+            .then_some(((y as i16, Some(m as i8), None), r2));
+    };
+    let r3 = r3
+        .strip_prefix('日')
+        .or_else(|| r3.strip_prefix('号'))
+        .unwrap_or(r3);
+    Some(((y as i16, Some(m as i8), Some(d as i8)), r3))
+}
+
+/// Parses an instant from a string; `None` when it is not a date sou understands.
+pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 10 || s.len() == 13) {
+        return parse_unix(s.parse().ok()?);
+    }
+    let ((y, m, d), rest) = parse_date_prefix(s)?;
+    let date = Date::new(y, m?, d?).ok()?;
+    let rest = rest.trim_start_matches([' ', 'T', 't']);
+    let mut dt = DateTime::from(date);
+    let mut rest = rest;
+    if let Some((h, r)) = digits(rest, 2) {
+        let r = sep(r, &[":", "时"])?;
+        let (mi, r) = digits(r, 2)?;
+        let (sec, r) = match sep(r, &[":"]).and_then(|r| digits(r, 2)) {
+            Some((sec, r)) => (sec, r),
+            None => (0, r),
+        };
+        // Fractional seconds are dropped: sou keeps dates to the second.
+        let r = r
+            .strip_prefix('.')
+            .map_or(r, |f| f.trim_start_matches(|c: char| c.is_ascii_digit()));
+        dt = date.at(h as i8, mi as i8, sec as i8, 0);
+        if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..61).contains(&sec) {
+            return None;
+        }
+        rest = r;
+    }
+    let rest = rest.trim();
+    let zone = if rest.is_empty() {
+        tz.clone()
+    } else if rest.eq_ignore_ascii_case("z") || rest.eq_ignore_ascii_case("utc") {
+        TimeZone::UTC
+    } else {
+        TimeZone::fixed(parse_offset(rest)?)
+    };
+    zone.to_timestamp(dt).ok()
+}
+
+/// `+08:00`, `+0800`, `-05`.
+fn parse_offset(s: &str) -> Option<Offset> {
+    let sign = match s.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let body: String = s[1..].chars().filter(|c| *c != ':').collect();
+    if !body.bytes().all(|b| b.is_ascii_digit()) || !(body.len() == 2 || body.len() == 4) {
+        return None;
+    }
+    let h: i32 = body[..2].parse().ok()?;
+    let m: i32 = if body.len() == 4 {
+        body[2..].parse().ok()?
+    } else {
+        0
+    };
+    Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
+}
+
+/// Unix seconds (10 digits) or milliseconds (13 digits).
+pub fn parse_unix(n: i64) -> Option<Timestamp> {
+    if n >= 100_000_000_000 {
+        Timestamp::from_millisecond(n).ok()
+    } else {
+        Timestamp::from_second(n).ok()
+    }
+}
+
+/// An inclusive range of days given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (or with `/`,
+/// `.`, 年月日): the first and the last day it covers.
+pub fn parse_day_range(s: &str) -> Result<(Date, Date), String> {
+    let bad = || {
+        format!("'{s}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-12-23, 2025/12/23, 2025年12月23日)")
+    };
+    let ((y, m, d), rest) = parse_date_prefix(s.trim()).ok_or_else(bad)?;
+    if !rest.trim().is_empty() {
+        return Err(bad());
+    }
+    match (m, d) {
+        (None, _) => Ok((
+            Date::new(y, 1, 1).map_err(|_| bad())?,
+            Date::new(y, 12, 31).map_err(|_| bad())?,
+        )),
+        (Some(m), None) => {
+            let first = Date::new(y, m, 1).map_err(|_| bad())?;
+            Ok((first, first.last_of_month()))
+        }
+        (Some(m), Some(d)) => {
+            let day = Date::new(y, m, d).map_err(|_| bad())?;
+            Ok((day, day))
+        }
+    }
+}
+
+/// The instant a day starts in `tz`.
+pub fn start_of_day(d: Date, tz: &TimeZone) -> Timestamp {
+    tz.to_timestamp(DateTime::from(d)).unwrap_or(Timestamp::MAX)
+}
+
+/// The civil day of an instant in `tz`, as `YYYY-MM-DD`.
+pub fn day_string(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned(tz.clone()).date().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Option<String> {
+        let tz = default_tz();
+        parse_timestamp(s, &tz).map(|t| day_string(t, &tz))
+    }
+
+    #[test]
+    fn reads_the_forms_files_use() {
+        for s in [
+            "2025-12-23",
+            "2025/12/23",
+            "2025.12.23",
+            "2025年12月23日",
+            "2025-12-23 10:30",
+            "2025-12-23T10:30:00+08:00",
+        ] {
+            assert_eq!(day(s).as_deref(), Some("2025-12-23"), "{s}");
+        }
+        assert_eq!(day("2025-12-22T20:00:00Z").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("1766448000").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("1766448000000").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("2025-4-3").as_deref(), Some("2025-04-03"));
+        assert_eq!(day("昨天"), None);
+        assert_eq!(day("2025-13-01"), None);
+        assert_eq!(day("2025-02-30"), None);
+    }
+
+    #[test]
+    fn day_ranges_cover_whole_periods() {
+        let r = |s| parse_day_range(s).map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(r("2025-12"), Ok(("2025-12-01".into(), "2025-12-31".into())));
+        assert_eq!(r("2024-02"), Ok(("2024-02-01".into(), "2024-02-29".into())));
+        assert_eq!(r("2025"), Ok(("2025-01-01".into(), "2025-12-31".into())));
+        assert_eq!(
+            r("2025年12月23日"),
+            Ok(("2025-12-23".into(), "2025-12-23".into()))
+        );
+        assert_eq!(
+            r("2025/12/23"),
+            Ok(("2025-12-23".into(), "2025-12-23".into()))
+        );
+        assert!(r("2025-12-40").is_err());
+        assert!(r("yesterday").is_err());
+    }
+}

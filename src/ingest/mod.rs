@@ -1,0 +1,208 @@
+//! Ingestion: turn files (or standard input) into [`Record`]s. Formats are recognised
+//! by content; encodings are detected; keys are mapped onto sou's fields; a broken
+//! record is reported as `FILE:LINE: reason` and skipped, never the whole run.
+
+pub mod dates;
+pub mod fields;
+pub mod json;
+pub mod text;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use fields::KeyMap;
+
+/// One article, as read from its file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    /// The record's own id, if it has one.
+    pub id: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub date: Option<Timestamp>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    /// The file it came from.
+    pub path: String,
+    /// Line of the file where the record starts (1-based).
+    pub line: usize,
+    /// Position of the record in its file (1-based).
+    pub ordinal: usize,
+    /// Whether the file holds this one record only.
+    pub whole_file: bool,
+}
+
+impl Record {
+    /// The document's identity: its own id, else its path (and position in the file).
+    pub fn identity(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None if self.whole_file => self.path.clone(),
+            None => format!("{}#{}", self.path, self.ordinal),
+        }
+    }
+}
+
+/// Something in the input that could not be read, with where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    /// 1-based line; 0 when it concerns the whole file.
+    pub line: usize,
+    pub message: String,
+    /// A warning keeps the record (e.g. an unparseable date); otherwise it is skipped.
+    pub warning_only: bool,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.path, self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// How to read input.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub keys: KeyMap,
+    pub tz: TimeZone,
+    /// Source for records that have none (`sou index --source`).
+    pub default_source: Option<String>,
+    /// Date for records that have none (`sou index --date`).
+    pub default_date: Option<Timestamp>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            keys: KeyMap::default(),
+            tz: dates::default_tz(),
+            default_source: None,
+            default_date: None,
+        }
+    }
+}
+
+/// What the reader found in the input: records, or problems.
+pub enum Item {
+    Record(Record),
+    Problem(Problem),
+}
+
+/// The files below `paths` (directories recursively, sorted), skipping hidden ones.
+pub fn list_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = fs::metadata(p).with_context(|| format!("cannot read '{}'", p.display()))?;
+        if meta.is_file() {
+            files.push(p.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        for entry in walker
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        {
+            let entry = entry.with_context(|| format!("cannot walk '{}'", p.display()))?;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A path as shown to the user and used in document ids: without a leading `./`.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    let mut s: &str = &s;
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}
+
+/// Decodes file bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else the
+/// encoding chardetng guesses (GB18030/GBK, Big5, …). `None` for binary data.
+pub fn decode(bytes: &[u8]) -> Option<String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return Some(text.into_owned());
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, sample).is_some() {
+        return None;
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(s.to_string());
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(&bytes[..bytes.len().min(1 << 20)], bytes.len() <= 1 << 20);
+    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    if enc == encoding_rs::UTF_8 {
+        // Mostly UTF-8 with broken sequences: keep the good parts.
+        return Some(String::from_utf8_lossy(bytes).into_owned());
+    }
+    let (text, _, _) = enc.decode(bytes);
+    Some(text.into_owned())
+}
+
+/// Reads one file (already decoded) and emits its records and problems.
+pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) {
+    let body = text.trim_start_matches('\u{feff}');
+    let first = body.trim_start().chars().next();
+    let handled = match first {
+        Some('[') | Some('{') => json::read(path, body, opts, emit),
+        _ => false,
+    };
+    if !handled {
+        text::read(path, body, opts, emit);
+    }
+}
+
+/// Reads one file from disk.
+pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
+    let bytes = fs::read(file).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let path = display_path(file);
+    match decode(&bytes) {
+        Some(text) => read_text(&path, &text, opts, emit),
+        None => emit(Item::Problem(Problem {
+            path,
+            line: 0,
+            message: "not a text file; skipped".into(),
+            warning_only: false,
+        })),
+    }
+    Ok(bytes.len() as u64)
+}
+
+/// Fills in defaults and cleans up a record's text before it is indexed.
+pub fn finish(mut r: Record, opts: &Options) -> Record {
+    r.title = r.title.trim().to_string();
+    r.content = normalize_newlines(&r.content);
+    if r.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        r.source = opts.default_source.clone();
+    }
+    if r.date.is_none() {
+        r.date = opts.default_date;
+    }
+    r
+}
+
+/// `\r\n` and lone `\r` (as in WeChat exports) become `\n`.
+pub fn normalize_newlines(s: &str) -> String {
+    if !s.contains('\r') {
+        return s.to_string();
+    }
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}

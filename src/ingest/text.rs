@@ -1,0 +1,196 @@
+//! Plain-text articles (`.txt`, `.md`, files cut from newspaper PDFs): title = first
+//! non-empty line; source and date from header lines near the top (`信息来源:文汇报`,
+//! `发布时间:2025-04-30`, `2025年4月30日`); hard wraps inside Chinese text are repaired.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use unicode_width::UnicodeWidthStr;
+
+use super::{dates, finish, Item, Options, Record};
+use crate::analysis::chars::is_cjk;
+
+/// How many non-empty lines at the top are searched for source and date.
+const HEADER_LINES: usize = 8;
+
+fn source_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:信息来源|来源|稿源|出处|来自)\s*[:：]\s*([^\s|｜，,;；]+)")
+            .expect("valid regex")
+    })
+}
+
+fn date_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\d{4}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+            .expect("valid regex")
+    })
+}
+
+/// Reads a plain-text article.
+pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) {
+    let text = super::normalize_newlines(text);
+    let body = unwrap_hard_wraps(&text);
+    let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(title) = lines.next() else { return };
+    let mut r = Record {
+        path: path.into(),
+        line: 1,
+        ordinal: 1,
+        whole_file: true,
+        ..Record::default()
+    };
+    r.title = short_title(title);
+    for line in body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(HEADER_LINES)
+    {
+        if r.source.is_none() {
+            if let Some(c) = source_re().captures(line) {
+                r.source = Some(c[1].to_string());
+            }
+        }
+        if r.date.is_none() {
+            if let Some(m) = date_re().find(line) {
+                let s: String = m
+                    .as_str()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() || *c == ' ')
+                    .collect();
+                r.date = dates::parse_timestamp(&s.replace(' ', ""), &opts.tz)
+                    .or_else(|| dates::parse_timestamp(&s, &opts.tz));
+            }
+        }
+    }
+    r.content = body;
+    emit(Item::Record(finish(r, opts)));
+}
+
+/// A title from the first line: a hard-wrapped first paragraph can be long, so it is cut
+/// after its first sentence, or at 80 characters.
+fn short_title(line: &str) -> String {
+    const MAX: usize = 80;
+    if line.chars().count() <= MAX {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in line.chars().enumerate() {
+        out.push(c);
+        if matches!(c, '。' | '！' | '？' | '!' | '?') || i + 1 >= MAX {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether a line ends a sentence (so a wrap after it is a real paragraph break).
+fn ends_sentence(line: &str) -> bool {
+    line.chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            '。' | '！' | '？' | '!' | '?' | '…' | '”' | '」' | '』' | '：' | ':'
+        )
+    })
+}
+
+/// Joins lines that a fixed-width layout (a newspaper column cut from a PDF) broke in the
+/// middle of Chinese text, so that 国家 / 主席 on two lines reads 国家主席 again.
+///
+/// A file is hard-wrapped when most of its lines have about the same display width; a
+/// line at least that wide that does not end a sentence continues on the next non-empty
+/// line when either side of the break is a CJK character. Short lines (titles, headings)
+/// are never joined, and files of free-length paragraphs are left alone.
+pub fn unwrap_hard_wraps(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let widths: Vec<usize> = lines.iter().map(|l| l.trim().width()).collect();
+    let Some(column) = column_width(&widths) else {
+        return text.to_string();
+    };
+    let full = column.saturating_sub(column / 6 + 1);
+    let mut out = String::with_capacity(text.len());
+    let mut joining = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t.is_empty() {
+            if !joining {
+                out.push('\n');
+            }
+            continue;
+        }
+        if joining {
+            let prev = out.chars().last();
+            let next = t.chars().next();
+            let cjk_join = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
+            if !cjk_join {
+                out.push(' ');
+            }
+            out.push_str(t);
+        } else {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(line.trim_end());
+        }
+        let next_starts = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        joining = widths[i] >= full
+            && !ends_sentence(t)
+            && next_starts.is_some_and(|n| {
+                t.chars().last().is_some_and(is_cjk) || n.chars().next().is_some_and(is_cjk)
+            });
+        if !joining {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The column width of a hard-wrapped text: the most common line width, when at least
+/// 40% of the non-empty lines (and at least 5) are within a few columns of it.
+fn column_width(widths: &[usize]) -> Option<usize> {
+    let lines: Vec<usize> = widths.iter().copied().filter(|w| *w > 0).collect();
+    let mut counts = std::collections::HashMap::new();
+    for w in lines.iter().filter(|w| **w >= 16) {
+        *counts.entry(*w).or_insert(0usize) += 1;
+    }
+    let (&mode, _) = counts.iter().max_by_key(|(w, c)| (**c, **w))?;
+    let near = lines
+        .iter()
+        .filter(|w| **w + 6 >= mode && **w <= mode + 2)
+        .count();
+    (near >= 5 && near * 10 >= lines.len() * 4).then_some(mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_wrapped_chinese_lines_but_not_headings() {
+        let col = "一二三四五六七八九十一二三四五六七八";
+        let mut text = String::from("标题在这里\n\n");
+        for _ in 0..6 {
+            text.push_str(col);
+            text.push_str("\n\n");
+        }
+        text.push_str("中共中央总书记、国家一二三四五六七八\n\n主席、中央军委主席习近平在浦东新区。\n\n小标题\n");
+        text.push_str(col);
+        text.push('\n');
+        let out = unwrap_hard_wraps(&text);
+        assert!(out.contains("国家一二三四五六七八主席"), "{out}");
+        assert!(out.starts_with("标题在这里\n"), "{out}");
+        assert!(out.contains("\n小标题\n"), "{out}");
+    }
+
+    #[test]
+    fn leaves_free_paragraphs_alone() {
+        let text = "标题\n\n第一段很长的文字，没有换行。\n\n第二段。\n";
+        assert_eq!(unwrap_hard_wraps(text), text);
+    }
+}

@@ -1,0 +1,30 @@
+//! The `sou` binary: parse arguments, run the command, map the outcome to an exit
+//! status — 0 matched, 1 nothing matched, 2 error — as grep and ripgrep do.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sou::cli::{Cli, Command};
+use sou::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Index(args) => commands::index::run(&cli.index, args),
+        Command::Search(args) => commands::search::run(&cli.index, args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            // A closed pipe (`sou search … | head`) is not an error worth reporting.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("sou: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Text from documents is untrusted: before it reaches a terminal or a TSV/CSV line,
+//! ANSI escape sequences and C0/C1 control characters are removed (tabs and newlines
+//! become spaces), so a document cannot move the cursor, recolour or spoof output.
+
+/// `s` with escape sequences and control characters removed and white space runs
+/// collapsed to one space.
+pub fn clean(s: &str) -> String {
+    scrub(s, true)
+}
+
+/// `s` with escape sequences and control characters other than newline and tab removed;
+/// white space kept as it is (snippets still see sentence and line ends).
+pub fn strip_escapes(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(scrub(s, false))
+}
+
+fn scrub(s: &str, collapse: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ params final-byte; OSC: ESC ] ... BEL or ESC \ ; others: ESC + one char.
+            match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    for d in chars.by_ref() {
+                        if ('\u{40}'..='\u{7e}').contains(&d) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    chars.next();
+                    while let Some(d) = chars.next() {
+                        if d == '\u{7}' || (d == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    chars.next();
+                }
+            }
+            continue;
+        }
+        if !collapse && matches!(c, '\n' | '\t' | '\r') {
+            out.push(c);
+            continue;
+        }
+        if collapse && c.is_whitespace() {
+            if !space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            continue;
+        }
+        space = false;
+        out.push(c);
+    }
+    if collapse {
+        let t = out.trim_end().len();
+        out.truncate(t);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn strips_escapes_and_controls() {
+        assert_eq!(
+            clean("a\u{1b}[31mred\u{1b}[0m\tb\nc\u{7}d\u{9b}e"),
+            "ared b cde"
+        );
+        assert_eq!(clean("\u{1b}]0;title\u{7}标题"), "标题");
+        assert_eq!(clean("  上海  科技 "), "上海 科技");
+    }
+}

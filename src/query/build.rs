@@ -1,0 +1,260 @@
+//! Turns a parsed query and the filters into a tantivy query.
+//!
+//! Each literal contributes a *must* clause on the character view (whether a document
+//! matches: grep-exact, any length) and a *should* clause on the word view (how high it
+//! ranks: BM25 over jieba words). Title clauses are boosted over content clauses.
+//! Filters are constant-score clauses that never change the ranking.
+
+use std::ops::Bound;
+
+use anyhow::{bail, Result};
+use jieba_rs::Jieba;
+use jiff::Timestamp;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use super::parse::{self, Literal, Scope};
+use crate::analysis::chars::{plan_literal, LiteralPlan};
+use crate::analysis::dictionary::Dictionary;
+use crate::analysis::fold::fold;
+use crate::analysis::words::is_word;
+use crate::index::Fields;
+
+/// How much more a title hit counts than a content hit.
+pub const TITLE_BOOST: f32 = 3.0;
+/// Weight of the character-view score relative to the word-view BM25.
+const LITERAL_WEIGHT: f32 = 0.3;
+
+/// Restrictions that do not affect ranking.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// Inclusive lower bound.
+    pub since: Option<Timestamp>,
+    /// Exclusive upper bound.
+    pub before: Option<Timestamp>,
+    /// Any of these outlets.
+    pub sources: Vec<String>,
+    /// The title must contain this literal.
+    pub title: Option<String>,
+}
+
+/// A query ready to run, with what to highlight in snippets.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    /// Folded literals the snippet should show and highlight.
+    pub highlights: Vec<String>,
+}
+
+/// The three views of one text field.
+#[derive(Clone, Copy)]
+struct Views {
+    words: Field,
+    unigrams: Field,
+    literals: Field,
+    boost: f32,
+}
+
+fn views(fields: &Fields, scope: Scope) -> Vec<Views> {
+    let title = Views {
+        words: fields.title_words,
+        unigrams: fields.title_unigrams,
+        literals: fields.title_literals,
+        boost: TITLE_BOOST,
+    };
+    let content = Views {
+        words: fields.content_words,
+        unigrams: fields.content_unigrams,
+        literals: fields.content_literals,
+        boost: 1.0,
+    };
+    match scope {
+        Scope::Title => vec![title],
+        Scope::Content => vec![content],
+        Scope::Any | Scope::Source => vec![title, content],
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if qs.len() == 1 {
+        return qs.pop().expect("one element");
+    }
+    Box::new(BooleanQuery::new(
+        qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+/// The character-view query matching documents whose `scope` contains `folded`.
+fn literal_match(
+    fields: &Fields,
+    scope: Scope,
+    folded: &str,
+    original: &str,
+) -> Result<Box<dyn Query>> {
+    let plan = plan_literal(folded);
+    let mut per_field = Vec::new();
+    for v in views(fields, scope) {
+        let q: Box<dyn Query> = match &plan {
+            LiteralPlan::Empty => {
+                bail!("'{original}' has nothing to search for (only punctuation or spaces)")
+            }
+            LiteralPlan::Unigram(c) => Box::new(TermQuery::new(
+                Term::from_field_text(v.unigrams, c),
+                IndexRecordOption::Basic,
+            )),
+            LiteralPlan::Phrase(terms) if terms.len() == 1 => Box::new(TermQuery::new(
+                Term::from_field_text(v.literals, &terms[0].1),
+                IndexRecordOption::WithFreqs,
+            )),
+            LiteralPlan::Phrase(terms) => Box::new(PhraseQuery::new_with_offset(
+                terms
+                    .iter()
+                    .map(|(p, t)| (*p as usize, Term::from_field_text(v.literals, t)))
+                    .collect(),
+            )),
+        };
+        per_field.push(boosted(q, v.boost));
+    }
+    Ok(any_of(per_field))
+}
+
+/// The word-view query ranking documents for `folded`.
+fn literal_words(
+    fields: &Fields,
+    scope: Scope,
+    folded: &str,
+    jieba: &Jieba,
+) -> Option<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for t in jieba.cut(folded, true) {
+        if !is_word(t.word) {
+            continue;
+        }
+        for v in views(fields, scope) {
+            let q = TermQuery::new(
+                Term::from_field_text(v.words, t.word),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((Occur::Should, boosted(Box::new(q), v.boost)));
+        }
+    }
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// One literal as a query: must match on characters, ranked on words.
+fn literal(fields: &Fields, lit: &Literal, jieba: &Jieba, ranked: bool) -> Result<Box<dyn Query>> {
+    if lit.scope == Scope::Source {
+        let q = TermQuery::new(
+            Term::from_field_text(fields.source, lit.text.trim()),
+            IndexRecordOption::Basic,
+        );
+        return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
+    }
+    let folded = fold(&lit.text);
+    let matcher = literal_match(fields, lit.scope, &folded, &lit.text)?;
+    if !ranked {
+        return Ok(matcher);
+    }
+    let mut clauses = vec![(Occur::Must, boosted(matcher, LITERAL_WEIGHT))];
+    if let Some(words) = literal_words(fields, lit.scope, &folded, jieba) {
+        clauses.push((Occur::Should, words));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Compiles a parsed query and filters.
+pub fn compile(
+    q: &parse::Query,
+    filters: &Filters,
+    fields: &Fields,
+    dict: &Dictionary,
+) -> Result<Compiled> {
+    // One small segmenter serves every literal of the query.
+    let all_text: String = q
+        .groups
+        .iter()
+        .flatten()
+        .map(|l| fold(&l.text))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let jieba = dict.jieba_for(&all_text);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlights = Vec::new();
+    for group in &q.groups {
+        let mut alternatives = Vec::new();
+        for lit in group {
+            alternatives.push(literal(fields, lit, &jieba, true)?);
+            if lit.scope != Scope::Source {
+                highlights.push(fold(&lit.text));
+            }
+        }
+        clauses.push((Occur::Must, any_of(alternatives)));
+    }
+    for lit in &q.excluded {
+        clauses.push((Occur::MustNot, literal(fields, lit, &jieba, false)?));
+    }
+    for f in filter_queries(filters, fields)? {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
+    }
+    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Ok(Compiled {
+        query: Box::new(BooleanQuery::new(clauses)),
+        highlights,
+    })
+}
+
+/// The filters as (unscored) queries.
+pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn Query>>> {
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    if filters.since.is_some() || filters.before.is_some() {
+        let bound = |t: Option<Timestamp>, inclusive: bool| match t {
+            None => Bound::Unbounded,
+            Some(t) => {
+                let term = Term::from_field_date_for_search(
+                    fields.date,
+                    DateTime::from_timestamp_secs(t.as_second()),
+                );
+                if inclusive {
+                    Bound::Included(term)
+                } else {
+                    Bound::Excluded(term)
+                }
+            }
+        };
+        out.push(Box::new(RangeQuery::new(
+            bound(filters.since, true),
+            bound(filters.before, false),
+        )));
+    }
+    if !filters.sources.is_empty() {
+        out.push(any_of(
+            filters
+                .sources
+                .iter()
+                .map(|s| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(fields.source, s),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect(),
+        ));
+    }
+    if let Some(t) = &filters.title {
+        out.push(literal_match(fields, Scope::Title, &fold(t), t)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,5 @@
+//! Queries: the language users type ([`parse`]) and its translation into tantivy
+//! queries over the analysis views ([`build`]).
+
+pub mod build;
+pub mod parse;
