@@ -155,18 +155,12 @@ pub fn make(text: &str, literals: &[String], max_width: usize) -> Snippet {
             end = k + 1;
         }
     }
-    build(text, &chars, start, end, &hits)
+    build(&chars, start, end, &hits)
 }
 
 /// Builds the snippet text for chars `start..end`: white space collapsed, control
 /// characters dropped, `…` where text was cut, highlights moved along.
-fn build(
-    text: &str,
-    chars: &[(usize, char)],
-    start: usize,
-    end: usize,
-    hits: &[(usize, usize)],
-) -> Snippet {
+fn build(chars: &[(usize, char)], start: usize, end: usize, hits: &[(usize, usize)]) -> Snippet {
     let mut out = String::new();
     let mut spans = Vec::new();
     if start > 0 {
@@ -184,11 +178,14 @@ fn build(
             }
             _ => {}
         }
-        if c.is_whitespace() || c.is_control() {
-            if !last_space && !c.is_control() {
+        if c.is_whitespace() {
+            if !last_space {
                 out.push(' ');
                 last_space = true;
             }
+            continue;
+        }
+        if c.is_control() {
             continue;
         }
         last_space = false;
@@ -199,7 +196,6 @@ fn build(
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
-    let _ = text;
     if end < chars.len() {
         out.push('…');
     }

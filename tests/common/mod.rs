@@ -1,0 +1,105 @@
+//! Test harness: run the `sou` binary against a private index built from `seeds/`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `sou` command run from the repository root, with no colour/terminal influence.
+pub fn sou(index: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sou"));
+    c.current_dir(root()).env_remove("NO_COLOR").env_remove("SOU_INDEX").arg("--index").arg(index);
+    c
+}
+
+/// Runs `sou` with `args` and returns (exit code, stdout, stderr).
+pub fn run(index: &Path, args: &[&str]) -> (i32, String, String) {
+    let out: Output = sou(index).args(args).output().expect("run sou");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+/// An index of `seeds/`, built once per test binary.
+pub fn seed_index() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (code, _, err) = run(dir.path(), &["index", "seeds"]);
+        assert_eq!(code, 0, "indexing seeds failed: {err}");
+        dir
+    })
+    .path()
+}
+
+/// One seed article, read independently of sou (for expected sets).
+#[derive(Debug, Clone)]
+pub struct SeedDoc {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The 62 seed articles: 4 text files (id = path) and 58 WeChat records.
+pub fn seed_docs() -> Vec<SeedDoc> {
+    let mut docs = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(root().join("seeds")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = format!("seeds/{}", f.file_name().unwrap().to_string_lossy());
+        if text.trim_start().starts_with('[') {
+            let v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+            for r in v {
+                let s = |k: &str| r[k].as_str().map(str::to_string);
+                docs.push(SeedDoc {
+                    id: s("文章标识符aid").unwrap(),
+                    title: s("标题title").unwrap(),
+                    text: format!("{}\n{}", s("标题title").unwrap(), s("finalContent").unwrap()),
+                    date: s("时间time"),
+                    source: s("公众号名称"),
+                });
+            }
+        } else {
+            let title = text.lines().find(|l| !l.trim().is_empty()).unwrap().trim().to_string();
+            // The header line `信息来源:文汇报   发布时间:2025-04-30`, where present.
+            let field = |key: &str| {
+                text.lines().take(10).find_map(|l| {
+                    let rest = &l[l.find(key)? + key.len()..];
+                    rest.split_whitespace().next().map(str::to_string)
+                })
+            };
+            docs.push(SeedDoc { id: name, title, date: field("发布时间:"), source: field("信息来源:"), text });
+        }
+    }
+    docs
+}
+
+/// Ids in JSON Lines output.
+pub fn ids(jsonl: &str) -> Vec<String> {
+    jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Sorted ids of every hit of `query` with extra `args`.
+pub fn all_ids(index: &Path, query: &str, args: &[&str]) -> Vec<String> {
+    let mut a = vec!["search", query, "--json", "-n", "10000"];
+    a.extend_from_slice(args);
+    let (code, out, err) = run(index, &a);
+    assert!(code == 0 || code == 1, "search failed: {err}");
+    let mut v = ids(&out);
+    v.sort();
+    v
+}
