@@ -1,0 +1,325 @@
+//! Release-mode tests over the real corpora of `../shared/bench/make-corpus` (7,353 news
+//! articles and 311,855 classical poems in traditional characters). Ignored by the
+//! everyday `cargo test`; run with `cargo test --release -- --include-ignored`.
+//!
+//! The corpora are built into `target/corpus/` on first use (or taken from
+//! `SOU_CORPUS`), and indexed once per run into a temporary directory.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::*;
+use serde_json::Value;
+use sou::analysis::chars::{classify, Class};
+use sou::analysis::fold::fold;
+
+/// Directory holding news.jsonl and poetry.jsonl, built if missing.
+fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("SOU_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/corpus"));
+    if !dir.join("news.jsonl").exists() || !dir.join("poetry.jsonl").exists() {
+        let script = root().join("../shared/bench/make-corpus");
+        assert!(
+            script.exists(),
+            "{} not found: the corpus tests need ../shared beside the repository",
+            script.display()
+        );
+        let status = Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .status()
+            .expect("run make-corpus");
+        assert!(status.success(), "make-corpus failed");
+    }
+    dir
+}
+
+/// One corpus document, folded for the expected-set computation.
+struct Doc {
+    id: String,
+    title: String,
+    text: String,
+}
+
+fn load(path: &Path) -> Vec<Doc> {
+    std::fs::read_to_string(path)
+        .expect("corpus file")
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("corpus line is JSON");
+            let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            Doc {
+                id: s("id"),
+                title: s("title"),
+                text: format!("{}\n{}", fold(&s("title")), fold(&s("content"))),
+            }
+        })
+        .collect()
+}
+
+struct Corpus {
+    _dir: tempfile::TempDir,
+    index: PathBuf,
+    docs: Vec<Doc>,
+}
+
+fn corpus() -> &'static Corpus {
+    static C: OnceLock<Corpus> = OnceLock::new();
+    C.get_or_init(|| {
+        let src = corpus_dir();
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join("index");
+        let news = src.join("news.jsonl");
+        let poetry = src.join("poetry.jsonl");
+        let (code, _, err) = run(
+            &index,
+            &["index", news.to_str().unwrap(), poetry.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{err}");
+        eprintln!("{err}");
+        let mut docs = load(&news);
+        docs.extend(load(&poetry));
+        Corpus {
+            _dir: dir,
+            index,
+            docs,
+        }
+    })
+}
+
+/// Whether folded `hay` contains folded `lit` the way `grep` (CJK) / `rg -iw` (letters
+/// and digits) would: a literal starting or ending with a letter/digit must not
+/// continue a longer word there.
+fn contains_literal(hay: &str, lit: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| classify(c) == Class::Word);
+    let first_word = word(lit.chars().next());
+    let last_word = word(lit.chars().last());
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(lit) {
+        let s = from + i;
+        let e = s + lit.len();
+        let ok = !(first_word && word(hay[..s].chars().last()))
+            && !(last_word && word(hay[e..].chars().next()));
+        if ok {
+            return true;
+        }
+        from = s + lit.chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// Queries of every kind the literal-recall issue names.
+const QUERIES: &[&str] = &[
+    // words of every frequency
+    "上海",
+    "北京",
+    "经济",
+    "银行",
+    "疫苗",
+    "机器人",
+    "互联网",
+    "房地产",
+    "新能源",
+    "人工智能",
+    "自动驾驶",
+    "一带一路",
+    "股市",
+    "中国人民银行",
+    "供给侧结构性改革",
+    "习近平",
+    "区块链",
+    "共享单车",
+    "贸易战",
+    "粤港澳大湾区",
+    // substrings that cross jieba word boundaries
+    "创中心",
+    "人民共和国",
+    "民共和",
+    "能汽车",
+    "工智",
+    "济增长",
+    "大数据中",
+    "化改革",
+    "展的",
+    "的发展",
+    // one character
+    "鲸",
+    "龘",
+    "月",
+    "霜",
+    "股",
+    // Latin, digits and mixed
+    "AI",
+    "ai",
+    "app",
+    "iPhone",
+    "5G",
+    "CEO",
+    "GDP",
+    "2018",
+    "P2P",
+    "5G网络",
+    "iPhone手机",
+    "A股",
+    "3D打印",
+    // full-width and case variants
+    "ＡＩ",
+    "ＧＤＰ",
+    "Ａ股",
+    "iphone",
+    // traditional over simplified news, simplified over traditional poetry
+    "經濟",
+    "銀行",
+    "人工智慧",
+    "習近平",
+    "静夜思",
+    "床前明月光",
+    "举头望明月",
+    "白日依山尽",
+    "春眠不觉晓",
+    "国破山河在",
+    // traditional query over traditional poetry
+    "靜夜思",
+    "長安",
+];
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn every_literal_finds_exactly_the_documents_containing_it() {
+    let c = corpus();
+    let mut failures = Vec::new();
+    for q in QUERIES {
+        let lit = fold(q);
+        let want: HashSet<&str> = c
+            .docs
+            .iter()
+            .filter(|d| contains_literal(&d.text, &lit))
+            .map(|d| d.id.as_str())
+            .collect();
+        let (code, out, err) = run(&c.index, &["search", q, "--count"]);
+        assert!(code == 0 || code == 1, "{q}: {err}");
+        let got_count: usize = out.trim().parse().unwrap();
+        if got_count != want.len() {
+            failures.push(format!(
+                "{q}: sou counts {got_count}, substring search finds {}",
+                want.len()
+            ));
+            continue;
+        }
+        if want.len() <= 20_000 {
+            let (_, out, _) = run(&c.index, &["search", q, "--format", "tsv", "-n", "20000"]);
+            let got: HashSet<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+            if got != want {
+                let missing: Vec<_> = want.difference(&got).take(5).collect();
+                let extra: Vec<_> = got.difference(&want).take(5).collect();
+                failures.push(format!("{q}: missing {missing:?}, extra {extra:?}"));
+            }
+        }
+        eprintln!("{q}\t{}", want.len());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn queries_in_either_script_width_or_case_return_the_same_set() {
+    let c = corpus();
+    for group in [
+        &["AI", "ai", "ＡＩ", "Ai"][..],
+        &["静夜思", "靜夜思"],
+        &["经济", "經濟"],
+        &["iPhone", "IPHONE", "ｉＰｈｏｎｅ"],
+    ] {
+        let sets: Vec<String> = group
+            .iter()
+            .map(|q| run(&c.index, &["search", q, "--format", "tsv", "-n", "100000"]).1)
+            .collect();
+        let ids = |s: &String| {
+            s.lines()
+                .map(|l| l.split('\t').next().unwrap().to_string())
+                .collect::<HashSet<_>>()
+        };
+        for s in &sets[1..] {
+            assert_eq!(ids(s), ids(&sets[0]), "{group:?}");
+        }
+        assert!(!ids(&sets[0]).is_empty(), "{group:?}");
+    }
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn title_words_put_the_article_first() {
+    let c = corpus();
+    let report = known_item(c);
+    eprintln!(
+        "known-item: {} queries, success@1 {:.3}, MRR {:.3}",
+        report.0, report.1, report.2
+    );
+    assert!(report.0 >= 100);
+    assert!(report.1 >= 0.90, "success@1 {:.3} < 0.90", report.1);
+}
+
+/// Known-item queries: for every 70th news article, its three longest title words.
+pub fn known_item_queries(docs: &[Doc]) -> Vec<(String, String)> {
+    let dict = sou::analysis::dictionary::Dictionary::default();
+    let jieba = dict.full_jieba();
+    let mut out = Vec::new();
+    for d in docs
+        .iter()
+        .filter(|d| d.id.starts_with("inews-"))
+        .step_by(70)
+    {
+        let title = fold(&d.title);
+        let mut words: Vec<(usize, String)> = sou::analysis::words::words(&jieba, &title)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, w)| w.chars().count() >= 2)
+            .collect();
+        words.sort_by(|a, b| {
+            b.1.chars()
+                .count()
+                .cmp(&a.1.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
+        words.dedup_by(|a, b| a.1 == b.1);
+        let mut pick: Vec<(usize, String)> = words.into_iter().take(3).collect();
+        if pick.len() < 2 {
+            continue;
+        }
+        pick.sort();
+        out.push((
+            d.id.clone(),
+            pick.into_iter()
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ));
+    }
+    out
+}
+
+fn known_item(c: &Corpus) -> (usize, f64, f64) {
+    let queries = known_item_queries(&c.docs);
+    let mut lines = String::new();
+    let (mut first, mut rr) = (0usize, 0f64);
+    for (id, q) in &queries {
+        let (_, out, _) = run(&c.index, &["search", q, "--format", "tsv", "-n", "10"]);
+        let rank = out
+            .lines()
+            .position(|l| l.split('\t').next() == Some(id.as_str()));
+        if rank == Some(0) {
+            first += 1;
+        }
+        rr += rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
+        lines.push_str(&format!("{id}\t{q}\n"));
+    }
+    // Kept for the side-by-side comparison with SQLite FTS5 (bench/known-item.py).
+    let _ = std::fs::write(root().join("target/known-item-queries.tsv"), lines);
+    let n = queries.len();
+    (n, first as f64 / n as f64, rr / n as f64)
+}
