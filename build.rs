@@ -59,12 +59,28 @@ fn main() {
             }
         }
     }
+    // Characters of the BMP CJK block U+3400..U+9FFF map through a direct table (a
+    // signed offset per character, 0 = unchanged); the few others by binary search.
+    let (lo, hi) = (0x3400u32, 0xA000u32);
+    let mut table = vec![0i32; (hi - lo) as usize];
     let mut src = String::from(
-        "/// OpenCC TSCharacters, one-to-one pairs sorted by the traditional character.\npub static T2S: &[(u32, u32)] = &[\n",
+        "/// OpenCC TSCharacters outside U+3400..U+9FFF, sorted by the traditional character.\npub static T2S_OTHER: &[(u32, u32)] = &[\n",
     );
     for (f, t) in &pairs {
-        src.push_str(&format!("({f:#x},{t:#x}),"));
+        if (lo..hi).contains(f) {
+            table[(f - lo) as usize] = *t as i32 - *f as i32;
+        } else {
+            src.push_str(&format!("({f:#x},{t:#x}),"));
+        }
     }
     src.push_str("\n];\n");
+    src.push_str(&format!(
+        "/// First code point of [`T2S_BMP`].\npub const T2S_BMP_START: u32 = {lo:#x};\n/// Offsets to the simplified form for U+3400..U+9FFF.\npub static T2S_BMP: [i32; {}] = [",
+        table.len()
+    ));
+    for d in &table {
+        src.push_str(&format!("{d},"));
+    }
+    src.push_str("];\n");
     fs::write(Path::new(&out).join("t2s.rs"), src).expect("write t2s");
 }

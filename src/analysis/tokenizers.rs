@@ -6,15 +6,13 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::chars::for_each_token;
+use super::chars::for_each_unit;
 use super::words::for_each_word;
 
 /// Name under which [`WordTokenizer`] is registered.
 pub const WORDS: &str = "sou_words";
-/// Name under which the unigram view of [`CharTokenizer`] is registered.
-pub const UNIGRAMS: &str = "sou_unigrams";
-/// Name under which the literal view of [`CharTokenizer`] is registered.
-pub const LITERALS: &str = "sou_literals";
+/// Name under which [`CharTokenizer`] is registered.
+pub const CHARS: &str = "sou_chars";
 
 /// Token stream over precomputed (start, end, position) spans of a text.
 pub struct SpanStream<'a> {
@@ -71,22 +69,15 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
-/// The character view: unigrams (`literal == false`) or literal-field tokens.
+/// The character view: every unit (CJK character, letter/digit word) at its position.
 #[derive(Clone)]
-pub struct CharTokenizer {
-    /// Emit the literal field's tokens rather than unigrams.
-    pub literal: bool,
-}
+pub struct CharTokenizer;
 
 impl Tokenizer for CharTokenizer {
     type TokenStream<'a> = SpanStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
-        let mut spans = Vec::with_capacity(text.len() / 2);
-        if self.literal {
-            for_each_token(text, |_| {}, |s| spans.push(s));
-        } else {
-            for_each_token(text, |s| spans.push(s), |_| {});
-        }
+        let mut spans = Vec::with_capacity(text.len() / 3);
+        for_each_unit(text, |u| spans.push((u.start, u.end, u.pos)));
         SpanStream::new(text, spans)
     }
 }

@@ -60,9 +60,15 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     let mut stderr = std::io::stderr().lock();
     let mut failure: Option<anyhow::Error> = None;
     for file in &files {
-        let mut records = Vec::new();
         let size = ingest::read_file(file, &opts, &mut |item| match item {
-            Item::Record(r) => records.push(r),
+            Item::Record(r) => {
+                if failure.is_none() {
+                    let share = (r.content.len() + r.title.len()) as u64;
+                    if let Err(e) = indexer.add(&r, share) {
+                        failure = Some(e);
+                    }
+                }
+            }
             Item::Problem(p) => {
                 if !p.warning_only {
                     skipped += 1;
@@ -75,19 +81,9 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
             }
         })?;
         bytes += size;
-        let share = size / records.len().max(1) as u64;
-        for r in &records {
-            if let Err(e) = indexer.add(r, share) {
-                failure = Some(e);
-                break;
-            }
+        if let Some(e) = failure.take() {
+            return Err(e);
         }
-        if failure.is_some() {
-            break;
-        }
-    }
-    if let Some(e) = failure {
-        return Err(e);
     }
     let added = indexer.added;
     let replaced = indexer.replaced;

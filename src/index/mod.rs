@@ -58,7 +58,7 @@ pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 64 * 1024,
+        docstore_blocksize: 32 * 1024,
         ..IndexSettings::default()
     };
     let mmap =

@@ -1,6 +1,6 @@
 //! The index schema: stored originals for display, and for each of title and content
-//! three analysed views of the folded text (see `crate::analysis`):
-//! words (BM25), unigrams (one-character queries) and literals (phrases, with positions).
+//! two analysed views of the folded text (see `crate::analysis`): words (BM25 ranking,
+//! no positions) and characters (grep-exact matching, with positions).
 
 use anyhow::{anyhow, Result};
 use tantivy::schema::{
@@ -8,7 +8,7 @@ use tantivy::schema::{
     TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
-use crate::analysis::tokenizers::{LITERALS, UNIGRAMS, WORDS};
+use crate::analysis::tokenizers::{CHARS, WORDS};
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -22,11 +22,9 @@ pub struct Fields {
     pub author: Field,
     pub path: Field,
     pub title_words: Field,
-    pub title_unigrams: Field,
-    pub title_literals: Field,
+    pub title_chars: Field,
     pub content_words: Field,
-    pub content_unigrams: Field,
-    pub content_literals: Field,
+    pub content_chars: Field,
 }
 
 fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -60,12 +58,8 @@ pub fn build() -> Schema {
             analysed(WORDS, IndexRecordOption::WithFreqs),
         );
         b.add_text_field(
-            &format!("{prefix}_unigrams"),
-            analysed(UNIGRAMS, IndexRecordOption::Basic),
-        );
-        b.add_text_field(
-            &format!("{prefix}_literals"),
-            analysed(LITERALS, IndexRecordOption::WithFreqsAndPositions),
+            &format!("{prefix}_chars"),
+            analysed(CHARS, IndexRecordOption::WithFreqsAndPositions),
         );
     }
     b.build()
@@ -87,11 +81,9 @@ impl Fields {
             author: f("author")?,
             path: f("path")?,
             title_words: f("title_words")?,
-            title_unigrams: f("title_unigrams")?,
-            title_literals: f("title_literals")?,
+            title_chars: f("title_chars")?,
             content_words: f("content_words")?,
-            content_unigrams: f("content_unigrams")?,
-            content_literals: f("content_literals")?,
+            content_chars: f("content_chars")?,
         })
     }
 }

@@ -1,6 +1,8 @@
 //! JSON input: an array of records, one record object, an object holding an array of
 //! records, or JSON Lines (one record per line).
 
+use std::io::BufRead;
+
 use serde_json::{Map, Value};
 
 use super::fields::Field;
@@ -71,34 +73,17 @@ fn emit_array(
 fn read_lines(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
     let mut good = 0usize;
     let mut problems = Vec::new();
-    let mut ordinal = 0;
     for (n, line) in text.lines().enumerate() {
-        let line_no = n + 1;
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Value>(t) {
-            Ok(Value::Object(obj)) => {
+        match parse_line(path, n + 1, line) {
+            None => {}
+            Some(Ok(obj)) => {
                 good += 1;
-                ordinal += 1;
                 for p in problems.drain(..) {
                     emit(Item::Problem(p));
                 }
-                emit_object(path, line_no, ordinal, obj, false, opts, emit);
+                emit_object(path, n + 1, good, obj, false, opts, emit);
             }
-            Ok(other) => problems.push(Problem {
-                path: path.into(),
-                line: line_no,
-                message: format!("expected a JSON object, found {}; skipped", kind(&other)),
-                warning_only: false,
-            }),
-            Err(e) => problems.push(Problem {
-                path: path.into(),
-                line: line_no,
-                message: format!("invalid JSON ({e}); skipped"),
-                warning_only: false,
-            }),
+            Some(Err(p)) => problems.push(p),
         }
         if good == 0 && problems.len() > 3 {
             return false;
@@ -111,6 +96,99 @@ fn read_lines(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)
         emit(Item::Problem(p));
     }
     true
+}
+
+/// One line of JSON Lines: `None` when blank, else the object or why it is skipped.
+fn parse_line(
+    path: &str,
+    line_no: usize,
+    line: &str,
+) -> Option<Result<Map<String, Value>, Problem>> {
+    let t = line.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let problem = |message: String| Problem {
+        path: path.into(),
+        line: line_no,
+        message,
+        warning_only: false,
+    };
+    Some(match serde_json::from_str::<Value>(t) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        Ok(other) => Err(problem(format!(
+            "expected a JSON object, found {}; skipped",
+            kind(&other)
+        ))),
+        Err(e) => Err(problem(format!("invalid JSON ({e}); skipped"))),
+    })
+}
+
+/// Whether a file starting with `head` is JSON Lines in UTF-8: its first line is a
+/// whole JSON object.
+pub fn looks_like_json_lines(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    if head.get(start) != Some(&b'{') {
+        return false;
+    }
+    let Some(len) = memchr::memchr(b'\n', &head[start..]) else {
+        return false;
+    };
+    matches!(
+        serde_json::from_slice::<Value>(&head[start..start + len]),
+        Ok(Value::Object(_))
+    )
+}
+
+/// Streams JSON Lines from `reader`, one line in memory at a time.
+pub fn stream_lines(
+    path: &str,
+    mut reader: impl BufRead,
+    opts: &Options,
+    emit: &mut dyn FnMut(Item),
+) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut line_no = 0;
+    let mut ordinal = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        let bytes = if line_no == 1 {
+            buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf)
+        } else {
+            &buf[..]
+        };
+        let line = match std::str::from_utf8(bytes) {
+            Ok(l) => l,
+            Err(e) => {
+                emit(Item::Problem(Problem {
+                    path: path.into(),
+                    line: line_no,
+                    message: format!(
+                        "invalid UTF-8 at byte {} of the line; skipped",
+                        e.valid_up_to() + 1
+                    ),
+                    warning_only: false,
+                }));
+                continue;
+            }
+        };
+        match parse_line(path, line_no, line) {
+            None => {}
+            Some(Ok(obj)) => {
+                ordinal += 1;
+                emit_object(path, line_no, ordinal, obj, false, opts, emit);
+            }
+            Some(Err(p)) => emit(Item::Problem(p)),
+        }
+    }
 }
 
 fn kind(v: &Value) -> &'static str {

@@ -8,6 +8,7 @@ pub mod json;
 pub mod text;
 
 use std::fs;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -134,8 +135,8 @@ pub fn display_path(p: &Path) -> String {
 
 /// Decodes file bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else the
 /// encoding chardetng guesses (GB18030/GBK, Big5, …). `None` for binary data.
-pub fn decode(bytes: &[u8]) -> Option<String> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+pub fn decode(bytes: Vec<u8>) -> Option<String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
         return Some(text.into_owned());
     }
@@ -143,17 +144,18 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
     if memchr::memchr(0, sample).is_some() {
         return None;
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
-    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return Some(s),
+        Err(e) => e.into_bytes(),
+    };
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(&bytes[..bytes.len().min(1 << 20)], bytes.len() <= 1 << 20);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
     if enc == encoding_rs::UTF_8 {
         // Mostly UTF-8 with broken sequences: keep the good parts.
-        return Some(String::from_utf8_lossy(bytes).into_owned());
+        return Some(String::from_utf8_lossy(&bytes).into_owned());
     }
-    let (text, _, _) = enc.decode(bytes);
+    let (text, _, _) = enc.decode(&bytes);
     Some(text.into_owned())
 }
 
@@ -170,11 +172,27 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
     }
 }
 
-/// Reads one file from disk.
+/// Reads one file from disk. JSON Lines in UTF-8 are streamed a line at a time, so a
+/// file of any size is read in bounded memory; other files are read whole.
 pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
-    let bytes = fs::read(file).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let handle =
+        fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
     let path = display_path(file);
-    match decode(&bytes) {
+    let mut reader = BufReader::with_capacity(1 << 20, handle);
+    let head = reader
+        .fill_buf()
+        .with_context(|| format!("cannot read '{}'", file.display()))?;
+    if json::looks_like_json_lines(head) {
+        json::stream_lines(&path, reader, opts, emit)
+            .with_context(|| format!("cannot read '{}'", file.display()))?;
+        return Ok(size);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    reader
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read '{}'", file.display()))?;
+    match decode(bytes) {
         Some(text) => read_text(&path, &text, opts, emit),
         None => emit(Item::Problem(Problem {
             path,
@@ -183,7 +201,7 @@ pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Res
             warning_only: false,
         })),
     }
-    Ok(bytes.len() as u64)
+    Ok(size)
 }
 
 /// Fills in defaults and cleans up a record's text before it is indexed.

@@ -49,26 +49,23 @@ pub struct Compiled {
     pub highlights: Vec<String>,
 }
 
-/// The three views of one text field.
+/// The two views of one text field.
 #[derive(Clone, Copy)]
 struct Views {
     words: Field,
-    unigrams: Field,
-    literals: Field,
+    chars: Field,
     boost: f32,
 }
 
 fn views(fields: &Fields, scope: Scope) -> Vec<Views> {
     let title = Views {
         words: fields.title_words,
-        unigrams: fields.title_unigrams,
-        literals: fields.title_literals,
+        chars: fields.title_chars,
         boost: TITLE_BOOST,
     };
     let content = Views {
         words: fields.content_words,
-        unigrams: fields.content_unigrams,
-        literals: fields.content_literals,
+        chars: fields.content_chars,
         boost: 1.0,
     };
     match scope {
@@ -109,18 +106,14 @@ fn literal_match(
             LiteralPlan::Empty => {
                 bail!("'{original}' has nothing to search for (only punctuation or spaces)")
             }
-            LiteralPlan::Unigram(c) => Box::new(TermQuery::new(
-                Term::from_field_text(v.unigrams, c),
-                IndexRecordOption::Basic,
-            )),
-            LiteralPlan::Phrase(terms) if terms.len() == 1 => Box::new(TermQuery::new(
-                Term::from_field_text(v.literals, &terms[0].1),
+            LiteralPlan::Units(units) if units.len() == 1 => Box::new(TermQuery::new(
+                Term::from_field_text(v.chars, &units[0].1),
                 IndexRecordOption::WithFreqs,
             )),
-            LiteralPlan::Phrase(terms) => Box::new(PhraseQuery::new_with_offset(
-                terms
+            LiteralPlan::Units(units) => Box::new(PhraseQuery::new_with_offset(
+                units
                     .iter()
-                    .map(|(p, t)| (*p as usize, Term::from_field_text(v.literals, t)))
+                    .map(|(p, t)| (*p as usize, Term::from_field_text(v.chars, t)))
                     .collect(),
             )),
         };
