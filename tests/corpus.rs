@@ -103,8 +103,9 @@ fn contains_literal(hay: &str, lit: &str) -> bool {
     while let Some(i) = hay[from..].find(lit) {
         let s = from + i;
         let e = s + lit.len();
-        let ok = !(first_word && word(hay[..s].chars().last()))
-            && !(last_word && word(hay[e..].chars().next()));
+        let before_ok = !first_word || !word(hay[..s].chars().last());
+        let after_ok = !last_word || !word(hay[e..].chars().next());
+        let ok = before_ok && after_ok;
         if ok {
             return true;
         }
@@ -265,7 +266,7 @@ fn title_words_put_the_article_first() {
 }
 
 /// Known-item queries: for every 70th news article, its three longest title words.
-pub fn known_item_queries(docs: &[Doc]) -> Vec<(String, String)> {
+fn known_item_queries(docs: &[Doc]) -> Vec<(String, String)> {
     let dict = sou::analysis::dictionary::Dictionary::default();
     let jieba = dict.full_jieba();
     let mut out = Vec::new();
