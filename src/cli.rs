@@ -49,6 +49,117 @@ pub enum Command {
     ///   sou search '孵化器 -广告' --source 上海科技 --since 2025-12-20
     ///   sou search 'title:张江 "集成电路"' --json | jq .title
     Search(SearchArgs),
+    /// What the index holds: documents, sources, date range, size, dictionary.
+    ///
+    /// Examples:
+    ///   sou stats
+    ///   sou stats --json | jq .sources
+    Stats(StatsArgs),
+    /// The most distinctive words of the matching documents (TF-IDF against the index).
+    ///
+    /// With no query: of the whole index, or of the filtered range.
+    ///
+    /// Examples:
+    ///   sou keywords 人工智能
+    ///   sou keywords --since 2025-12-20 -n 30
+    Keywords(KeywordsArgs),
+    /// Print one whole article by its id (as shown by search).
+    ///
+    /// Examples:
+    ///   sou show 2650212082_1
+    ///   sou show seeds/001_cf4ae71d46783a76.txt --json
+    Show(ShowArgs),
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   sou completions bash > /etc/bash_completion.d/sou
+    ///   sou completions zsh > "${fpath[1]}/_sou"
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `sou man | man -l -`.
+    Man,
+}
+
+/// Restrictions shared by `search` and `keywords`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Only documents dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, 2025/12/23, 2025年12月23日).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only documents dated on or before DATE (inclusive: --until 2025-12 ends on Dec 31).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only documents from this source (exact name); repeat for any of several.
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+
+    /// Only documents whose title contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+/// Period of `--histogram`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Period {
+    Day,
+    /// Weeks start on Monday; a week is labelled by its Monday.
+    Week,
+    Month,
+    Year,
+}
+
+/// Breakdown of `--by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    Source,
+}
+
+/// `sou stats`.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sou keywords`.
+#[derive(Args, Debug)]
+pub struct KeywordsArgs {
+    /// Query selecting the documents (default: all).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Number of words.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+
+    /// Print {"word", "weight", "docs"} JSON Lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sou show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Document id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Print the stored record as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sou completions`.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// Shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `sou index`.
@@ -95,21 +206,8 @@ pub struct SearchArgs {
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
 
-    /// Only documents dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, 2025/12/23, 2025年12月23日).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-
-    /// Only documents dated on or before DATE (inclusive: --until 2025-12 ends on Dec 31).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-
-    /// Only documents from this source (exact name); repeat for any of several.
-    #[arg(long, value_name = "NAME")]
-    pub source: Vec<String>,
-
-    /// Only documents whose title contains TEXT.
-    #[arg(long, value_name = "TEXT")]
-    pub title: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Number of results.
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
@@ -130,6 +228,20 @@ pub struct SearchArgs {
     /// Output format [default: table on a terminal, tsv otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+
+    /// Columns of table, tsv and csv output, from: rank, score, id, date, source, title,
+    /// url, path, author, snippet (e.g. --fields id,date,title).
+    #[arg(long, value_name = "LIST", value_parser = crate::output::columns::parse_list)]
+    pub fields: Option<crate::output::columns::ColumnList>,
+
+    /// Count matching documents per period instead of listing them: a bar chart on a
+    /// terminal, `period<TAB>count` in a pipe, {"period", "count"} lines with --json.
+    #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "by")]
+    pub histogram: Option<Period>,
+
+    /// Count matching documents per source, largest first (bars, TSV or JSON as above).
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub by: Option<By>,
 
     /// Same as --format jsonl.
     #[arg(long, conflicts_with = "format")]

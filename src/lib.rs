@@ -4,6 +4,7 @@
 //! [`index`]; a query → [`query`] → tantivy query → [`search`] → hits → [`snippet`] and
 //! [`output`]. The binary (`main.rs`) wires these together per [`cli`] command.
 
+pub mod aggregate;
 pub mod analysis;
 pub mod cli;
 pub mod commands;

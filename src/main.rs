@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use sou::cli::{Cli, Command};
 use sou::commands;
 
@@ -12,14 +12,24 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Index(args) => commands::index::run(&cli.index, args),
         Command::Search(args) => commands::search::run(&cli.index, args),
+        Command::Stats(args) => commands::stats::run(&cli.index, args),
+        Command::Keywords(args) => commands::keywords::run(&cli.index, args),
+        Command::Show(args) => commands::show::run(&cli.index, args),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "sou", &mut std::io::stdout());
+            Ok(commands::FOUND)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|_| commands::FOUND)
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
             // A closed pipe (`sou search … | head`) is not an error worth reporting.
             if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
                 return ExitCode::SUCCESS;
             }

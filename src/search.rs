@@ -43,9 +43,7 @@ pub struct Hit {
 
 /// Reads the stored fields of a document.
 pub fn load_doc(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<Doc> {
-    let d: TantivyDocument = searcher
-        .doc(addr)
-        .context("cannot read a stored document")?;
+    let d: TantivyDocument = searcher.doc(addr).context("cannot read a stored document")?;
     let text = |f| d.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
     Ok(Doc {
         id: text(fields.id).unwrap_or_default(),
@@ -65,12 +63,7 @@ pub fn load_doc(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Resul
 /// The date of each document of a segment as seconds (`i64::MIN` when undated).
 fn date_key(reader: &SegmentReader) -> impl Fn(tantivy::DocId) -> i64 {
     let column = reader.fast_fields().date("date").ok();
-    move |doc| {
-        column
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .map_or(i64::MIN, |d| d.into_timestamp_secs())
-    }
+    move |doc| column.as_ref().and_then(|c| c.first(doc)).map_or(i64::MIN, |d| d.into_timestamp_secs())
 }
 
 /// The hits ranked `offset+1 ..= offset+limit`.
@@ -99,21 +92,14 @@ pub fn top(
             .map(|((score, _), addr)| (score, addr))
             .collect(),
         Sort::Date => searcher
-            .search(
-                query,
-                &collector.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc),
-            )?
+            .search(query, &collector.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc))?
             .into_iter()
             .map(|(_, addr)| (0.0, addr))
             .collect(),
     };
     let mut hits = Vec::with_capacity(found.len());
     for (i, (score, addr)) in found.into_iter().enumerate() {
-        hits.push(Hit {
-            rank: offset + i + 1,
-            score,
-            doc: load_doc(searcher, fields, addr)?,
-        });
+        hits.push(Hit { rank: offset + i + 1, score, doc: load_doc(searcher, fields, addr)? });
     }
     Ok(hits)
 }

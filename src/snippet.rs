@@ -106,16 +106,13 @@ pub fn make(text: &str, literals: &[String], max_width: usize) -> Snippet {
             end += 1;
         }
         let (sb, eb) = (chars[start].0, chars.get(end).map_or(text.len(), |c| c.0));
-        let inside: Vec<&(usize, usize)> =
-            hits.iter().filter(|(s, e)| *s >= sb && *e <= eb).collect();
+        let inside: Vec<&(usize, usize)> = hits.iter().filter(|(s, e)| *s >= sb && *e <= eb).collect();
         let distinct = literals
             .iter()
             .filter(|l| {
                 inside.iter().any(|(s, e)| {
                     let mut f = String::new();
-                    text[*s..*e]
-                        .chars()
-                        .for_each(|c| fold_char(c, |x| f.push(x)));
+                    text[*s..*e].chars().for_each(|c| fold_char(c, |x| f.push(x)));
                     f.contains(l.as_str())
                 })
             })
@@ -141,17 +138,9 @@ pub fn make(text: &str, literals: &[String], max_width: usize) -> Snippet {
     if end < chars.len() {
         let sb = chars.get(start).map_or(text.len(), |c| c.0);
         let eb = chars.get(end).map_or(text.len(), |c| c.0);
-        let last_hit_end = hits
-            .iter()
-            .filter(|(s, e)| *s >= sb && *e <= eb)
-            .map(|h| h.1)
-            .max()
-            .unwrap_or(sb);
+        let last_hit_end = hits.iter().filter(|(s, e)| *s >= sb && *e <= eb).map(|h| h.1).max().unwrap_or(sb);
         let floor = start + (end - start) * 2 / 3;
-        if let Some(k) = (floor..end)
-            .rev()
-            .find(|&k| is_sentence_end(chars[k].1) && chars[k].0 >= last_hit_end)
-        {
+        if let Some(k) = (floor..end).rev().find(|&k| is_sentence_end(chars[k].1) && chars[k].0 >= last_hit_end) {
             end = k + 1;
         }
     }
@@ -200,10 +189,7 @@ fn build(chars: &[(usize, char)], start: usize, end: usize, hits: &[(usize, usiz
         out.push('…');
     }
     spans.retain(|(s, e)| s < e);
-    Snippet {
-        text: out,
-        highlights: spans,
-    }
+    Snippet { text: out, highlights: spans }
 }
 
 #[cfg(test)]

@@ -19,9 +19,7 @@ use sou::analysis::fold::fold;
 
 /// Directory holding news.jsonl and poetry.jsonl, built if missing.
 fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("SOU_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/corpus"));
+    let dir = std::env::var_os("SOU_CORPUS").map(PathBuf::from).unwrap_or_else(|| root().join("target/corpus"));
     if !dir.join("news.jsonl").exists() || !dir.join("poetry.jsonl").exists() {
         let script = root().join("../shared/bench/make-corpus");
         assert!(
@@ -29,11 +27,7 @@ fn corpus_dir() -> PathBuf {
             "{} not found: the corpus tests need ../shared beside the repository",
             script.display()
         );
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .status()
-            .expect("run make-corpus");
+        let status = Command::new("python3").arg(&script).arg(&dir).status().expect("run make-corpus");
         assert!(status.success(), "make-corpus failed");
     }
     dir
@@ -53,11 +47,7 @@ fn load(path: &Path) -> Vec<Doc> {
         .map(|l| {
             let v: Value = serde_json::from_str(l).expect("corpus line is JSON");
             let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
-            Doc {
-                id: s("id"),
-                title: s("title"),
-                text: format!("{}\n{}", fold(&s("title")), fold(&s("content"))),
-            }
+            Doc { id: s("id"), title: s("title"), text: format!("{}\n{}", fold(&s("title")), fold(&s("content"))) }
         })
         .collect()
 }
@@ -76,19 +66,12 @@ fn corpus() -> &'static Corpus {
         let index = dir.path().join("index");
         let news = src.join("news.jsonl");
         let poetry = src.join("poetry.jsonl");
-        let (code, _, err) = run(
-            &index,
-            &["index", news.to_str().unwrap(), poetry.to_str().unwrap()],
-        );
+        let (code, _, err) = run(&index, &["index", news.to_str().unwrap(), poetry.to_str().unwrap()]);
         assert_eq!(code, 0, "{err}");
         eprintln!("{err}");
         let mut docs = load(&news);
         docs.extend(load(&poetry));
-        Corpus {
-            _dir: dir,
-            index,
-            docs,
-        }
+        Corpus { _dir: dir, index, docs }
     })
 }
 
@@ -196,20 +179,13 @@ fn every_literal_finds_exactly_the_documents_containing_it() {
     let mut failures = Vec::new();
     for q in QUERIES {
         let lit = fold(q);
-        let want: HashSet<&str> = c
-            .docs
-            .iter()
-            .filter(|d| contains_literal(&d.text, &lit))
-            .map(|d| d.id.as_str())
-            .collect();
+        let want: HashSet<&str> =
+            c.docs.iter().filter(|d| contains_literal(&d.text, &lit)).map(|d| d.id.as_str()).collect();
         let (code, out, err) = run(&c.index, &["search", q, "--count"]);
         assert!(code == 0 || code == 1, "{q}: {err}");
         let got_count: usize = out.trim().parse().unwrap();
         if got_count != want.len() {
-            failures.push(format!(
-                "{q}: sou counts {got_count}, substring search finds {}",
-                want.len()
-            ));
+            failures.push(format!("{q}: sou counts {got_count}, substring search finds {}", want.len()));
             continue;
         }
         if want.len() <= 20_000 {
@@ -236,15 +212,9 @@ fn queries_in_either_script_width_or_case_return_the_same_set() {
         &["经济", "經濟"],
         &["iPhone", "IPHONE", "ｉＰｈｏｎｅ"],
     ] {
-        let sets: Vec<String> = group
-            .iter()
-            .map(|q| run(&c.index, &["search", q, "--format", "tsv", "-n", "100000"]).1)
-            .collect();
-        let ids = |s: &String| {
-            s.lines()
-                .map(|l| l.split('\t').next().unwrap().to_string())
-                .collect::<HashSet<_>>()
-        };
+        let sets: Vec<String> =
+            group.iter().map(|q| run(&c.index, &["search", q, "--format", "tsv", "-n", "100000"]).1).collect();
+        let ids = |s: &String| s.lines().map(|l| l.split('\t').next().unwrap().to_string()).collect::<HashSet<_>>();
         for s in &sets[1..] {
             assert_eq!(ids(s), ids(&sets[0]), "{group:?}");
         }
@@ -257,10 +227,7 @@ fn queries_in_either_script_width_or_case_return_the_same_set() {
 fn title_words_put_the_article_first() {
     let c = corpus();
     let report = known_item(c);
-    eprintln!(
-        "known-item: {} queries, success@1 {:.3}, MRR {:.3}",
-        report.0, report.1, report.2
-    );
+    eprintln!("known-item: {} queries, success@1 {:.3}, MRR {:.3}", report.0, report.1, report.2);
     assert!(report.0 >= 100);
     assert!(report.1 >= 0.90, "success@1 {:.3} < 0.90", report.1);
 }
@@ -270,36 +237,21 @@ fn known_item_queries(docs: &[Doc]) -> Vec<(String, String)> {
     let dict = sou::analysis::dictionary::Dictionary::default();
     let jieba = dict.full_jieba();
     let mut out = Vec::new();
-    for d in docs
-        .iter()
-        .filter(|d| d.id.starts_with("inews-"))
-        .step_by(70)
-    {
+    for d in docs.iter().filter(|d| d.id.starts_with("inews-")).step_by(70) {
         let title = fold(&d.title);
         let mut words: Vec<(usize, String)> = sou::analysis::words::words(&jieba, &title)
             .into_iter()
             .enumerate()
             .filter(|(_, w)| w.chars().count() >= 2)
             .collect();
-        words.sort_by(|a, b| {
-            b.1.chars()
-                .count()
-                .cmp(&a.1.chars().count())
-                .then(a.0.cmp(&b.0))
-        });
+        words.sort_by(|a, b| b.1.chars().count().cmp(&a.1.chars().count()).then(a.0.cmp(&b.0)));
         words.dedup_by(|a, b| a.1 == b.1);
         let mut pick: Vec<(usize, String)> = words.into_iter().take(3).collect();
         if pick.len() < 2 {
             continue;
         }
         pick.sort();
-        out.push((
-            d.id.clone(),
-            pick.into_iter()
-                .map(|(_, w)| w)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ));
+        out.push((d.id.clone(), pick.into_iter().map(|(_, w)| w).collect::<Vec<_>>().join(" ")));
     }
     out
 }
@@ -310,9 +262,7 @@ fn known_item(c: &Corpus) -> (usize, f64, f64) {
     let (mut first, mut rr) = (0usize, 0f64);
     for (id, q) in &queries {
         let (_, out, _) = run(&c.index, &["search", q, "--format", "tsv", "-n", "10"]);
-        let rank = out
-            .lines()
-            .position(|l| l.split('\t').next() == Some(id.as_str()));
+        let rank = out.lines().position(|l| l.split('\t').next() == Some(id.as_str()));
         if rank == Some(0) {
             first += 1;
         }

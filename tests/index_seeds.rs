@@ -30,17 +30,8 @@ fn reindexing_updates_instead_of_duplicating() {
 #[test]
 fn index_defaults_fill_missing_source_and_date() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(
-        dir.path(),
-        &[
-            "index",
-            "seeds/004_c93b36575511fa58.txt",
-            "--source",
-            "经济日报",
-            "--date",
-            "2025-06-01",
-        ],
-    );
+    let (code, _, err) =
+        run(dir.path(), &["index", "seeds/004_c93b36575511fa58.txt", "--source", "经济日报", "--date", "2025-06-01"]);
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = run(dir.path(), &["search", "张江", "--json"]);
     let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();

@@ -6,11 +6,7 @@ use common::*;
 use serde_json::Value;
 
 fn expected(pred: impl Fn(&SeedDoc) -> bool) -> Vec<String> {
-    let mut v: Vec<String> = seed_docs()
-        .into_iter()
-        .filter(|d| pred(d))
-        .map(|d| d.id)
-        .collect();
+    let mut v: Vec<String> = seed_docs().into_iter().filter(|d| pred(d)).map(|d| d.id).collect();
     v.sort();
     v
 }
@@ -28,10 +24,7 @@ fn words_find_exactly_the_articles_containing_them() {
 #[test]
 fn a_phrase_broken_by_a_pdf_wrap_is_found() {
     let ids = all_ids(seed_index(), "国家主席", &[]);
-    assert!(
-        ids.contains(&"seeds/002_796d7d15a6c68fce.txt".to_string()),
-        "{ids:?}"
-    );
+    assert!(ids.contains(&"seeds/002_796d7d15a6c68fce.txt".to_string()), "{ids:?}");
     // Traditional characters find the same documents.
     assert_eq!(all_ids(seed_index(), "國家主席", &[]), ids);
 }
@@ -39,11 +32,7 @@ fn a_phrase_broken_by_a_pdf_wrap_is_found() {
 #[test]
 fn source_and_date_filters_combine() {
     let idx = seed_index();
-    let got = all_ids(
-        idx,
-        "孵化器",
-        &["--source", "上海科技", "--since", "2025-12-20"],
-    );
+    let got = all_ids(idx, "孵化器", &["--source", "上海科技", "--since", "2025-12-20"]);
     let want = expected(|d| {
         d.text.contains("孵化器")
             && d.source.as_deref() == Some("上海科技")
@@ -53,26 +42,16 @@ fn source_and_date_filters_combine() {
     assert_eq!(got, want);
 
     let got = all_ids(idx, "人工智能", &["--until", "2025-12-15"]);
-    let want = expected(|d| {
-        d.text.contains("人工智能") && d.date.as_deref().is_some_and(|x| x <= "2025-12-15")
-    });
+    let want = expected(|d| d.text.contains("人工智能") && d.date.as_deref().is_some_and(|x| x <= "2025-12-15"));
     assert_eq!(got, want);
 
     // Inclusive day bounds and month/year forms.
-    let day = all_ids(
-        idx,
-        "科技",
-        &["--since", "2025-12-23", "--until", "2025年12月23日"],
-    );
-    assert_eq!(
-        day,
-        expected(|d| d.text.contains("科技") && d.date.as_deref() == Some("2025-12-23"))
-    );
+    let day = all_ids(idx, "科技", &["--since", "2025-12-23", "--until", "2025年12月23日"]);
+    assert_eq!(day, expected(|d| d.text.contains("科技") && d.date.as_deref() == Some("2025-12-23")));
     let month = all_ids(idx, "科技", &["--since", "2025-12", "--until", "2025/12"]);
     assert_eq!(
         month,
-        expected(|d| d.text.contains("科技")
-            && d.date.as_deref().is_some_and(|x| x.starts_with("2025-12")))
+        expected(|d| d.text.contains("科技") && d.date.as_deref().is_some_and(|x| x.starts_with("2025-12")))
     );
     let april = all_ids(idx, "科技", &["--since", "2025-04", "--until", "2025-04"]);
     assert_eq!(april, vec!["seeds/001_cf4ae71d46783a76.txt".to_string()]);
@@ -81,15 +60,9 @@ fn source_and_date_filters_combine() {
 #[test]
 fn repeated_source_means_any_of_them_and_title_filter_needs_the_title() {
     let idx = seed_index();
-    let got = all_ids(
-        idx,
-        "人工智能",
-        &["--source", "上海科技", "--source", "文汇报"],
-    );
-    let want = expected(|d| {
-        d.text.contains("人工智能")
-            && matches!(d.source.as_deref(), Some("上海科技") | Some("文汇报"))
-    });
+    let got = all_ids(idx, "人工智能", &["--source", "上海科技", "--source", "文汇报"]);
+    let want =
+        expected(|d| d.text.contains("人工智能") && matches!(d.source.as_deref(), Some("上海科技") | Some("文汇报")));
     assert_eq!(got, want);
     let got = all_ids(idx, "上海", &["--title", "孵化器"]);
     let want = expected(|d| d.text.contains("上海") && d.title.contains("孵化器"));
@@ -110,48 +83,24 @@ fn undated_documents_are_excluded_only_by_date_filters() {
 fn query_language_and_or_not_phrase_and_fields() {
     let idx = seed_index();
     let has = |d: &SeedDoc, w: &str| d.text.contains(w);
-    assert_eq!(
-        all_ids(idx, "张江 孵化器", &[]),
-        expected(|d| has(d, "张江") && has(d, "孵化器"))
-    );
-    assert_eq!(
-        all_ids(idx, "张江 OR 临港", &[]),
-        expected(|d| has(d, "张江") || has(d, "临港"))
-    );
-    assert_eq!(
-        all_ids(idx, "孵化器 -张江", &[]),
-        expected(|d| has(d, "孵化器") && !has(d, "张江"))
-    );
-    assert_eq!(
-        all_ids(idx, "\"高质量孵化器\"", &[]),
-        expected(|d| has(d, "高质量孵化器"))
-    );
-    assert_eq!(
-        all_ids(idx, "title:孵化器", &[]),
-        expected(|d| d.title.contains("孵化器"))
-    );
-    assert_eq!(
-        all_ids(idx, "source:文汇报 上海", &[]),
-        vec!["seeds/001_cf4ae71d46783a76.txt".to_string()]
-    );
+    assert_eq!(all_ids(idx, "张江 孵化器", &[]), expected(|d| has(d, "张江") && has(d, "孵化器")));
+    assert_eq!(all_ids(idx, "张江 OR 临港", &[]), expected(|d| has(d, "张江") || has(d, "临港")));
+    assert_eq!(all_ids(idx, "孵化器 -张江", &[]), expected(|d| has(d, "孵化器") && !has(d, "张江")));
+    assert_eq!(all_ids(idx, "\"高质量孵化器\"", &[]), expected(|d| has(d, "高质量孵化器")));
+    assert_eq!(all_ids(idx, "title:孵化器", &[]), expected(|d| d.title.contains("孵化器")));
+    assert_eq!(all_ids(idx, "source:文汇报 上海", &[]), vec!["seeds/001_cf4ae71d46783a76.txt".to_string()]);
 }
 
 #[test]
 fn json_lines_have_the_documented_shape() {
     let (code, out, _) = run(seed_index(), &["search", "人工智能", "--json", "-n", "3"]);
     assert_eq!(code, 0);
-    let lines: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
     for (i, v) in lines.iter().enumerate() {
         let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort();
-        assert_eq!(
-            keys,
-            vec!["date", "id", "path", "rank", "score", "snippet", "source", "title", "url"]
-        );
+        assert_eq!(keys, vec!["date", "id", "path", "rank", "score", "snippet", "source", "title", "url"]);
         assert_eq!(v["rank"].as_u64(), Some(i as u64 + 1));
         assert!(v["snippet"].as_str().unwrap().contains("人工智能"), "{v}");
         assert!(v["date"].is_null() || v["date"].as_str().unwrap().len() == 10);
@@ -162,10 +111,7 @@ fn json_lines_have_the_documented_shape() {
 
 #[test]
 fn the_wenhuibao_article_has_its_source_and_date() {
-    let (_, out, _) = run(
-        seed_index(),
-        &["search", "title:牢记嘱托力争走前列", "--json"],
-    );
+    let (_, out, _) = run(seed_index(), &["search", "title:牢记嘱托力争走前列", "--json"]);
     let v: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(v["source"], "文汇报");
     assert_eq!(v["date"], "2025-04-30");
@@ -174,27 +120,11 @@ fn the_wenhuibao_article_has_its_source_and_date() {
 
 #[test]
 fn every_wechat_record_carries_date_and_source() {
-    let (code, out, _) = run(
-        seed_index(),
-        &[
-            "search",
-            "-zzzz",
-            "--source",
-            "上海科技",
-            "--json",
-            "-n",
-            "100",
-        ],
-    );
+    let (code, out, _) = run(seed_index(), &["search", "-zzzz", "--source", "上海科技", "--json", "-n", "100"]);
     assert_eq!(code, 0);
-    let lines: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 58);
-    assert!(lines
-        .iter()
-        .all(|v| v["date"].as_str().is_some_and(|d| d.starts_with("2025-12"))));
+    assert!(lines.iter().all(|v| v["date"].as_str().is_some_and(|d| d.starts_with("2025-12"))));
 }
 
 #[test]
@@ -213,25 +143,13 @@ fn tsv_is_the_pipe_default_with_five_columns() {
 fn limit_offset_and_date_sort() {
     let idx = seed_index();
     let first5 = ids(&run(idx, &["search", "上海", "--json", "-n", "5"]).1);
-    let next = ids(&run(
-        idx,
-        &["search", "上海", "--json", "-n", "3", "--offset", "2"],
-    )
-    .1);
+    let next = ids(&run(idx, &["search", "上海", "--json", "-n", "3", "--offset", "2"]).1);
     assert_eq!(first5.len(), 5);
     assert_eq!(&first5[2..5], &next[..]);
-    let (_, out, _) = run(
-        idx,
-        &["search", "上海", "--json", "--sort", "date", "-n", "100"],
-    );
+    let (_, out, _) = run(idx, &["search", "上海", "--json", "--sort", "date", "-n", "100"]);
     let dates: Vec<String> = out
         .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["date"]
-                .as_str()
-                .unwrap_or("0000")
-                .to_string()
-        })
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["date"].as_str().unwrap_or("0000").to_string())
         .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
 }
@@ -241,10 +159,7 @@ fn count_and_exit_codes() {
     let idx = seed_index();
     let (code, out, _) = run(idx, &["search", "孵化器", "--count"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        out.trim().parse::<usize>().unwrap(),
-        expected(|d| d.text.contains("孵化器")).len()
-    );
+    assert_eq!(out.trim().parse::<usize>().unwrap(), expected(|d| d.text.contains("孵化器")).len());
     let (code, out, _) = run(idx, &["search", "量子纠缠态宇宙飞船"]);
     assert_eq!((code, out.as_str()), (1, ""));
     let (code, out, _) = run(idx, &["search", "量子纠缠态宇宙飞船", "--count"]);
@@ -259,17 +174,11 @@ fn errors_exit_2_with_a_clear_message() {
     assert!(err.contains("unclosed quote") && err.contains('^'), "{err}");
     let (code, _, err) = run(idx, &["search", "人工", "--since", "2025-13-01"]);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("--since") && err.contains("2025-13-01"),
-        "{err}"
-    );
+    assert!(err.contains("--since") && err.contains("2025-13-01"), "{err}");
     let missing = tempfile::tempdir().unwrap();
     let (code, _, err) = run(&missing.path().join("none"), &["search", "人工"]);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("no index") && err.contains("sou index"),
-        "{err}"
-    );
+    assert!(err.contains("no index") && err.contains("sou index"), "{err}");
     let (code, _, err) = run(idx, &["search", "，。"]);
     assert_eq!(code, 2);
     assert!(err.contains("nothing to search"), "{err}");
@@ -278,17 +187,8 @@ fn errors_exit_2_with_a_clear_message() {
 #[test]
 fn table_has_borders_and_colour_only_when_asked() {
     let idx = seed_index();
-    let (_, out, _) = run(
-        idx,
-        &["search", "孵化器", "--format", "table", "--color", "never"],
-    );
-    assert!(
-        out.contains('│') && out.contains("孵化器") && !out.contains('\u{1b}'),
-        "{out}"
-    );
-    let (_, out, _) = run(
-        idx,
-        &["search", "孵化器", "--format", "table", "--color", "always"],
-    );
+    let (_, out, _) = run(idx, &["search", "孵化器", "--format", "table", "--color", "never"]);
+    assert!(out.contains('│') && out.contains("孵化器") && !out.contains('\u{1b}'), "{out}");
+    let (_, out, _) = run(idx, &["search", "孵化器", "--format", "table", "--color", "always"]);
     assert!(out.contains("\u{1b}["), "{out}");
 }

@@ -84,12 +84,7 @@ pub fn for_each_unit(text: &str, mut f: impl FnMut(Unit)) {
         let class = classify(c);
         if class != Class::Word {
             if let Some(s) = word_start.take() {
-                f(Unit {
-                    start: s,
-                    end: i,
-                    pos,
-                    cjk: false,
-                });
+                f(Unit { start: s, end: i, pos, cjk: false });
                 pos += 1;
             }
         }
@@ -101,12 +96,7 @@ pub fn for_each_unit(text: &str, mut f: impl FnMut(Unit)) {
                 in_space = false;
             }
             Class::Cjk => {
-                f(Unit {
-                    start: i,
-                    end: i + c.len_utf8(),
-                    pos,
-                    cjk: true,
-                });
+                f(Unit { start: i, end: i + c.len_utf8(), pos, cjk: true });
                 pos += 1;
                 in_space = false;
             }
@@ -123,12 +113,7 @@ pub fn for_each_unit(text: &str, mut f: impl FnMut(Unit)) {
         }
     }
     if let Some(s) = word_start {
-        f(Unit {
-            start: s,
-            end: text.len(),
-            pos,
-            cjk: false,
-        });
+        f(Unit { start: s, end: text.len(), pos, cjk: false });
     }
 }
 
@@ -156,11 +141,7 @@ pub fn plan_literal(text: &str) -> LiteralPlan {
         return LiteralPlan::Empty;
     };
     let base = first.pos;
-    LiteralPlan::Units(
-        us.iter()
-            .map(|u| (u.pos - base, text[u.start..u.end].to_string()))
-            .collect(),
-    )
+    LiteralPlan::Units(us.iter().map(|u| (u.pos - base, text[u.start..u.end].to_string())).collect())
 }
 
 #[cfg(test)]
@@ -182,18 +163,9 @@ mod tests {
         assert_eq!(plan_literal("书"), plan(&[(0, "书")]));
         assert_eq!(plan_literal("，"), LiteralPlan::Empty);
         assert_eq!(plan_literal("ai"), plan(&[(0, "ai")]));
-        assert_eq!(
-            plan_literal("创中心"),
-            plan(&[(0, "创"), (1, "中"), (2, "心")])
-        );
-        assert_eq!(
-            plan_literal("5g网络"),
-            plan(&[(0, "5g"), (1, "网"), (2, "络")])
-        );
+        assert_eq!(plan_literal("创中心"), plan(&[(0, "创"), (1, "中"), (2, "心")]));
+        assert_eq!(plan_literal("5g网络"), plan(&[(0, "5g"), (1, "网"), (2, "络")]));
         assert_eq!(plan_literal("r&d"), plan(&[(0, "r"), (2, "d")]));
-        assert_eq!(
-            plan_literal("  人工 智能"),
-            plan(&[(0, "人"), (1, "工"), (3, "智"), (4, "能")])
-        );
+        assert_eq!(plan_literal("  人工 智能"), plan(&[(0, "人"), (1, "工"), (3, "智"), (4, "能")]));
     }
 }

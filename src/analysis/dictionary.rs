@@ -19,6 +19,9 @@ use jieba_rs::Jieba;
 
 include!(concat!(env!("OUT_DIR"), "/jieba_total.rs"));
 
+/// Number of words in jieba's default dictionary.
+pub const DEFAULT_WORDS: u64 = DEFAULT_WORD_COUNT;
+
 static DEFAULT_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.fst"));
 
 /// File in the index directory holding the user dictionary (`word freq` lines).
@@ -39,9 +42,12 @@ fn default_fst() -> Fst<&'static [u8]> {
     Fst::new(DEFAULT_FST).expect("the dictionary FST is built by build.rs")
 }
 
+/// Frequency bits of an FST value (the tag index sits above them).
+const FREQ_MASK: u64 = (1 << 40) - 1;
+
 /// Frequency of `word` in the default dictionary.
 fn default_freq(fst: &Fst<&'static [u8]>, word: &str) -> Option<u64> {
-    fst.get(word.as_bytes()).map(|o| o.value())
+    fst.get(word.as_bytes()).map(|o| o.value() & FREQ_MASK)
 }
 
 impl Dictionary {
@@ -55,9 +61,7 @@ impl Dictionary {
                 let (Some(w), Some(f)) = (it.next(), it.next()) else {
                     continue;
                 };
-                let f = f
-                    .parse()
-                    .with_context(|| format!("{}:{}: bad frequency", path.display(), n + 1))?;
+                let f = f.parse().with_context(|| format!("{}:{}: bad frequency", path.display(), n + 1))?;
                 user.insert(w.to_string(), f);
             }
         }
@@ -88,10 +92,9 @@ impl Dictionary {
     /// words. A word without a frequency gets the one jieba suggests to keep it whole.
     /// Words are folded like all text, so 繁體 and full-width entries work too.
     pub fn add_user_file(&mut self, path: &Path) -> Result<usize> {
-        let raw =
-            fs::read(path).with_context(|| format!("cannot read dictionary {}", path.display()))?;
-        let text = String::from_utf8(raw)
-            .map_err(|_| anyhow::anyhow!("{}: dictionary is not UTF-8", path.display()))?;
+        let raw = fs::read(path).with_context(|| format!("cannot read dictionary {}", path.display()))?;
+        let text =
+            String::from_utf8(raw).map_err(|_| anyhow::anyhow!("{}: dictionary is not UTF-8", path.display()))?;
         let mut jieba = self.full_jieba();
         let mut added = 0;
         for (n, line) in text.lines().enumerate() {
@@ -105,11 +108,7 @@ impl Dictionary {
             let freq = match it.next() {
                 Some(f) => match f.parse::<u64>() {
                     Ok(f) => Some(f),
-                    Err(_) => bail!(
-                        "{}:{}: frequency '{f}' is not a whole number",
-                        path.display(),
-                        n + 1
-                    ),
+                    Err(_) => bail!("{}:{}: frequency '{f}' is not a whole number", path.display(), n + 1),
                 },
                 None => None,
             };
@@ -136,10 +135,15 @@ impl Dictionary {
         use fst::{IntoStreamer, Streamer};
         let map = fst::Map::from(fst);
         let mut stream = map.into_stream();
-        while let Some((w, f)) = stream.next() {
+        while let Some((w, v)) = stream.next() {
             text.push_str(std::str::from_utf8(w).unwrap_or_default());
             text.push(' ');
-            text.push_str(&f.to_string());
+            text.push_str(&(v & FREQ_MASK).to_string());
+            let tag = TAGS.get((v >> 40) as usize).copied().unwrap_or("");
+            if !tag.is_empty() {
+                text.push(' ');
+                text.push_str(tag);
+            }
             text.push('\n');
         }
         for (w, f) in &self.user {
@@ -167,7 +171,7 @@ impl Dictionary {
                 node = fst.node(t.addr);
                 let end = start + k + 1;
                 if node.is_final() && text.is_char_boundary(end) {
-                    found.insert(&text[start..end], out.cat(node.final_output()).value());
+                    found.insert(&text[start..end], out.cat(node.final_output()).value() & FREQ_MASK);
                 }
             }
         }
@@ -221,21 +225,11 @@ mod tests {
         let mut dict = Dictionary::default();
         assert_eq!(dict.add_user_file(&path).unwrap(), 2);
         let text = "模速空间里的无问芯穹";
-        let words: Vec<_> = dict
-            .jieba_for(text)
-            .cut(text, true)
-            .iter()
-            .map(|t| t.word.to_string())
-            .collect();
+        let words: Vec<_> = dict.jieba_for(text).cut(text, true).iter().map(|t| t.word.to_string()).collect();
         assert!(words.contains(&"模速空间".to_string()), "{words:?}");
         dict.save(dir.path()).unwrap();
         let again = Dictionary::load(dir.path()).unwrap();
-        let full: Vec<_> = again
-            .full_jieba()
-            .cut(text, true)
-            .iter()
-            .map(|t| t.word.to_string())
-            .collect();
+        let full: Vec<_> = again.full_jieba().cut(text, true).iter().map(|t| t.word.to_string()).collect();
         assert_eq!(words, full);
     }
 }

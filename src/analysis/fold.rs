@@ -18,11 +18,7 @@ pub fn t2s(c: char) -> char {
         return c;
     }
     if let Some(&delta) = T2S_BMP.get((code - T2S_BMP_START) as usize) {
-        return if delta == 0 {
-            c
-        } else {
-            char::from_u32(code.wrapping_add_signed(delta)).unwrap_or(c)
-        };
+        return if delta == 0 { c } else { char::from_u32(code.wrapping_add_signed(delta)).unwrap_or(c) };
     }
     match T2S_OTHER.binary_search_by_key(&code, |&(from, _)| from) {
         Ok(i) => char::from_u32(T2S_OTHER[i].1).unwrap_or(c),

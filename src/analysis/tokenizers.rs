@@ -23,11 +23,7 @@ pub struct SpanStream<'a> {
 
 impl<'a> SpanStream<'a> {
     fn new(text: &'a str, spans: Vec<(usize, usize, u32)>) -> Self {
-        SpanStream {
-            text,
-            spans: spans.into_iter(),
-            token: Token::default(),
-        }
+        SpanStream { text, spans: spans.into_iter(), token: Token::default() }
     }
 }
 

@@ -18,21 +18,12 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     let default_date = match &args.date {
         Some(d) => Some(
             dates::parse_timestamp(d, &tz)
-                .or_else(|| {
-                    dates::parse_day_range(d)
-                        .ok()
-                        .map(|(a, _)| dates::start_of_day(a, &tz))
-                })
+                .or_else(|| dates::parse_day_range(d).ok().map(|(a, _)| dates::start_of_day(a, &tz)))
                 .ok_or_else(|| anyhow!("--date: '{d}' is not a date (e.g. 2025-04-30)"))?,
         ),
         None => None,
     };
-    let opts = Options {
-        default_source: args.source.clone(),
-        default_date,
-        tz,
-        ..Options::default()
-    };
+    let opts = Options { default_source: args.source.clone(), default_date, tz, ..Options::default() };
     let files = ingest::list_files(&args.paths)?;
     if args.rebuild {
         index::remove(index_dir)?;
@@ -43,16 +34,10 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         let n = dict.add_user_file(path)?;
         dict.save(index_dir)?;
         if !args.quiet {
-            eprintln!(
-                "sou: {n} words from {} added to the index's dictionary",
-                path.display()
-            );
+            eprintln!("sou: {n} words from {} added to the index's dictionary", path.display());
         }
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .max(1);
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let memory = args.memory.max(16 * threads) << 20;
     let mut indexer = Indexer::new(&idx, &dict, threads, memory)?;
     let mut skipped = 0usize;
@@ -73,11 +58,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
                 if !p.warning_only {
                     skipped += 1;
                 }
-                let _ = writeln!(
-                    stderr,
-                    "sou: {}{p}",
-                    if p.warning_only { "warning: " } else { "" }
-                );
+                let _ = writeln!(stderr, "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
             }
         })?;
         bytes += size;

@@ -2,7 +2,10 @@
 //! status (0 = found/done, 1 = nothing found). Errors become exit status 2 in `main`.
 
 pub mod index;
+pub mod keywords;
 pub mod search;
+pub mod show;
+pub mod stats;
 
 /// Exit status for "it worked and something matched".
 pub const FOUND: i32 = 0;

@@ -37,14 +37,9 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
             dir.display()
         );
     }
-    let index = Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
+    let index = Index::open_in_dir(dir).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
     let fields = Fields::of(&index.schema())?;
-    Ok(SouIndex {
-        index,
-        fields,
-        dir: dir.to_path_buf(),
-    })
+    Ok(SouIndex { index, fields, dir: dir.to_path_buf() })
 }
 
 /// Opens the index in `dir` for writing, creating it (and the directory) if needed.
@@ -52,28 +47,20 @@ pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
     if exists(dir) {
         return open(dir);
     }
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;
+    fs::create_dir_all(dir).with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;
     let settings = IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(3),
-        }),
+        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
         docstore_blocksize: 32 * 1024,
         ..IndexSettings::default()
     };
-    let mmap =
-        MmapDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
+    let mmap = MmapDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
     let index = Index::builder()
         .schema(schema::build())
         .settings(settings)
         .open_or_create(mmap)
         .with_context(|| format!("cannot create an index in '{}'", dir.display()))?;
     let fields = Fields::of(&index.schema())?;
-    Ok(SouIndex {
-        index,
-        fields,
-        dir: dir.to_path_buf(),
-    })
+    Ok(SouIndex { index, fields, dir: dir.to_path_buf() })
 }
 
 /// Removes every index file from `dir` (for `--rebuild`), keeping the directory and any

@@ -4,8 +4,8 @@
 
 use anyhow::{anyhow, Result};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
-    TextOptions, FAST, INDEXED, STORED, STRING,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    STORED, STRING,
 };
 
 use crate::analysis::tokenizers::{CHARS, WORDS};
@@ -28,11 +28,8 @@ pub struct Fields {
 }
 
 fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(tokenizer)
-            .set_index_option(record),
-    )
+    TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
 }
 
 /// Builds the schema of a new index.
@@ -44,23 +41,14 @@ pub fn build() -> Schema {
     b.add_text_field("source", STRING | STORED | FAST);
     b.add_date_field(
         "date",
-        DateOptions::from(INDEXED)
-            .set_fast()
-            .set_stored()
-            .set_precision(DateTimePrecision::Seconds),
+        DateOptions::from(INDEXED).set_fast().set_stored().set_precision(DateTimePrecision::Seconds),
     );
     b.add_text_field("url", STORED);
     b.add_text_field("author", STORED);
     b.add_text_field("path", STORED);
     for prefix in ["title", "content"] {
-        b.add_text_field(
-            &format!("{prefix}_words"),
-            analysed(WORDS, IndexRecordOption::WithFreqs),
-        );
-        b.add_text_field(
-            &format!("{prefix}_chars"),
-            analysed(CHARS, IndexRecordOption::WithFreqsAndPositions),
-        );
+        b.add_text_field(&format!("{prefix}_words"), analysed(WORDS, IndexRecordOption::WithFreqs));
+        b.add_text_field(&format!("{prefix}_chars"), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions));
     }
     b.build()
 }

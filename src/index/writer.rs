@@ -40,31 +40,19 @@ pub struct Indexer {
 impl Indexer {
     /// Prepares `index` for writing with `threads` indexing threads sharing
     /// `memory_bytes` of buffer.
-    pub fn new(
-        index: &SouIndex,
-        dict: &Dictionary,
-        threads: usize,
-        memory_bytes: usize,
-    ) -> Result<Self> {
+    pub fn new(index: &SouIndex, dict: &Dictionary, threads: usize, memory_bytes: usize) -> Result<Self> {
         let jieba = Arc::new(dict.full_jieba());
         let tokenizers = index.index.tokenizers();
         tokenizers.register(WORDS, WordTokenizer(jieba));
         tokenizers.register(CHARS, CharTokenizer);
-        let writer = index
-            .index
-            .writer_with_num_threads(threads, memory_bytes)
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+        let writer = index.index.writer_with_num_threads(threads, memory_bytes).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
                 "the index at '{}' is being written by another `sou index`; wait for it to finish",
                 index.dir.display()
             ),
-                e => anyhow::Error::new(e).context("cannot open the index for writing"),
-            })?;
-        let fresh = index
-            .index
-            .searchable_segment_ids()
-            .map(|s| s.is_empty())
-            .unwrap_or(false);
+            e => anyhow::Error::new(e).context("cannot open the index for writing"),
+        })?;
+        let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
         Ok(Indexer {
             writer,
             fields: index.fields,
@@ -110,9 +98,7 @@ impl Indexer {
             doc.add_text(f.author, a);
         }
         doc.add_text(f.path, &r.path);
-        self.writer
-            .add_document(doc)
-            .context("cannot add a document")?;
+        self.writer.add_document(doc).context("cannot add a document")?;
         self.added += 1;
         self.since_commit += bytes;
         if self.since_commit >= COMMIT_EVERY_BYTES {
@@ -132,20 +118,11 @@ impl Indexer {
     /// faster on fewer segments) and waits for merges to finish.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
-        let ids = self
-            .writer
-            .index()
-            .searchable_segment_ids()
-            .context("cannot list segments")?;
+        let ids = self.writer.index().searchable_segment_ids().context("cannot list segments")?;
         if ids.len() > MAX_SEGMENTS {
-            self.writer
-                .merge(&ids)
-                .wait()
-                .context("cannot merge segments")?;
+            self.writer.merge(&ids).wait().context("cannot merge segments")?;
         }
-        self.writer
-            .wait_merging_threads()
-            .context("cannot finish merging")?;
+        self.writer.wait_merging_threads().context("cannot finish merging")?;
         Ok(())
     }
 }

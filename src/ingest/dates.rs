@@ -41,9 +41,7 @@ pub fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
     };
     let Some((m, r)) = digits(r, 2) else {
         // "2025年" alone is a year.
-        return rest
-            .starts_with('年')
-            .then_some(((y as i16, None, None), r));
+        return rest.starts_with('年').then_some(((y as i16, None, None), r));
     };
     if !(1..=12).contains(&m) {
         return None;
@@ -52,14 +50,9 @@ pub fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
         return Some(((y as i16, Some(m as i8), None), r));
     };
     let Some((d, r3)) = digits(r2, 2) else {
-        return r
-            .starts_with('月')
-            .then_some(((y as i16, Some(m as i8), None), r2));
+        return r.starts_with('月').then_some(((y as i16, Some(m as i8), None), r2));
     };
-    let r3 = r3
-        .strip_prefix('日')
-        .or_else(|| r3.strip_prefix('号'))
-        .unwrap_or(r3);
+    let r3 = r3.strip_prefix('日').or_else(|| r3.strip_prefix('号')).unwrap_or(r3);
     Some(((y as i16, Some(m as i8), Some(d as i8)), r3))
 }
 
@@ -85,9 +78,7 @@ pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
             None => (0, r),
         };
         // Fractional seconds are dropped: sou keeps dates to the second.
-        let r = r
-            .strip_prefix('.')
-            .map_or(r, |f| f.trim_start_matches(|c: char| c.is_ascii_digit()));
+        let r = r.strip_prefix('.').map_or(r, |f| f.trim_start_matches(|c: char| c.is_ascii_digit()));
         dt = date.at(h as i8, mi as i8, sec as i8, 0);
         if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..61).contains(&sec) {
             return None;
@@ -117,11 +108,7 @@ fn parse_offset(s: &str) -> Option<Offset> {
         return None;
     }
     let h: i32 = body[..2].parse().ok()?;
-    let m: i32 = if body.len() == 4 {
-        body[2..].parse().ok()?
-    } else {
-        0
-    };
+    let m: i32 = if body.len() == 4 { body[2..].parse().ok()? } else { 0 };
     Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
 }
 
@@ -138,17 +125,16 @@ pub fn parse_unix(n: i64) -> Option<Timestamp> {
 /// `.`, 年月日): the first and the last day it covers.
 pub fn parse_day_range(s: &str) -> Result<(Date, Date), String> {
     let bad = || {
-        format!("'{s}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-12-23, 2025/12/23, 2025年12月23日)")
+        format!(
+            "'{s}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-12-23, 2025/12/23, 2025年12月23日)"
+        )
     };
     let ((y, m, d), rest) = parse_date_prefix(s.trim()).ok_or_else(bad)?;
     if !rest.trim().is_empty() {
         return Err(bad());
     }
     match (m, d) {
-        (None, _) => Ok((
-            Date::new(y, 1, 1).map_err(|_| bad())?,
-            Date::new(y, 12, 31).map_err(|_| bad())?,
-        )),
+        (None, _) => Ok((Date::new(y, 1, 1).map_err(|_| bad())?, Date::new(y, 12, 31).map_err(|_| bad())?)),
         (Some(m), None) => {
             let first = Date::new(y, m, 1).map_err(|_| bad())?;
             Ok((first, first.last_of_month()))
@@ -206,14 +192,8 @@ mod tests {
         assert_eq!(r("2025-12"), Ok(("2025-12-01".into(), "2025-12-31".into())));
         assert_eq!(r("2024-02"), Ok(("2024-02-01".into(), "2024-02-29".into())));
         assert_eq!(r("2025"), Ok(("2025-01-01".into(), "2025-12-31".into())));
-        assert_eq!(
-            r("2025年12月23日"),
-            Ok(("2025-12-23".into(), "2025-12-23".into()))
-        );
-        assert_eq!(
-            r("2025/12/23"),
-            Ok(("2025-12-23".into(), "2025-12-23".into()))
-        );
+        assert_eq!(r("2025年12月23日"), Ok(("2025-12-23".into(), "2025-12-23".into())));
+        assert_eq!(r("2025/12/23"), Ok(("2025-12-23".into(), "2025-12-23".into())));
         assert!(r("2025-12-40").is_err());
         assert!(r("yesterday").is_err());
     }

@@ -16,15 +16,8 @@ pub enum Field {
 
 impl Field {
     /// All fields, in the order keys are matched.
-    pub const ALL: [Field; 7] = [
-        Field::Id,
-        Field::Title,
-        Field::Content,
-        Field::Date,
-        Field::Source,
-        Field::Url,
-        Field::Author,
-    ];
+    pub const ALL: [Field; 7] =
+        [Field::Id, Field::Title, Field::Content, Field::Date, Field::Source, Field::Url, Field::Author];
 
     /// Parses a field name as written in `--field NAME=KEY`.
     pub fn from_name(name: &str) -> Option<Field> {
@@ -60,15 +53,7 @@ impl Field {
                 "编号",
                 "文章id",
             ],
-            Field::Title => &[
-                "title",
-                "headline",
-                "subject",
-                "标题",
-                "题目",
-                "文章标题",
-                "标题title",
-            ],
+            Field::Title => &["title", "headline", "subject", "标题", "题目", "文章标题", "标题title"],
             Field::Content => &[
                 "content",
                 "text",
@@ -151,10 +136,7 @@ impl KeyMap {
 
     /// For each field, the index of the key in `keys` that holds it.
     pub fn resolve<S: AsRef<str>>(&self, keys: &[S]) -> Vec<(Field, usize)> {
-        let lower: Vec<String> = keys
-            .iter()
-            .map(|k| k.as_ref().trim().to_lowercase())
-            .collect();
+        let lower: Vec<String> = keys.iter().map(|k| k.as_ref().trim().to_lowercase()).collect();
         let mut taken = vec![false; keys.len()];
         let mut out: Vec<(Field, usize)> = Vec::new();
         for (field, key) in &self.overrides {
@@ -168,9 +150,7 @@ impl KeyMap {
             if has(&out, field) {
                 continue;
             }
-            if let Some(i) =
-                (0..keys.len()).find(|&i| !taken[i] && field.exact().contains(&lower[i].as_str()))
-            {
+            if let Some(i) = (0..keys.len()).find(|&i| !taken[i] && field.exact().contains(&lower[i].as_str())) {
                 out.push((field, i));
                 taken[i] = true;
             }
@@ -179,8 +159,8 @@ impl KeyMap {
             if has(&out, field) {
                 continue;
             }
-            if let Some(i) = (0..keys.len())
-                .find(|&i| !taken[i] && field.telling().iter().any(|w| lower[i].contains(w)))
+            if let Some(i) =
+                (0..keys.len()).find(|&i| !taken[i] && field.telling().iter().any(|w| lower[i].contains(w)))
             {
                 out.push((field, i));
                 taken[i] = true;
@@ -196,28 +176,11 @@ mod tests {
 
     #[test]
     fn maps_the_seed_keys() {
-        let keys = [
-            "文章标识符aid",
-            "标题title",
-            "链接url",
-            "时间time",
-            "公众号名称",
-            "finalContent",
-        ];
+        let keys = ["文章标识符aid", "标题title", "链接url", "时间time", "公众号名称", "finalContent"];
         let mut m = KeyMap::default().resolve(&keys);
         m.sort_by_key(|(_, i)| *i);
         let fields: Vec<Field> = m.into_iter().map(|(f, _)| f).collect();
-        assert_eq!(
-            fields,
-            vec![
-                Field::Id,
-                Field::Title,
-                Field::Url,
-                Field::Date,
-                Field::Source,
-                Field::Content
-            ]
-        );
+        assert_eq!(fields, vec![Field::Id, Field::Title, Field::Url, Field::Date, Field::Source, Field::Content]);
     }
 
     #[test]

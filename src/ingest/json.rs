@@ -43,13 +43,7 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
     }
 }
 
-fn emit_array(
-    path: &str,
-    items: Vec<Value>,
-    line: usize,
-    opts: &Options,
-    emit: &mut dyn FnMut(Item),
-) {
+fn emit_array(path: &str, items: Vec<Value>, line: usize, opts: &Options, emit: &mut dyn FnMut(Item)) {
     let single = items.len() == 1;
     for (i, v) in items.into_iter().enumerate() {
         match v {
@@ -57,11 +51,7 @@ fn emit_array(
             other => emit(Item::Problem(Problem {
                 path: path.into(),
                 line,
-                message: format!(
-                    "record {} is {} rather than an object; skipped",
-                    i + 1,
-                    kind(&other)
-                ),
+                message: format!("record {} is {} rather than an object; skipped", i + 1, kind(&other)),
                 warning_only: false,
             })),
         }
@@ -99,27 +89,15 @@ fn read_lines(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)
 }
 
 /// One line of JSON Lines: `None` when blank, else the object or why it is skipped.
-fn parse_line(
-    path: &str,
-    line_no: usize,
-    line: &str,
-) -> Option<Result<Map<String, Value>, Problem>> {
+fn parse_line(path: &str, line_no: usize, line: &str) -> Option<Result<Map<String, Value>, Problem>> {
     let t = line.trim();
     if t.is_empty() {
         return None;
     }
-    let problem = |message: String| Problem {
-        path: path.into(),
-        line: line_no,
-        message,
-        warning_only: false,
-    };
+    let problem = |message: String| Problem { path: path.into(), line: line_no, message, warning_only: false };
     Some(match serde_json::from_str::<Value>(t) {
         Ok(Value::Object(obj)) => Ok(obj),
-        Ok(other) => Err(problem(format!(
-            "expected a JSON object, found {}; skipped",
-            kind(&other)
-        ))),
+        Ok(other) => Err(problem(format!("expected a JSON object, found {}; skipped", kind(&other)))),
         Err(e) => Err(problem(format!("invalid JSON ({e}); skipped"))),
     })
 }
@@ -128,20 +106,14 @@ fn parse_line(
 /// whole JSON object.
 pub fn looks_like_json_lines(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let start = head
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(head.len());
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
     if head.get(start) != Some(&b'{') {
         return false;
     }
     let Some(len) = memchr::memchr(b'\n', &head[start..]) else {
         return false;
     };
-    matches!(
-        serde_json::from_slice::<Value>(&head[start..start + len]),
-        Ok(Value::Object(_))
-    )
+    matches!(serde_json::from_slice::<Value>(&head[start..start + len]), Ok(Value::Object(_)))
 }
 
 /// Streams JSON Lines from `reader`, one line in memory at a time.
@@ -160,21 +132,14 @@ pub fn stream_lines(
             return Ok(());
         }
         line_no += 1;
-        let bytes = if line_no == 1 {
-            buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf)
-        } else {
-            &buf[..]
-        };
+        let bytes = if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf[..] };
         let line = match std::str::from_utf8(bytes) {
             Ok(l) => l,
             Err(e) => {
                 emit(Item::Problem(Problem {
                     path: path.into(),
                     line: line_no,
-                    message: format!(
-                        "invalid UTF-8 at byte {} of the line; skipped",
-                        e.valid_up_to() + 1
-                    ),
+                    message: format!("invalid UTF-8 at byte {} of the line; skipped", e.valid_up_to() + 1),
                     warning_only: false,
                 }));
                 continue;
@@ -228,13 +193,7 @@ pub fn emit_object(
     let keys: Vec<&String> = obj.keys().collect();
     let map = opts.keys.resolve(&keys);
     let values: Vec<&Value> = obj.values().collect();
-    let mut r = Record {
-        path: path.into(),
-        line,
-        ordinal,
-        whole_file,
-        ..Record::default()
-    };
+    let mut r = Record { path: path.into(), line, ordinal, whole_file, ..Record::default() };
     for (field, i) in map {
         let v = values[i];
         let text = as_text(v);
@@ -248,18 +207,13 @@ pub fn emit_object(
             Field::Date => {
                 let parsed = match v {
                     Value::Number(n) => n.as_i64().and_then(dates::parse_unix),
-                    _ => text
-                        .as_deref()
-                        .and_then(|s| dates::parse_timestamp(s, &opts.tz)),
+                    _ => text.as_deref().and_then(|s| dates::parse_timestamp(s, &opts.tz)),
                 };
                 if parsed.is_none() && text.is_some() {
                     emit(Item::Problem(Problem {
                         path: path.into(),
                         line,
-                        message: format!(
-                            "unreadable date '{}'; kept without a date",
-                            text.unwrap_or_default()
-                        ),
+                        message: format!("unreadable date '{}'; kept without a date", text.unwrap_or_default()),
                         warning_only: true,
                     }));
                 }

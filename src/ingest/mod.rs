@@ -83,12 +83,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            keys: KeyMap::default(),
-            tz: dates::default_tz(),
-            default_source: None,
-            default_date: None,
-        }
+        Options { keys: KeyMap::default(), tz: dates::default_tz(), default_source: None, default_date: None }
     }
 }
 
@@ -107,13 +102,8 @@ pub fn list_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(p.clone());
             continue;
         }
-        let walker = walkdir::WalkDir::new(p)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
-        for entry in walker
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        {
+        let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter();
+        for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
             let entry = entry.with_context(|| format!("cannot walk '{}'", p.display()))?;
             if entry.file_type().is_file() {
                 files.push(entry.into_path());
@@ -175,23 +165,17 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
 /// Reads one file from disk. JSON Lines in UTF-8 are streamed a line at a time, so a
 /// file of any size is read in bounded memory; other files are read whole.
 pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
-    let handle =
-        fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
     let path = display_path(file);
     let mut reader = BufReader::with_capacity(1 << 20, handle);
-    let head = reader
-        .fill_buf()
-        .with_context(|| format!("cannot read '{}'", file.display()))?;
+    let head = reader.fill_buf().with_context(|| format!("cannot read '{}'", file.display()))?;
     if json::looks_like_json_lines(head) {
-        json::stream_lines(&path, reader, opts, emit)
-            .with_context(|| format!("cannot read '{}'", file.display()))?;
+        json::stream_lines(&path, reader, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))?;
         return Ok(size);
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    reader
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read '{}'", file.display()))?;
+    reader.read_to_end(&mut bytes).with_context(|| format!("cannot read '{}'", file.display()))?;
     match decode(bytes) {
         Some(text) => read_text(&path, &text, opts, emit),
         None => emit(Item::Problem(Problem {

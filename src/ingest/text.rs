@@ -15,10 +15,7 @@ const HEADER_LINES: usize = 8;
 
 fn source_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:信息来源|来源|稿源|出处|来自)\s*[:：]\s*([^\s|｜，,;；]+)")
-            .expect("valid regex")
-    })
+    RE.get_or_init(|| Regex::new(r"(?:信息来源|来源|稿源|出处|来自)\s*[:：]\s*([^\s|｜，,;；]+)").expect("valid regex"))
 }
 
 fn date_re() -> &'static Regex {
@@ -35,20 +32,9 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
     let body = unwrap_hard_wraps(&text);
     let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
     let Some(title) = lines.next() else { return };
-    let mut r = Record {
-        path: path.into(),
-        line: 1,
-        ordinal: 1,
-        whole_file: true,
-        ..Record::default()
-    };
+    let mut r = Record { path: path.into(), line: 1, ordinal: 1, whole_file: true, ..Record::default() };
     r.title = short_title(title);
-    for line in body
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(HEADER_LINES)
-    {
+    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()).take(HEADER_LINES) {
         if r.source.is_none() {
             if let Some(c) = source_re().captures(line) {
                 r.source = Some(c[1].to_string());
@@ -56,11 +42,7 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
         }
         if r.date.is_none() {
             if let Some(m) = date_re().find(line) {
-                let s: String = m
-                    .as_str()
-                    .chars()
-                    .filter(|c| !c.is_whitespace() || *c == ' ')
-                    .collect();
+                let s: String = m.as_str().chars().filter(|c| !c.is_whitespace() || *c == ' ').collect();
                 r.date = dates::parse_timestamp(&s.replace(' ', ""), &opts.tz)
                     .or_else(|| dates::parse_timestamp(&s, &opts.tz));
             }
@@ -89,12 +71,9 @@ fn short_title(line: &str) -> String {
 
 /// Whether a line ends a sentence (so a wrap after it is a real paragraph break).
 fn ends_sentence(line: &str) -> bool {
-    line.chars().last().is_some_and(|c| {
-        matches!(
-            c,
-            '。' | '！' | '？' | '!' | '?' | '…' | '”' | '」' | '』' | '：' | ':'
-        )
-    })
+    line.chars()
+        .last()
+        .is_some_and(|c| matches!(c, '。' | '！' | '？' | '!' | '?' | '…' | '”' | '」' | '』' | '：' | ':'))
 }
 
 /// Joins lines that a fixed-width layout (a newspaper column cut from a PDF) broke in the
@@ -135,15 +114,11 @@ pub fn unwrap_hard_wraps(text: &str) -> String {
             }
             out.push_str(line.trim_end());
         }
-        let next_starts = lines[i + 1..]
-            .iter()
-            .map(|l| l.trim())
-            .find(|l| !l.is_empty());
+        let next_starts = lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
         joining = widths[i] >= full
             && !ends_sentence(t)
-            && next_starts.is_some_and(|n| {
-                t.chars().last().is_some_and(is_cjk) || n.chars().next().is_some_and(is_cjk)
-            });
+            && next_starts
+                .is_some_and(|n| t.chars().last().is_some_and(is_cjk) || n.chars().next().is_some_and(is_cjk));
         if !joining {
             out.push('\n');
         }
@@ -160,10 +135,7 @@ fn column_width(widths: &[usize]) -> Option<usize> {
         *counts.entry(*w).or_insert(0usize) += 1;
     }
     let (&mode, _) = counts.iter().max_by_key(|(w, c)| (**c, **w))?;
-    let near = lines
-        .iter()
-        .filter(|w| **w + 6 >= mode && **w <= mode + 2)
-        .count();
+    let near = lines.iter().filter(|w| **w + 6 >= mode && **w <= mode + 2).count();
     (near >= 5 && near * 10 >= lines.len() * 4).then_some(mode)
 }
 

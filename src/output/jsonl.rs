@@ -14,12 +14,7 @@ use crate::snippet;
 pub const SNIPPET_WIDTH: usize = 160;
 
 /// Writes one JSON object per hit.
-pub fn write(
-    out: &mut dyn Write,
-    hits: &[Hit],
-    literals: &[String],
-    tz: &TimeZone,
-) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, hits: &[Hit], literals: &[String], tz: &TimeZone) -> io::Result<()> {
     for h in hits {
         let snip = snippet::make(&h.doc.content, literals, SNIPPET_WIDTH);
         let v = json!({

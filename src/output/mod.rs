@@ -1,6 +1,8 @@
 //! Printers: one per output format, each a sink for hits that knows nothing about
 //! searching (after ripgrep's printer/searcher split).
 
+pub mod chart;
+pub mod columns;
 pub mod jsonl;
 pub mod sanitize;
 pub mod table;
@@ -21,6 +23,10 @@ pub enum Format {
     Tsv,
     /// One JSON object per hit.
     Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// One document id a line.
+    Ids,
 }
 
 /// When to colour output.

@@ -11,10 +11,7 @@ pub fn clean(s: &str) -> String {
 /// `s` with escape sequences and control characters other than newline and tab removed;
 /// white space kept as it is (snippets still see sentence and line ends).
 pub fn strip_escapes(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(scrub(s, false))
@@ -61,9 +58,7 @@ fn scrub(s: &str, collapse: bool) -> String {
             space = true;
             continue;
         }
-        if c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
+        if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
             continue;
         }
         space = false;
@@ -82,10 +77,7 @@ mod tests {
 
     #[test]
     fn strips_escapes_and_controls() {
-        assert_eq!(
-            clean("a\u{1b}[31mred\u{1b}[0m\tb\nc\u{7}d\u{9b}e"),
-            "ared b cde"
-        );
+        assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m\tb\nc\u{7}d\u{9b}e"), "ared b cde");
         assert_eq!(clean("\u{1b}]0;title\u{7}标题"), "标题");
         assert_eq!(clean("  上海  科技 "), "上海 科技");
     }

@@ -8,13 +8,12 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use jiff::tz::TimeZone;
 
+use super::columns::Column;
 use super::{day, sanitize::clean};
 use crate::search::Hit;
 use crate::snippet::{self, Snippet};
 
-const HIGHLIGHT: Style = Style::new()
-    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
-    .effects(Effects::BOLD);
+const HIGHLIGHT: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red))).effects(Effects::BOLD);
 const DIM: Style = Style::new().effects(Effects::DIMMED);
 
 /// Width of the terminal, or `COLUMNS`, or 100.
@@ -22,11 +21,7 @@ pub fn terminal_width() -> u16 {
     if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
         return w;
     }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w| *w >= 20)
-        .unwrap_or(100)
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 20).unwrap_or(100)
 }
 
 fn paint(s: &Snippet, color: bool) -> String {
@@ -44,59 +39,83 @@ fn paint(s: &Snippet, color: bool) -> String {
     out
 }
 
-/// Writes the hits as a table `width` columns wide.
+/// Default table columns.
+pub const DEFAULT: [Column; 5] = [Column::Rank, Column::Date, Column::Source, Column::Title, Column::Snippet];
+
+/// Layout and look of a table.
+pub struct Look {
+    pub color: bool,
+    pub width: u16,
+}
+
+/// Writes the hits as a table `style.width` columns wide, followed by a line saying
+/// which of `total` matching documents are shown.
 pub fn write(
     out: &mut dyn Write,
     hits: &[Hit],
+    cols: &[Column],
     literals: &[String],
     tz: &TimeZone,
-    color: bool,
-    width: u16,
+    style: &Look,
     total: usize,
 ) -> io::Result<()> {
-    let width = width.max(40);
+    let width = style.width.max(40);
+    let color = style.color;
     let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
+    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     if color {
         table.enforce_styling();
     } else {
         table.force_no_tty();
     }
-    table.set_header(vec!["#", "date", "source", "title", "snippet"]);
-    // Fixed columns: rank 3, date 10, source up to 12, title ~28%; the snippet takes the
-    // rest and is cut to two lines of it.
+    table.set_header(cols.iter().map(|c| c.name()));
+    // Short columns keep their width; the title gets up to ~28% of the line; the snippet
+    // takes the rest and is cut to two lines of it.
     let title_w = (width as usize * 28 / 100).max(12);
-    let fixed = 3 + 10 + 12 + title_w + 16;
+    let fixed: usize = cols
+        .iter()
+        .map(|c| match c {
+            Column::Rank => 3,
+            Column::Date => 10,
+            Column::Score => 7,
+            Column::Source | Column::Author => 12,
+            Column::Title => title_w,
+            Column::Snippet => 0,
+            Column::Id | Column::Url | Column::Path => 24,
+        } + 3)
+        .sum::<usize>()
+        + 1;
     let snippet_w = (width as usize).saturating_sub(fixed).max(10);
-    table.set_constraints(vec![
-        ColumnConstraint::ContentWidth,
-        ColumnConstraint::ContentWidth,
-        ColumnConstraint::UpperBoundary(Width::Fixed(12)),
-        ColumnConstraint::UpperBoundary(Width::Fixed(title_w as u16)),
-        ColumnConstraint::LowerBoundary(Width::Fixed(10)),
-    ]);
+    table.set_constraints(cols.iter().map(|c| match c {
+        Column::Source | Column::Author => ColumnConstraint::UpperBoundary(Width::Fixed(12)),
+        Column::Title => ColumnConstraint::UpperBoundary(Width::Fixed(title_w as u16)),
+        Column::Id | Column::Url | Column::Path => ColumnConstraint::UpperBoundary(Width::Fixed(24)),
+        Column::Snippet => ColumnConstraint::LowerBoundary(Width::Fixed(10)),
+        _ => ColumnConstraint::ContentWidth,
+    }));
     for h in hits {
-        let title = clean(&h.doc.title);
-        let title_snip = Snippet {
-            highlights: snippet::find_hits(&title, literals),
-            text: title,
+        let snip = if cols.contains(&Column::Snippet) {
+            snippet::make(&h.doc.content, literals, snippet_w * 2 - 2)
+        } else {
+            Snippet::default()
         };
-        let snip = snippet::make(&h.doc.content, literals, snippet_w * 2 - 2);
-        table.add_row(vec![
-            h.rank.to_string(),
-            day(h.doc.date, tz).unwrap_or_else(|| "-".into()),
-            clean(h.doc.source.as_deref().unwrap_or("-")),
-            paint(&title_snip, color),
-            paint(&snip, color),
-        ]);
+        let row: Vec<String> = cols
+            .iter()
+            .map(|c| match c {
+                Column::Title => {
+                    let title = clean(&h.doc.title);
+                    paint(&Snippet { highlights: snippet::find_hits(&title, literals), text: title }, color)
+                }
+                Column::Snippet => paint(&snip, color),
+                Column::Date => day(h.doc.date, tz).unwrap_or_else(|| "-".into()),
+                other => other.value(h, tz, ""),
+            })
+            .collect();
+        table.add_row(row);
     }
     writeln!(out, "{table}")?;
-    let shown = hits.first().map(|h| (h.rank, h.rank + hits.len() - 1));
-    let footer = match shown {
-        Some((a, b)) => format!("{a}–{b} of {total} matching documents"),
+    let footer = match hits.first() {
+        Some(first) => format!("{}–{} of {total} matching documents", first.rank, first.rank + hits.len() - 1),
         None => format!("{total} matching documents"),
     };
     if color {

@@ -11,8 +11,7 @@ use anyhow::{bail, Result};
 use jieba_rs::Jieba;
 use jiff::Timestamp;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
@@ -40,6 +39,9 @@ pub struct Filters {
     pub sources: Vec<String>,
     /// The title must contain this literal.
     pub title: Option<String>,
+    /// The days `since` and `before` came from (for histograms' ranges).
+    pub first_day: Option<jiff::civil::Date>,
+    pub last_day: Option<jiff::civil::Date>,
 }
 
 /// A query ready to run, with what to highlight in snippets.
@@ -58,16 +60,8 @@ struct Views {
 }
 
 fn views(fields: &Fields, scope: Scope) -> Vec<Views> {
-    let title = Views {
-        words: fields.title_words,
-        chars: fields.title_chars,
-        boost: TITLE_BOOST,
-    };
-    let content = Views {
-        words: fields.content_words,
-        chars: fields.content_chars,
-        boost: 1.0,
-    };
+    let title = Views { words: fields.title_words, chars: fields.title_chars, boost: TITLE_BOOST };
+    let content = Views { words: fields.content_words, chars: fields.content_chars, boost: 1.0 };
     match scope {
         Scope::Title => vec![title],
         Scope::Content => vec![content],
@@ -87,18 +81,11 @@ fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if qs.len() == 1 {
         return qs.pop().expect("one element");
     }
-    Box::new(BooleanQuery::new(
-        qs.into_iter().map(|q| (Occur::Should, q)).collect(),
-    ))
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
 }
 
 /// The character-view query matching documents whose `scope` contains `folded`.
-fn literal_match(
-    fields: &Fields,
-    scope: Scope,
-    folded: &str,
-    original: &str,
-) -> Result<Box<dyn Query>> {
+fn literal_match(fields: &Fields, scope: Scope, folded: &str, original: &str) -> Result<Box<dyn Query>> {
     let plan = plan_literal(folded);
     let mut per_field = Vec::new();
     for v in views(fields, scope) {
@@ -106,15 +93,11 @@ fn literal_match(
             LiteralPlan::Empty => {
                 bail!("'{original}' has nothing to search for (only punctuation or spaces)")
             }
-            LiteralPlan::Units(units) if units.len() == 1 => Box::new(TermQuery::new(
-                Term::from_field_text(v.chars, &units[0].1),
-                IndexRecordOption::WithFreqs,
-            )),
+            LiteralPlan::Units(units) if units.len() == 1 => {
+                Box::new(TermQuery::new(Term::from_field_text(v.chars, &units[0].1), IndexRecordOption::WithFreqs))
+            }
             LiteralPlan::Units(units) => Box::new(PhraseQuery::new_with_offset(
-                units
-                    .iter()
-                    .map(|(p, t)| (*p as usize, Term::from_field_text(v.chars, t)))
-                    .collect(),
+                units.iter().map(|(p, t)| (*p as usize, Term::from_field_text(v.chars, t))).collect(),
             )),
         };
         per_field.push(boosted(q, v.boost));
@@ -123,22 +106,14 @@ fn literal_match(
 }
 
 /// The word-view query ranking documents for `folded`.
-fn literal_words(
-    fields: &Fields,
-    scope: Scope,
-    folded: &str,
-    jieba: &Jieba,
-) -> Option<Box<dyn Query>> {
+fn literal_words(fields: &Fields, scope: Scope, folded: &str, jieba: &Jieba) -> Option<Box<dyn Query>> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for t in jieba.cut(folded, true) {
         if !is_word(t.word) {
             continue;
         }
         for v in views(fields, scope) {
-            let q = TermQuery::new(
-                Term::from_field_text(v.words, t.word),
-                IndexRecordOption::WithFreqs,
-            );
+            let q = TermQuery::new(Term::from_field_text(v.words, t.word), IndexRecordOption::WithFreqs);
             clauses.push((Occur::Should, boosted(Box::new(q), v.boost)));
         }
     }
@@ -148,10 +123,7 @@ fn literal_words(
 /// One literal as a query: must match on characters, ranked on words.
 fn literal(fields: &Fields, lit: &Literal, jieba: &Jieba, ranked: bool) -> Result<Box<dyn Query>> {
     if lit.scope == Scope::Source {
-        let q = TermQuery::new(
-            Term::from_field_text(fields.source, lit.text.trim()),
-            IndexRecordOption::Basic,
-        );
+        let q = TermQuery::new(Term::from_field_text(fields.source, lit.text.trim()), IndexRecordOption::Basic);
         return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
     }
     let folded = fold(&lit.text);
@@ -167,20 +139,9 @@ fn literal(fields: &Fields, lit: &Literal, jieba: &Jieba, ranked: bool) -> Resul
 }
 
 /// Compiles a parsed query and filters.
-pub fn compile(
-    q: &parse::Query,
-    filters: &Filters,
-    fields: &Fields,
-    dict: &Dictionary,
-) -> Result<Compiled> {
+pub fn compile(q: &parse::Query, filters: &Filters, fields: &Fields, dict: &Dictionary) -> Result<Compiled> {
     // One small segmenter serves every literal of the query.
-    let all_text: String = q
-        .groups
-        .iter()
-        .flatten()
-        .map(|l| fold(&l.text))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
     let jieba = dict.jieba_for(&all_text);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlights = Vec::new();
@@ -203,10 +164,7 @@ pub fn compile(
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    Ok(Compiled {
-        query: Box::new(BooleanQuery::new(clauses)),
-        highlights,
-    })
+    Ok(Compiled { query: Box::new(BooleanQuery::new(clauses)), highlights })
 }
 
 /// The filters as (unscored) queries.
@@ -216,10 +174,7 @@ pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn 
         let bound = |t: Option<Timestamp>, inclusive: bool| match t {
             None => Bound::Unbounded,
             Some(t) => {
-                let term = Term::from_field_date_for_search(
-                    fields.date,
-                    DateTime::from_timestamp_secs(t.as_second()),
-                );
+                let term = Term::from_field_date_for_search(fields.date, DateTime::from_timestamp_secs(t.as_second()));
                 if inclusive {
                     Bound::Included(term)
                 } else {
@@ -227,10 +182,7 @@ pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn 
                 }
             }
         };
-        out.push(Box::new(RangeQuery::new(
-            bound(filters.since, true),
-            bound(filters.before, false),
-        )));
+        out.push(Box::new(RangeQuery::new(bound(filters.since, true), bound(filters.before, false))));
     }
     if !filters.sources.is_empty() {
         out.push(any_of(
@@ -238,10 +190,8 @@ pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn 
                 .sources
                 .iter()
                 .map(|s| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(fields.source, s),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>
+                    Box::new(TermQuery::new(Term::from_field_text(fields.source, s), IndexRecordOption::Basic))
+                        as Box<dyn Query>
                 })
                 .collect(),
         ));

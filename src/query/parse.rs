@@ -41,19 +41,9 @@ pub struct ParseError {
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Point at the column, counting East Asian characters as two columns wide.
-        let pad: usize = self
-            .query
-            .chars()
-            .take(self.column)
-            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
-            .sum();
-        write!(
-            f,
-            "bad query: {}\n  {}\n  {}^",
-            self.message,
-            self.query,
-            " ".repeat(pad)
-        )
+        let pad: usize =
+            self.query.chars().take(self.column).map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum();
+        write!(f, "bad query: {}\n  {}\n  {}^", self.message, self.query, " ".repeat(pad))
     }
 }
 
@@ -61,21 +51,12 @@ impl std::error::Error for ParseError {}
 
 #[derive(Debug)]
 enum Tok {
-    Word {
-        text: String,
-        negated: bool,
-        scope: Scope,
-        quoted: bool,
-    },
+    Word { text: String, negated: bool, scope: Scope, quoted: bool },
     Or,
 }
 
 fn err(query: &str, column: usize, message: impl Into<String>) -> ParseError {
-    ParseError {
-        message: message.into(),
-        column,
-        query: query.to_string(),
-    }
+    ParseError { message: message.into(), column, query: query.to_string() }
 }
 
 fn is_space(c: char) -> bool {
@@ -98,11 +79,7 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
             negated = true;
             i += 1;
         } else if chars[i] == '-' {
-            return Err(err(
-                q,
-                i,
-                "'-' must be followed by the word to exclude, e.g. -广告",
-            ));
+            return Err(err(q, i, "'-' must be followed by the word to exclude, e.g. -广告"));
         }
         // field prefix: letters followed by ':'
         let mut scope = Scope::Any;
@@ -117,13 +94,7 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 "content" => Scope::Content,
                 "source" => Scope::Source,
                 _ if name == "http" || name == "https" => Scope::Any,
-                _ => {
-                    return Err(err(
-                        q,
-                        i,
-                        format!("unknown field '{name}:' (fields are title:, content:, source:)"),
-                    ))
-                }
+                _ => return Err(err(q, i, format!("unknown field '{name}:' (fields are title:, content:, source:)"))),
             };
             if scope != Scope::Any || !(name == "http" || name == "https") {
                 i = j + 1;
@@ -152,15 +123,7 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
             if text.trim().is_empty() {
                 return Err(err(q, open_at, "empty phrase"));
             }
-            toks.push((
-                start,
-                Tok::Word {
-                    text,
-                    negated,
-                    scope,
-                    quoted: true,
-                },
-            ));
+            toks.push((start, Tok::Word { text, negated, scope, quoted: true }));
             continue;
         }
         let word_start = i;
@@ -174,15 +137,7 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
         if text == "OR" && !negated && scope == Scope::Any {
             toks.push((start, Tok::Or));
         } else {
-            toks.push((
-                start,
-                Tok::Word {
-                    text,
-                    negated,
-                    scope,
-                    quoted: false,
-                },
-            ));
+            toks.push((start, Tok::Word { text, negated, scope, quoted: false }));
         }
     }
     Ok(toks)
@@ -205,17 +160,8 @@ pub fn parse(q: &str) -> Result<Query, ParseError> {
                 }
                 pending_or = Some(*col);
             }
-            Tok::Word {
-                text,
-                negated,
-                scope,
-                quoted,
-            } => {
-                let lit = Literal {
-                    scope: *scope,
-                    text: text.clone(),
-                    quoted: *quoted,
-                };
+            Tok::Word { text, negated, scope, quoted } => {
+                let lit = Literal { scope: *scope, text: text.clone(), quoted: *quoted };
                 if *negated {
                     if pending_or.is_some() {
                         return Err(err(q, *col, "an excluded word cannot be part of OR"));
@@ -242,26 +188,18 @@ mod tests {
     use super::*;
 
     fn lit(scope: Scope, text: &str, quoted: bool) -> Literal {
-        Literal {
-            scope,
-            text: text.into(),
-            quoted,
-        }
+        Literal { scope, text: text.into(), quoted }
     }
 
     #[test]
     fn parses_the_language() {
-        let q = parse("人工智能 \"集成 电路\" 张江 OR 临港 -广告 title:孵化器 source:上海科技")
-            .unwrap();
+        let q = parse("人工智能 \"集成 电路\" 张江 OR 临港 -广告 title:孵化器 source:上海科技").unwrap();
         assert_eq!(
             q.groups,
             vec![
                 vec![lit(Scope::Any, "人工智能", false)],
                 vec![lit(Scope::Any, "集成 电路", true)],
-                vec![
-                    lit(Scope::Any, "张江", false),
-                    lit(Scope::Any, "临港", false)
-                ],
+                vec![lit(Scope::Any, "张江", false), lit(Scope::Any, "临港", false)],
                 vec![lit(Scope::Title, "孵化器", false)],
                 vec![lit(Scope::Source, "上海科技", false)],
             ]
@@ -271,14 +209,8 @@ mod tests {
 
     #[test]
     fn reports_errors_with_a_column() {
-        for (q, col) in [
-            ("人工 \"智能", 3),
-            ("OR 张江", 0),
-            ("张江 OR", 3),
-            ("foo:bar", 0),
-            ("a -", 2),
-            ("\"\"", 0),
-        ] {
+        for (q, col) in [("人工 \"智能", 3), ("OR 张江", 0), ("张江 OR", 3), ("foo:bar", 0), ("a -", 2), ("\"\"", 0)]
+        {
             let e = parse(q).unwrap_err();
             assert_eq!(e.column, col, "{q}: {e}");
         }

@@ -14,11 +14,7 @@ pub fn root() -> PathBuf {
 /// A `sou` command run from the repository root, with no colour/terminal influence.
 pub fn sou(index: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sou"));
-    c.current_dir(root())
-        .env_remove("NO_COLOR")
-        .env_remove("SOU_INDEX")
-        .arg("--index")
-        .arg(index);
+    c.current_dir(root()).env_remove("NO_COLOR").env_remove("SOU_INDEX").arg("--index").arg(index);
     c
 }
 
@@ -57,10 +53,7 @@ pub struct SeedDoc {
 /// The 62 seed articles: 4 text files (id = path) and 58 WeChat records.
 pub fn seed_docs() -> Vec<SeedDoc> {
     let mut docs = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(root().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(root().join("seeds")).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
@@ -72,22 +65,13 @@ pub fn seed_docs() -> Vec<SeedDoc> {
                 docs.push(SeedDoc {
                     id: s("文章标识符aid").unwrap(),
                     title: s("标题title").unwrap(),
-                    text: format!(
-                        "{}\n{}",
-                        s("标题title").unwrap(),
-                        s("finalContent").unwrap()
-                    ),
+                    text: format!("{}\n{}", s("标题title").unwrap(), s("finalContent").unwrap()),
                     date: s("时间time"),
                     source: s("公众号名称"),
                 });
             }
         } else {
-            let title = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap()
-                .trim()
-                .to_string();
+            let title = text.lines().find(|l| !l.trim().is_empty()).unwrap().trim().to_string();
             // The header line `信息来源:文汇报   发布时间:2025-04-30`, where present.
             let field = |key: &str| {
                 text.lines().take(10).find_map(|l| {
@@ -95,13 +79,7 @@ pub fn seed_docs() -> Vec<SeedDoc> {
                     rest.split_whitespace().next().map(str::to_string)
                 })
             };
-            docs.push(SeedDoc {
-                id: name,
-                title,
-                date: field("发布时间:"),
-                source: field("信息来源:"),
-                text,
-            });
+            docs.push(SeedDoc { id: name, title, date: field("发布时间:"), source: field("信息来源:"), text });
         }
     }
     docs
@@ -111,12 +89,7 @@ pub fn seed_docs() -> Vec<SeedDoc> {
 pub fn ids(jsonl: &str) -> Vec<String> {
     jsonl
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
         .collect()
 }
 
