@@ -77,6 +77,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `sou man | man -l -`.
     Man,
+    /// Remove documents by id or by source.
+    ///
+    /// Examples:
+    ///   sou delete 2650212082_1 seeds/002_796d7d15a6c68fce.txt
+    ///   sou delete --source 上海科技
+    Delete(DeleteArgs),
 }
 
 /// Restrictions shared by `search` and `keywords`.
@@ -165,9 +171,31 @@ pub struct CompletionsArgs {
 /// `sou index`.
 #[derive(Args, Debug)]
 pub struct IndexArgs {
-    /// Files or directories to index (directories recursively).
+    /// Files or directories to index (directories recursively); `-` reads standard input.
     #[arg(value_name = "PATH", default_value = "seeds")]
     pub paths: Vec<PathBuf>,
+
+    /// Input format, instead of recognising it by content (needed for CSV on stdin).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::ingest::InputFormat>,
+
+    /// In directories, index only files matching this glob (e.g. '*.jsonl',
+    /// '**/2025-*.txt'); repeat for several.
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Vec<String>,
+
+    /// Take a field from this key instead of guessing, e.g. --field title=标题
+    /// --field date=pub_time (fields: id, title, content, date, source, url, author).
+    #[arg(long, value_name = "FIELD=KEY", value_parser = parse_field_mapping)]
+    pub field: Vec<(crate::ingest::fields::Field, String)>,
+
+    /// Time zone of dates written without one, as an offset (default +08:00, China).
+    #[arg(long, value_name = "OFFSET", value_parser = parse_tz)]
+    pub tz: Option<jiff::tz::TimeZone>,
+
+    /// Fail (exit 2, committing nothing) if any record is malformed, instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
 
     /// Source (outlet) for records that name none.
     #[arg(long, value_name = "NAME")]
@@ -197,6 +225,34 @@ pub struct IndexArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Parses `--field title=标题`.
+fn parse_field_mapping(s: &str) -> Result<(crate::ingest::fields::Field, String), String> {
+    let (name, key) = s.split_once('=').ok_or_else(|| format!("'{s}' is not FIELD=KEY (e.g. title=标题)"))?;
+    let field = crate::ingest::fields::Field::from_name(name.trim())
+        .ok_or_else(|| format!("unknown field '{name}' (fields: id, title, content, date, source, url, author)"))?;
+    if key.is_empty() {
+        return Err(format!("'{s}' names no key"));
+    }
+    Ok((field, key.to_string()))
+}
+
+/// Parses `--tz +08:00` (also `UTC`, `+8`, `-05:30`).
+pub fn parse_tz(s: &str) -> Result<jiff::tz::TimeZone, String> {
+    crate::ingest::dates::parse_tz(s).ok_or_else(|| format!("'{s}' is not a UTC offset (e.g. +08:00, -05:00, UTC)"))
+}
+
+/// `sou delete`.
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    /// Ids of the documents to remove.
+    #[arg(value_name = "ID", required_unless_present = "source")]
+    pub ids: Vec<String>,
+
+    /// Remove every document of this source (exact name); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
 }
 
 /// `sou search`.

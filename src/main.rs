@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             clap_complete::generate(args.shell, &mut Cli::command(), "sou", &mut std::io::stdout());
             Ok(commands::FOUND)
         }
+        Command::Delete(args) => commands::delete::run(&cli.index, args),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map(|_| commands::FOUND)

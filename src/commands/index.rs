@@ -1,20 +1,37 @@
-//! `sou index`: read the inputs, upsert every record, commit, report one summary line.
+//! `sou index`: read the inputs, upsert every record, commit, report one summary line
+//! (and a progress bar while it runs, when stderr is a terminal).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::analysis::dictionary::Dictionary;
 use crate::cli::IndexArgs;
 use crate::index::{self, writer::Indexer};
-use crate::ingest::{self, dates, Item, Options};
+use crate::ingest::{self, dates, fields::KeyMap, Item, Options};
+
+/// A progress bar over the input bytes, or a hidden one.
+fn progress(total: u64, show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
 
 /// Runs `sou index`.
 pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     let started = Instant::now();
-    let tz = dates::default_tz();
+    let tz = args.tz.clone().unwrap_or_else(dates::default_tz);
     let default_date = match &args.date {
         Some(d) => Some(
             dates::parse_timestamp(d, &tz)
@@ -23,12 +40,29 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         ),
         None => None,
     };
-    let opts = Options { default_source: args.source.clone(), default_date, tz, ..Options::default() };
-    let files = ingest::list_files(&args.paths)?;
-    if args.rebuild {
-        index::remove(index_dir)?;
+    let opts = Options {
+        format: args.format,
+        keys: KeyMap::with_overrides(args.field.clone()),
+        default_source: args.source.clone(),
+        default_date,
+        tz,
+    };
+    let files = ingest::list_files(&args.paths, &args.glob)?;
+    if files.is_empty() {
+        bail!(
+            "no files to index in {}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
-    let idx = index::open_or_create(index_dir)?;
+    // --rebuild empties the index inside the run's own commit (a crash keeps the old
+    // index); only an index of an incompatible schema is removed first.
+    let idx = match index::open_or_create(index_dir) {
+        Err(_) if args.rebuild && index::exists(index_dir) => {
+            index::remove(index_dir)?;
+            index::open_or_create(index_dir)?
+        }
+        other => other?,
+    };
     let mut dict = Dictionary::load(index_dir)?;
     if let Some(path) = &args.dict {
         let n = dict.add_user_file(path)?;
@@ -40,15 +74,25 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let memory = args.memory.max(16 * threads) << 20;
     let mut indexer = Indexer::new(&idx, &dict, threads, memory)?;
+    if args.rebuild {
+        indexer.clear()?;
+    }
+    if args.strict {
+        // All or nothing: no intermediate commit.
+        indexer.commit_every = u64::MAX;
+    }
+    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let bar = progress(total_bytes, !args.quiet && std::io::stderr().is_terminal());
     let mut skipped = 0usize;
     let mut bytes = 0u64;
-    let mut stderr = std::io::stderr().lock();
     let mut failure: Option<anyhow::Error> = None;
-    for file in &files {
+    for (n, file) in files.iter().enumerate() {
+        bar.set_message(format!("file {}/{} · {} documents", n + 1, files.len(), indexer.added));
         let size = ingest::read_file(file, &opts, &mut |item| match item {
             Item::Record(r) => {
                 if failure.is_none() {
                     let share = (r.content.len() + r.title.len()) as u64;
+                    bar.inc(share);
                     if let Err(e) = indexer.add(&r, share) {
                         failure = Some(e);
                     }
@@ -58,13 +102,21 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
                 if !p.warning_only {
                     skipped += 1;
                 }
-                let _ = writeln!(stderr, "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
+                bar.suspend(|| {
+                    let _ = writeln!(std::io::stderr(), "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
+                });
             }
         })?;
         bytes += size;
+        bar.set_position(bytes);
         if let Some(e) = failure.take() {
             return Err(e);
         }
+    }
+    bar.finish_and_clear();
+    if args.strict && skipped > 0 {
+        indexer.rollback()?;
+        bail!("--strict: {skipped} malformed records (listed above); nothing was committed");
     }
     let added = indexer.added;
     let replaced = indexer.replaced;

@@ -1,6 +1,7 @@
 //! One function per command: reads the parsed arguments, does the job, returns the exit
 //! status (0 = found/done, 1 = nothing found). Errors become exit status 2 in `main`.
 
+pub mod delete;
 pub mod index;
 pub mod keywords;
 pub mod search;

@@ -63,8 +63,8 @@ pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
     Ok(SouIndex { index, fields, dir: dir.to_path_buf() })
 }
 
-/// Removes every index file from `dir` (for `--rebuild`), keeping the directory and any
-/// file that is not part of an index (such as `.gitignore`).
+/// Removes every index file from `dir` (for `--rebuild`), keeping the directory, the
+/// user dictionary and any file that is not part of an index (such as `.gitignore`).
 pub fn remove(dir: &Path) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
@@ -74,7 +74,7 @@ pub fn remove(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().to_string();
         let ours = name == "meta.json"
             || name == ".managed.json"
-            || name.starts_with("sou-")
+            || name == "sou-writer.pid"
             || name.ends_with(".idx")
             || name.ends_with(".pos")
             || name.ends_with(".term")

@@ -19,6 +19,9 @@ use crate::ingest::Record;
 /// for a few percent of query time.
 const MAX_SEGMENTS: usize = 4;
 
+/// File naming the process that writes the index.
+const PID_FILE: &str = "sou-writer.pid";
+
 /// Input bytes between two commits.
 const COMMIT_EVERY_BYTES: u64 = 256 << 20;
 
@@ -31,6 +34,8 @@ pub struct Indexer {
     /// run need deleting.
     fresh: bool,
     since_commit: u64,
+    /// Input bytes between two commits (crash safety vs. commit cost).
+    pub commit_every: u64,
     /// Records added in this run.
     pub added: usize,
     /// Records that replaced an earlier record with the same id in this run.
@@ -45,13 +50,23 @@ impl Indexer {
         let tokenizers = index.index.tokenizers();
         tokenizers.register(WORDS, WordTokenizer(jieba));
         tokenizers.register(CHARS, CharTokenizer);
+        let pid_file = index.dir.join(PID_FILE);
         let writer = index.index.writer_with_num_threads(threads, memory_bytes).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
-                "the index at '{}' is being written by another `sou index`; wait for it to finish",
-                index.dir.display()
-            ),
+            tantivy::TantivyError::LockFailure(..) => {
+                let holder = std::fs::read_to_string(&pid_file)
+                    .ok()
+                    .and_then(|p| p.trim().parse::<u32>().ok())
+                    .map(|p| format!(" (process {p})"))
+                    .unwrap_or_default();
+                anyhow::anyhow!(
+                    "the index at '{}' is being written by another sou{holder}; wait for it to finish, or use another --index",
+                    index.dir.display()
+                )
+            }
             e => anyhow::Error::new(e).context("cannot open the index for writing"),
         })?;
+        // Tells a second writer who holds the lock (tantivy's lock file is empty).
+        let _ = std::fs::write(&pid_file, std::process::id().to_string());
         let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
         Ok(Indexer {
             writer,
@@ -59,6 +74,7 @@ impl Indexer {
             seen: HashSet::new(),
             fresh,
             since_commit: 0,
+            commit_every: COMMIT_EVERY_BYTES,
             added: 0,
             replaced: 0,
         })
@@ -101,9 +117,27 @@ impl Indexer {
         self.writer.add_document(doc).context("cannot add a document")?;
         self.added += 1;
         self.since_commit += bytes;
-        if self.since_commit >= COMMIT_EVERY_BYTES {
+        if self.since_commit >= self.commit_every {
             self.commit()?;
         }
+        Ok(())
+    }
+
+    /// Removes every document holding `term` (an id or a source).
+    pub fn delete(&mut self, term: Term) {
+        self.writer.delete_term(term);
+    }
+
+    /// Removes every document (`--rebuild`); takes effect with the next commit.
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer.delete_all_documents().context("cannot clear the index")?;
+        self.fresh = true;
+        Ok(())
+    }
+
+    /// Drops everything added since the last commit.
+    pub fn rollback(mut self) -> Result<()> {
+        self.writer.rollback().context("cannot roll back")?;
         Ok(())
     }
 

@@ -96,6 +96,19 @@ pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
     zone.to_timestamp(dt).ok()
 }
 
+/// A fixed time zone from `UTC`, `Z`, `+08:00`, `+0800`, `+8`, `-05:30`.
+pub fn parse_tz(s: &str) -> Option<TimeZone> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("utc") || s.eq_ignore_ascii_case("z") {
+        return Some(TimeZone::UTC);
+    }
+    let padded = match s.len() {
+        2 => format!("{}0{}", &s[..1], &s[1..]),
+        _ => s.to_string(),
+    };
+    parse_offset(&padded).map(TimeZone::fixed)
+}
+
 /// `+08:00`, `+0800`, `-05`.
 fn parse_offset(s: &str) -> Option<Offset> {
     let sign = match s.as_bytes().first()? {

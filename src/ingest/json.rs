@@ -122,15 +122,18 @@ pub fn stream_lines(
     mut reader: impl BufRead,
     opts: &Options,
     emit: &mut dyn FnMut(Item),
-) -> std::io::Result<()> {
+) -> std::io::Result<u64> {
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut line_no = 0;
     let mut ordinal = 0;
+    let mut total = 0u64;
     loop {
         buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
+        let n = reader.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            return Ok(total);
         }
+        total += n as u64;
         line_no += 1;
         let bytes = if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf[..] };
         let line = match std::str::from_utf8(bytes) {

@@ -2,6 +2,7 @@
 //! by content; encodings are detected; keys are mapped onto sou's fields; a broken
 //! record is reported as `FILE:LINE: reason` and skipped, never the whole run.
 
+pub mod csv;
 pub mod dates;
 pub mod fields;
 pub mod json;
@@ -70,9 +71,26 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Input formats (`sou index --format`); by default recognised by content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// A JSON array of records, or one JSON object.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// A plain-text (or Markdown) article.
+    Text,
+}
+
 /// How to read input.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// Format of every input, when not recognised by content.
+    pub format: Option<InputFormat>,
     pub keys: KeyMap,
     pub tz: TimeZone,
     /// Source for records that have none (`sou index --source`).
@@ -83,7 +101,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { keys: KeyMap::default(), tz: dates::default_tz(), default_source: None, default_date: None }
+        Options {
+            format: None,
+            keys: KeyMap::default(),
+            tz: dates::default_tz(),
+            default_source: None,
+            default_date: None,
+        }
     }
 }
 
@@ -93,10 +117,20 @@ pub enum Item {
     Problem(Problem),
 }
 
-/// The files below `paths` (directories recursively, sorted), skipping hidden ones.
-pub fn list_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The files below `paths` (directories recursively, sorted), skipping hidden ones; in
+/// directories, only those matching `globs` when any are given. `-` stands for stdin.
+pub fn list_files(paths: &[PathBuf], globs: &[String]) -> Result<Vec<PathBuf>> {
+    let mut set = globset::GlobSetBuilder::new();
+    for g in globs {
+        set.add(globset::Glob::new(g).with_context(|| format!("--glob: '{g}' is not a valid pattern"))?);
+    }
+    let set = set.build().context("--glob")?;
     let mut files = Vec::new();
     for p in paths {
+        if p.as_os_str() == "-" {
+            files.push(p.clone());
+            continue;
+        }
         let meta = fs::metadata(p).with_context(|| format!("cannot read '{}'", p.display()))?;
         if meta.is_file() {
             files.push(p.clone());
@@ -105,7 +139,11 @@ pub fn list_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter();
         for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
             let entry = entry.with_context(|| format!("cannot walk '{}'", p.display()))?;
-            if entry.file_type().is_file() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(p).unwrap_or(entry.path());
+            if globs.is_empty() || set.is_match(rel) || set.is_match(entry.file_name()) {
                 files.push(entry.into_path());
             }
         }
@@ -152,40 +190,80 @@ pub fn decode(bytes: Vec<u8>) -> Option<String> {
 /// Reads one file (already decoded) and emits its records and problems.
 pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) {
     let body = text.trim_start_matches('\u{feff}');
-    let first = body.trim_start().chars().next();
-    let handled = match first {
-        Some('[') | Some('{') => json::read(path, body, opts, emit),
-        _ => false,
-    };
-    if !handled {
-        text::read(path, body, opts, emit);
+    let lower = path.to_ascii_lowercase();
+    let format = opts.format.unwrap_or_else(|| {
+        let first = body.trim_start().chars().next();
+        if matches!(first, Some('[') | Some('{')) {
+            InputFormat::Json
+        } else if lower.ends_with(".csv") || (!lower.ends_with(".txt") && csv::sniff(body, ',', opts)) {
+            InputFormat::Csv
+        } else if lower.ends_with(".tsv") || (!lower.ends_with(".txt") && csv::sniff(body, '\t', opts)) {
+            InputFormat::Tsv
+        } else {
+            InputFormat::Text
+        }
+    });
+    match format {
+        InputFormat::Json | InputFormat::Jsonl => {
+            if !json::read(path, body, opts, emit) {
+                if opts.format.is_some() {
+                    emit(Item::Problem(Problem {
+                        path: path.into(),
+                        line: 0,
+                        message: "not JSON; skipped".into(),
+                        warning_only: false,
+                    }));
+                } else {
+                    text::read(path, body, opts, emit);
+                }
+            }
+        }
+        InputFormat::Csv => csv::read(path, body, b',', opts, emit),
+        InputFormat::Tsv => csv::read(path, body, b'\t', opts, emit),
+        InputFormat::Text => text::read(path, body, opts, emit),
     }
 }
 
-/// Reads one file from disk. JSON Lines in UTF-8 are streamed a line at a time, so a
-/// file of any size is read in bounded memory; other files are read whole.
+/// Reads one input: a file, or standard input for `-`. JSON Lines in UTF-8 are streamed
+/// a line at a time, so an input of any size is read in bounded memory; other inputs
+/// are read whole. Returns the number of bytes read.
 pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
-    let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
-    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let path = display_path(file);
-    let mut reader = BufReader::with_capacity(1 << 20, handle);
-    let head = reader.fill_buf().with_context(|| format!("cannot read '{}'", file.display()))?;
-    if json::looks_like_json_lines(head) {
-        json::stream_lines(&path, reader, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))?;
-        return Ok(size);
+    if file.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        return read_from("<stdin>", stdin.lock(), None, opts, emit).context("cannot read standard input");
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    reader.read_to_end(&mut bytes).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let size = handle.metadata().map(|m| m.len()).ok();
+    read_from(&display_path(file), handle, size, opts, emit)
+        .with_context(|| format!("cannot read '{}'", file.display()))
+}
+
+fn read_from(
+    path: &str,
+    input: impl Read,
+    size: Option<u64>,
+    opts: &Options,
+    emit: &mut dyn FnMut(Item),
+) -> std::io::Result<u64> {
+    let mut reader = BufReader::with_capacity(1 << 20, input);
+    let head = reader.fill_buf()?;
+    let streamable = matches!(opts.format, None | Some(InputFormat::Jsonl));
+    if streamable && json::looks_like_json_lines(head) {
+        return json::stream_lines(path, reader, opts, emit);
+    }
+    let mut bytes = Vec::with_capacity(size.unwrap_or(0) as usize);
+    reader.read_to_end(&mut bytes)?;
+    let n = bytes.len() as u64;
     match decode(bytes) {
-        Some(text) => read_text(&path, &text, opts, emit),
+        Some(text) => read_text(path, &text, opts, emit),
         None => emit(Item::Problem(Problem {
-            path,
+            path: path.into(),
             line: 0,
             message: "not a text file; skipped".into(),
             warning_only: false,
         })),
     }
-    Ok(size)
+    Ok(n)
 }
 
 /// Fills in defaults and cleans up a record's text before it is indexed.

@@ -1,0 +1,41 @@
+//! `sou delete`: remove documents by id or by source.
+
+use std::path::Path;
+
+use anyhow::Result;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+use crate::analysis::dictionary::Dictionary;
+use crate::cli::DeleteArgs;
+use crate::index::{self, writer::Indexer};
+
+/// Runs `sou delete`; exit 1 when nothing matched.
+pub fn run(index_dir: &Path, args: &DeleteArgs) -> Result<i32> {
+    let idx = index::open(index_dir)?;
+    let searcher = idx.index.reader()?.searcher();
+    let mut terms = Vec::new();
+    for id in &args.ids {
+        terms.push(Term::from_field_text(idx.fields.id, id));
+    }
+    for s in &args.source {
+        terms.push(Term::from_field_text(idx.fields.source, s));
+    }
+    let mut matched = 0;
+    for t in &terms {
+        matched += searcher.search(&TermQuery::new(t.clone(), IndexRecordOption::Basic), &Count)?;
+    }
+    if matched == 0 {
+        eprintln!("sou: no document matched; nothing deleted");
+        return Ok(super::NOT_FOUND);
+    }
+    let mut indexer = Indexer::new(&idx, &Dictionary::default(), 1, 32 << 20)?;
+    for t in terms {
+        indexer.delete(t);
+    }
+    indexer.finish()?;
+    eprintln!("sou: deleted {matched} documents from {}", index_dir.display());
+    Ok(super::FOUND)
+}
