@@ -190,12 +190,16 @@ pub struct IndexArgs {
     pub field: Vec<(crate::ingest::fields::Field, String)>,
 
     /// Time zone of dates written without one, as an offset (default +08:00, China).
-    #[arg(long, value_name = "OFFSET", value_parser = parse_tz)]
+    #[arg(long, value_name = "OFFSET", value_parser = parse_tz, allow_hyphen_values = true)]
     pub tz: Option<jiff::tz::TimeZone>,
 
     /// Fail (exit 2, committing nothing) if any record is malformed, instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+
+    /// Commit after every MB of input (default 256): what a crash can lose at most.
+    #[arg(long, value_name = "MB")]
+    pub commit_every: Option<u64>,
 
     /// Source (outlet) for records that name none.
     #[arg(long, value_name = "NAME")]

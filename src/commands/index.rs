@@ -77,6 +77,9 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     if args.rebuild {
         indexer.clear()?;
     }
+    if let Some(mb) = args.commit_every {
+        indexer.commit_every = mb.max(1) << 20;
+    }
     if args.strict {
         // All or nothing: no intermediate commit.
         indexer.commit_every = u64::MAX;

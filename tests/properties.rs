@@ -1,0 +1,95 @@
+//! No input can make sou panic: property tests over the date parser, the query parser
+//! and compiler, the record readers, folding, segmentation and snippets.
+
+use proptest::prelude::*;
+use sou::analysis::chars::plan_literal;
+use sou::analysis::dictionary::Dictionary;
+use sou::analysis::fold::fold;
+use sou::index::{schema, Fields};
+use sou::ingest::{self, dates, Item, Options};
+use sou::query::build::{compile, Filters};
+use sou::query::parse::parse;
+use sou::snippet;
+
+/// Strings mixing CJK, traditional forms, Latin, digits, full-width forms, punctuation,
+/// quotes, query syntax, JSON/CSV syntax, controls and arbitrary code points.
+fn messy() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("人工智能".to_string()),
+        Just("國家主席".to_string()),
+        Just("ＡＩ".to_string()),
+        Just("\"".to_string()),
+        Just("“".to_string()),
+        Just(" OR ".to_string()),
+        Just("-".to_string()),
+        Just("title:".to_string()),
+        Just("source:".to_string()),
+        Just("：".to_string()),
+        Just("{\"title\":".to_string()),
+        Just("[".to_string()),
+        Just(",".to_string()),
+        Just("\t".to_string()),
+        Just("\n".to_string()),
+        Just("\r".to_string()),
+        Just("\u{1b}[31m".to_string()),
+        Just("2025年12月".to_string()),
+        Just("-13-45".to_string()),
+        Just("\u{feff}".to_string()),
+        "[a-zA-Z0-9]{0,6}",
+        "\\PC{0,4}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(pieces, 0..12).prop_map(|v| v.concat())
+}
+
+fn fields() -> Fields {
+    Fields::of(&schema::build()).expect("schema fields")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn dates_never_panic(s in messy(), n in any::<i64>()) {
+        let tz = dates::default_tz();
+        let _ = dates::parse_timestamp(&s, &tz);
+        let _ = dates::parse_day_range(&s);
+        let _ = dates::parse_unix(n);
+        let _ = dates::parse_tz(&s);
+    }
+
+    #[test]
+    fn queries_never_panic(q in messy(), t in messy()) {
+        let f = fields();
+        let dict = Dictionary::default();
+        if let Ok(parsed) = parse(&q) {
+            let filters = Filters { title: Some(t), ..Filters::default() };
+            let _ = compile(&parsed, &filters, &f, &dict);
+        }
+        let _ = plan_literal(&fold(&q));
+    }
+
+    #[test]
+    fn record_readers_never_panic(text in messy()) {
+        let opts = Options::default();
+        let mut n = 0;
+        ingest::read_text("fuzz.txt", &text, &opts, &mut |item| if let Item::Record(_) = item { n += 1 });
+        for format in [ingest::InputFormat::Json, ingest::InputFormat::Csv, ingest::InputFormat::Tsv, ingest::InputFormat::Text] {
+            let opts = Options { format: Some(format), ..Options::default() };
+            ingest::read_text("fuzz", &text, &opts, &mut |_| {});
+        }
+        let _ = ingest::decode(text.into_bytes());
+    }
+
+    #[test]
+    fn segmentation_and_snippets_never_panic(text in messy(), lit in messy(), width in 0usize..200) {
+        let dict = Dictionary::default();
+        let folded = fold(&lit);
+        let _ = dict.jieba_for(&folded).cut(&folded, true);
+        let s = snippet::make(&text, &[folded], width);
+        for (a, b) in s.highlights {
+            prop_assert!(a <= b && b <= s.text.len());
+            prop_assert!(s.text.is_char_boundary(a) && s.text.is_char_boundary(b));
+        }
+    }
+}
