@@ -64,7 +64,8 @@ proptest! {
         let dict = Dictionary::default();
         if let Ok(parsed) = parse(&q) {
             let filters = Filters { title: Some(t), ..Filters::default() };
-            let _ = compile(&parsed, &filters, &f, &dict);
+            let _ = compile(&parsed, &filters, &f, &dict, true);
+            let _ = compile(&parsed, &filters, &f, &dict, false);
         }
         let _ = plan_literal(&fold(&q));
     }

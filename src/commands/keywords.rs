@@ -44,7 +44,7 @@ pub fn is_candidate(w: &str, stop: &HashSet<&str>) -> bool {
 /// Runs `sou keywords`.
 pub fn run(index_dir: &Path, args: &KeywordsArgs) -> Result<i32> {
     let tz = dates::default_tz();
-    let p = super::search::prepare(index_dir, args.query.as_deref(), &args.filters, &tz)?;
+    let p = super::search::prepare(index_dir, args.query.as_deref(), &args.filters, &tz, true)?;
     let hits = p.searcher.search(p.compiled.query.as_ref(), &TopDocs::with_limit(MAX_DOCS).order_by_score())?;
     let stop: HashSet<&str> = stop_words::lookup("zh").unwrap_or(&[]).iter().copied().collect();
     let jieba = Dictionary::load(index_dir)?.full_jieba();

@@ -46,7 +46,13 @@ pub struct Prepared {
 }
 
 /// Opens the index in `dir` and compiles `query` (None = every document) with `filters`.
-pub fn prepare(dir: &Path, query: Option<&str>, filter_args: &FilterArgs, tz: &TimeZone) -> Result<Prepared> {
+pub fn prepare(
+    dir: &Path,
+    query: Option<&str>,
+    filter_args: &FilterArgs,
+    tz: &TimeZone,
+    ranked: bool,
+) -> Result<Prepared> {
     let parsed = match query {
         Some(q) => parse(q)?,
         None => Default::default(),
@@ -54,7 +60,7 @@ pub fn prepare(dir: &Path, query: Option<&str>, filter_args: &FilterArgs, tz: &T
     let filters = filters(filter_args, tz)?;
     let index = index::open(dir)?;
     let dict = Dictionary::load(dir)?;
-    let compiled = compile(&parsed, &filters, &index.fields, &dict)?;
+    let compiled = compile(&parsed, &filters, &index.fields, &dict, ranked)?;
     let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let searcher = reader.searcher();
     Ok(Prepared { index, searcher, compiled, filters })
@@ -103,7 +109,8 @@ fn print_counts(out: &mut dyn Write, rows: &[(String, u64)], key: &str, args: &S
 /// Runs `sou search`.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> Result<i32> {
     let tz = dates::default_tz();
-    let p = prepare(index_dir, Some(&args.query), &args.filters, &tz)?;
+    let ranked = !args.count && args.histogram.is_none() && args.by.is_none();
+    let p = prepare(index_dir, Some(&args.query), &args.filters, &tz, ranked)?;
     let query = p.compiled.query.as_ref();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -121,16 +121,14 @@ fn literal_words(fields: &Fields, scope: Scope, folded: &str, jieba: &Jieba) -> 
 }
 
 /// One literal as a query: must match on characters, ranked on words.
-fn literal(fields: &Fields, lit: &Literal, jieba: &Jieba, ranked: bool) -> Result<Box<dyn Query>> {
+fn literal(fields: &Fields, lit: &Literal, jieba: Option<&Jieba>) -> Result<Box<dyn Query>> {
     if lit.scope == Scope::Source {
         let q = TermQuery::new(Term::from_field_text(fields.source, lit.text.trim()), IndexRecordOption::Basic);
         return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
     }
     let folded = fold(&lit.text);
     let matcher = literal_match(fields, lit.scope, &folded, &lit.text)?;
-    if !ranked {
-        return Ok(matcher);
-    }
+    let Some(jieba) = jieba else { return Ok(matcher) };
     let mut clauses = vec![(Occur::Must, boosted(matcher, LITERAL_WEIGHT))];
     if let Some(words) = literal_words(fields, lit.scope, &folded, jieba) {
         clauses.push((Occur::Should, words));
@@ -139,16 +137,26 @@ fn literal(fields: &Fields, lit: &Literal, jieba: &Jieba, ranked: bool) -> Resul
 }
 
 /// Compiles a parsed query and filters.
-pub fn compile(q: &parse::Query, filters: &Filters, fields: &Fields, dict: &Dictionary) -> Result<Compiled> {
+/// With `ranked == false` (counts, histograms) the word clauses are left out: they
+/// never change which documents match, and skipping them skips segmentation too.
+pub fn compile(
+    q: &parse::Query,
+    filters: &Filters,
+    fields: &Fields,
+    dict: &Dictionary,
+    ranked: bool,
+) -> Result<Compiled> {
     // One small segmenter serves every literal of the query.
-    let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
-    let jieba = dict.jieba_for(&all_text);
+    let jieba = ranked.then(|| {
+        let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
+        dict.jieba_for(&all_text)
+    });
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlights = Vec::new();
     for group in &q.groups {
         let mut alternatives = Vec::new();
         for lit in group {
-            alternatives.push(literal(fields, lit, &jieba, true)?);
+            alternatives.push(literal(fields, lit, jieba.as_ref())?);
             if lit.scope != Scope::Source {
                 highlights.push(fold(&lit.text));
             }
@@ -156,7 +164,7 @@ pub fn compile(q: &parse::Query, filters: &Filters, fields: &Fields, dict: &Dict
         clauses.push((Occur::Must, any_of(alternatives)));
     }
     for lit in &q.excluded {
-        clauses.push((Occur::MustNot, literal(fields, lit, &jieba, false)?));
+        clauses.push((Occur::MustNot, literal(fields, lit, None)?));
     }
     for f in filter_queries(filters, fields)? {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
