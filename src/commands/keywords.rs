@@ -21,6 +21,9 @@ use crate::cli::KeywordsArgs;
 use crate::ingest::dates;
 use crate::search::load_doc;
 
+/// stopwords-iso's Chinese list (MIT), one word a line.
+const STOP_WORDS: &str = include_str!("../../data/stopwords-zh.txt");
+
 /// BM25's term-frequency saturation.
 const K1: f64 = 1.2;
 
@@ -46,7 +49,7 @@ pub fn run(index_dir: &Path, args: &KeywordsArgs) -> Result<i32> {
     let tz = dates::default_tz();
     let p = super::search::prepare(index_dir, args.query.as_deref(), &args.filters, &tz, true)?;
     let hits = p.searcher.search(p.compiled.query.as_ref(), &TopDocs::with_limit(MAX_DOCS).order_by_score())?;
-    let stop: HashSet<&str> = stop_words::lookup("zh").unwrap_or(&[]).iter().copied().collect();
+    let stop: HashSet<&str> = STOP_WORDS.lines().collect();
     let jieba = Dictionary::load(index_dir)?.full_jieba();
     let mut tf: HashMap<String, f64> = HashMap::new();
     let mut docs: HashMap<String, u64> = HashMap::new();
