@@ -219,7 +219,7 @@ pub struct IndexArgs {
     pub rebuild: bool,
 
     /// Indexing memory budget in MB, shared by the indexing threads.
-    #[arg(long, value_name = "MB", default_value_t = 256)]
+    #[arg(long, value_name = "MB", default_value_t = 128)]
     pub memory: usize,
 
     /// Indexing threads (default: number of cores).
