@@ -65,8 +65,6 @@ impl Indexer {
             }
             e => anyhow::Error::new(e).context("cannot open the index for writing"),
         })?;
-        // A bulk load merges once at the end, not repeatedly while it writes.
-        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         // Tells a second writer who holds the lock (tantivy's lock file is empty).
         let _ = std::fs::write(&pid_file, std::process::id().to_string());
         let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
