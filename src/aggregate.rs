@@ -68,8 +68,8 @@ pub fn date_range(searcher: &Searcher, query: &dyn Query) -> Result<(Option<Time
     Ok((ts(&s["min"]), ts(&s["max"]), s["count"].as_u64().unwrap_or(0)))
 }
 
-/// A period of a histogram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A period of a histogram (`--histogram`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Period {
     Day,
     /// Monday to Sunday, labelled by its Monday.

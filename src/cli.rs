@@ -105,16 +105,6 @@ pub struct FilterArgs {
     pub title: Option<String>,
 }
 
-/// Period of `--histogram`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Period {
-    Day,
-    /// Weeks start on Monday; a week is labelled by its Monday.
-    Week,
-    Month,
-    Year,
-}
-
 /// Breakdown of `--by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum By {
@@ -297,7 +287,7 @@ pub struct SearchArgs {
     /// Count matching documents per period instead of listing them: a bar chart on a
     /// terminal, `period<TAB>count` in a pipe, {"period", "count"} lines with --json.
     #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "by")]
-    pub histogram: Option<Period>,
+    pub histogram: Option<crate::aggregate::Period>,
 
     /// Count matching documents per source, largest first (bars, TSV or JSON as above).
     #[arg(long, value_enum, value_name = "FIELD")]

@@ -262,15 +262,18 @@ fn a_second_writer_fails_at_once_and_searches_keep_working() {
     // A writer that waits on standard input holds the lock as long as we like.
     let mut writer = s.sou_cmd(&["index", "-"]).stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let pid = writer.id();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let err = loop {
-        let (code, _, err) = s.sou(&["index", &f]);
-        if code == 2 && err.contains("being written") {
-            break err;
-        }
-        assert!(Instant::now() < deadline, "the second writer was never refused: {err}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    // Wait until it holds the lock: it names itself in sou-writer.pid once it does.
+    let pid_file = s.index().join("sou-writer.pid");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fs::read_to_string(&pid_file).ok().as_deref() != Some(pid.to_string().as_str()) {
+        assert!(Instant::now() < deadline, "the first writer never took the lock");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let started = Instant::now();
+    let (code, _, err) = s.sou(&["index", &f]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("being written"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10), "the refusal was not immediate");
     assert!(err.contains(&format!("process {pid}")), "{err}");
     assert_eq!(s.hits("并发测试").len(), 1, "searching while a writer runs");
     writer

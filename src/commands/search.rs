@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use serde_json::json;
 use tantivy::{ReloadPolicy, Searcher};
 
-use crate::aggregate::{self, Period};
+use crate::aggregate;
 use crate::analysis::dictionary::Dictionary;
 use crate::cli::{By, FilterArgs, SearchArgs};
 use crate::index::{self, SouIndex};
@@ -123,15 +123,16 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> Result<i32> {
         return Ok(found(n));
     }
     if let Some(period) = args.histogram {
-        let period = match period {
-            crate::cli::Period::Day => Period::Day,
-            crate::cli::Period::Week => Period::Week,
-            crate::cli::Period::Month => Period::Month,
-            crate::cli::Period::Year => Period::Year,
-        };
         let days = aggregate::per_day(&p.searcher, query, &tz)?;
         let rows = aggregate::histogram(&days, period, p.filters.first_day, p.filters.last_day);
         print_counts(&mut out, &rows, "period", args)?;
+        if count_format(args) == Format::Table {
+            let dated: u64 = days.iter().map(|d| d.1).sum();
+            let undated = search::count(&p.searcher, query)? as u64 - dated;
+            if undated > 0 {
+                writeln!(out, "({undated} matching documents without a date are not counted)")?;
+            }
+        }
         out.flush()?;
         return Ok(found(days.iter().map(|d| d.1 as usize).sum()));
     }
