@@ -102,8 +102,9 @@ pub fn parse_tz(s: &str) -> Option<TimeZone> {
     if s.eq_ignore_ascii_case("utc") || s.eq_ignore_ascii_case("z") {
         return Some(TimeZone::UTC);
     }
-    let padded = match s.len() {
-        2 => format!("{}0{}", &s[..1], &s[1..]),
+    // `+8` → `+08`.
+    let padded = match s.as_bytes() {
+        [sign @ (b'+' | b'-'), d] if d.is_ascii_digit() => format!("{}0{}", *sign as char, *d as char),
         _ => s.to_string(),
     };
     parse_offset(&padded).map(TimeZone::fixed)
@@ -197,6 +198,12 @@ mod tests {
         assert_eq!(day("昨天"), None);
         assert_eq!(day("2025-13-01"), None);
         assert_eq!(day("2025-02-30"), None);
+    }
+
+    #[test]
+    fn time_zones_parse_and_reject_junk() {
+        assert!(parse_tz("+8").is_some() && parse_tz("-05:30").is_some() && parse_tz("UTC").is_some());
+        assert!(parse_tz("¡").is_none() && parse_tz("+é").is_none() && parse_tz("8").is_none());
     }
 
     #[test]
