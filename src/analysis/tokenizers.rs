@@ -1,5 +1,6 @@
-//! The analysis views as tantivy tokenizers, used by the index writer. Text reaches them
-//! already folded (`fold.rs`), so each only cuts: no filter chain, no re-normalising.
+//! The analysis views as tantivy tokenizers, used by the index writer. Each receives the
+//! original text (held once per document, see `crate::index::document`), folds it in one
+//! pass (`fold.rs`) and cuts it: no filter chain, no re-normalising.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::chars::for_each_unit;
+use super::fold::fold;
 use super::words::for_each_word;
 
 /// Name under which [`WordTokenizer`] is registered.
@@ -14,20 +16,20 @@ pub const WORDS: &str = "sou_words";
 /// Name under which [`CharTokenizer`] is registered.
 pub const CHARS: &str = "sou_chars";
 
-/// Token stream over precomputed (start, end, position) spans of a text.
-pub struct SpanStream<'a> {
-    text: &'a str,
+/// Token stream over precomputed (start, end, position) spans of a folded text.
+pub struct SpanStream {
+    text: String,
     spans: std::vec::IntoIter<(usize, usize, u32)>,
     token: Token,
 }
 
-impl<'a> SpanStream<'a> {
-    fn new(text: &'a str, spans: Vec<(usize, usize, u32)>) -> Self {
+impl SpanStream {
+    fn new(text: String, spans: Vec<(usize, usize, u32)>) -> Self {
         SpanStream { text, spans: spans.into_iter(), token: Token::default() }
     }
 }
 
-impl TokenStream for SpanStream<'_> {
+impl TokenStream for SpanStream {
     fn advance(&mut self) -> bool {
         let Some((s, e, p)) = self.spans.next() else {
             return false;
@@ -53,11 +55,12 @@ impl TokenStream for SpanStream<'_> {
 pub struct WordTokenizer(pub Arc<Jieba>);
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = SpanStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+    type TokenStream<'a> = SpanStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream {
+        let text = fold(text);
         let mut spans = Vec::with_capacity(text.len() / 5);
         let mut pos = 0;
-        for_each_word(&self.0, text, |_, s, e| {
+        for_each_word(&self.0, &text, |_, s, e| {
             spans.push((s, e, pos));
             pos += 1;
         });
@@ -70,10 +73,11 @@ impl Tokenizer for WordTokenizer {
 pub struct CharTokenizer;
 
 impl Tokenizer for CharTokenizer {
-    type TokenStream<'a> = SpanStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+    type TokenStream<'a> = SpanStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream {
+        let text = fold(text);
         let mut spans = Vec::with_capacity(text.len() / 3);
-        for_each_unit(text, |u| spans.push((u.start, u.end, u.pos)));
+        for_each_unit(&text, |u| spans.push((u.start, u.end, u.pos)));
         SpanStream::new(text, spans)
     }
 }

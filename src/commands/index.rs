@@ -96,7 +96,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
                 if failure.is_none() {
                     let share = (r.content.len() + r.title.len()) as u64;
                     bar.inc(share);
-                    if let Err(e) = indexer.add(&r, share) {
+                    if let Err(e) = indexer.add(r, share) {
                         failure = Some(e);
                     }
                 }

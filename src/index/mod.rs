@@ -1,6 +1,7 @@
 //! The on-disk index: where it lives, how it is opened for reading and writing, and the
 //! settings it is created with.
 
+pub mod document;
 pub mod schema;
 pub mod writer;
 

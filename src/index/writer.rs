@@ -6,11 +6,12 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+use tantivy::indexer::NoMergePolicy;
+use tantivy::{IndexWriter, Term};
 
+use super::document::SouDoc;
 use super::{Fields, SouIndex};
 use crate::analysis::dictionary::Dictionary;
-use crate::analysis::fold::fold;
 use crate::analysis::tokenizers::{CharTokenizer, WordTokenizer, CHARS, WORDS};
 use crate::ingest::Record;
 
@@ -18,6 +19,9 @@ use crate::ingest::Record;
 /// thread writes its own segment, and merging two costs a third of the indexing time
 /// for a few percent of query time.
 const MAX_SEGMENTS: usize = 4;
+
+/// Buffer of the writer that only merges (tantivy's minimum is 15 MB per thread).
+const MERGE_WRITER_MEMORY: usize = 16 << 20;
 
 /// File naming the process that writes the index.
 const PID_FILE: &str = "sou-writer.pid";
@@ -27,7 +31,7 @@ const COMMIT_EVERY_BYTES: u64 = 256 << 20;
 
 /// Adds records to an index.
 pub struct Indexer {
-    writer: IndexWriter,
+    writer: IndexWriter<SouDoc>,
     fields: Fields,
     seen: HashSet<String>,
     /// The index held no document when this run started: only ids repeated within the
@@ -81,40 +85,16 @@ impl Indexer {
     }
 
     /// Adds (or replaces) one record; `bytes` is its share of the input, for batching.
-    pub fn add(&mut self, r: &Record, bytes: u64) -> Result<()> {
-        let f = &self.fields;
+    pub fn add(&mut self, r: Record, bytes: u64) -> Result<()> {
         let id = r.identity();
         let repeated = !self.seen.insert(id.clone());
         if repeated {
             self.replaced += 1;
         }
         if repeated || !self.fresh {
-            self.writer.delete_term(Term::from_field_text(f.id, &id));
+            self.writer.delete_term(Term::from_field_text(self.fields.id, &id));
         }
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &id);
-        doc.add_text(f.title, &r.title);
-        doc.add_text(f.content, &r.content);
-        let title = fold(&r.title);
-        let content = fold(&r.content);
-        doc.add_text(f.title_words, &title);
-        doc.add_text(f.title_chars, &title);
-        doc.add_text(f.content_words, &content);
-        doc.add_text(f.content_chars, &content);
-        if let Some(s) = &r.source {
-            doc.add_text(f.source, s);
-        }
-        if let Some(d) = r.date {
-            doc.add_date(f.date, DateTime::from_timestamp_secs(d.as_second()));
-        }
-        if let Some(u) = &r.url {
-            doc.add_text(f.url, u);
-        }
-        if let Some(a) = &r.author {
-            doc.add_text(f.author, a);
-        }
-        doc.add_text(f.path, &r.path);
-        self.writer.add_document(doc).context("cannot add a document")?;
+        self.writer.add_document(SouDoc::new(&self.fields, id, r)).context("cannot add a document")?;
         self.added += 1;
         self.since_commit += bytes;
         if self.since_commit >= self.commit_every {
@@ -148,15 +128,26 @@ impl Indexer {
         Ok(())
     }
 
-    /// Commits, merges the segments into one when there are many (queries are a little
-    /// faster on fewer segments) and waits for merges to finish.
+    /// Commits, lets tantivy's background merges finish, then merges the segments into
+    /// one when more than [`MAX_SEGMENTS`] are left (queries are a little faster on fewer
+    /// segments). The final merge runs on a fresh writer, once no background merge can
+    /// still hold one of its segments.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
-        let ids = self.writer.index().searchable_segment_ids().context("cannot list segments")?;
-        if ids.len() > MAX_SEGMENTS {
-            self.writer.merge(&ids).wait().context("cannot merge segments")?;
-        }
+        let index = self.writer.index().clone();
         self.writer.wait_merging_threads().context("cannot finish merging")?;
+        let ids = index.searchable_segment_ids().context("cannot list segments")?;
+        if ids.len() <= MAX_SEGMENTS {
+            return Ok(());
+        }
+        // Another writer may have taken the lock in between: the index is committed and
+        // whole, so the merge is simply left to a later run.
+        let Ok(mut writer) = index.writer_with_num_threads::<SouDoc>(1, MERGE_WRITER_MEMORY) else {
+            return Ok(());
+        };
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        writer.merge(&ids).wait().context("cannot merge segments")?;
+        writer.wait_merging_threads().context("cannot finish merging")?;
         Ok(())
     }
 }
