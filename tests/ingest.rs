@@ -219,6 +219,31 @@ fn broken_records_are_reported_with_file_and_line_and_skipped() {
 }
 
 #[test]
+fn records_of_a_json_array_are_reported_at_their_own_line() {
+    let s = Sandbox::new();
+    let array = "[\n  {\"id\":\"a1\",\"title\":\"一\",\"content\":\"数组测试\"},\n  42,\n  {\"id\":\"a2\",\"title\":\"二\",\"content\":\"数组测试\",\"date\":\"上周\"},\n  {\"id\":\"a3\",\"title\":\"三\",\n   \"content\":\"数组测试\" \"x\"}\n]\n";
+    let a = s.file("export.json", array.as_bytes());
+    let wrapped = "{\"total\": 3, \"data\": [\n {\"id\":\"w1\",\"title\":\"甲\",\"content\":\"数组测试\"},\n null,\n {\"id\":\"w2\",\"title\":\"乙\",\"content\":\"数组测试\"}\n]}\n";
+    let w = s.file("wrapped.json", wrapped.as_bytes());
+    let t = s.file("note.txt", "[转载] 数组测试不是数组\n正文。\n".as_bytes());
+    let (code, _, err) = s.sou(&["index", &a, &w, &t]);
+    assert_eq!(code, 0, "{err}");
+    let (a, w) = (a.trim_start_matches("./"), w.trim_start_matches("./"));
+    assert!(err.contains(&format!("{a}:3: expected a JSON object, found a number; skipped")), "{err}");
+    assert!(err.contains(&format!("warning: {a}:4: unreadable date '上周'")), "{err}");
+    assert!(err.contains(&format!("{a}:6: invalid JSON (expected `,` or `}}`)")), "{err}");
+    assert!(err.contains(&format!("{w}:3: expected a JSON object, found null; skipped")), "{err}");
+    assert!(err.contains("indexed 5 documents (3 skipped"), "{err}");
+    let mut ids: Vec<String> =
+        s.hits("数组测试").iter().map(|h| h["id"].as_str().unwrap_or_default().to_string()).collect();
+    ids.sort();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    let (notes, records): (Vec<String>, Vec<String>) = ids.into_iter().partition(|id| id.ends_with("note.txt"));
+    assert_eq!(records, ["a1", "a2", "w1", "w2"]);
+    assert_eq!(notes.len(), 1, "a text starting with [ is still a text");
+}
+
+#[test]
 fn strict_mode_commits_nothing_when_anything_is_broken() {
     let s = Sandbox::new();
     let good = s.file("good.jsonl", "{\"id\":\"g\",\"title\":\"好\",\"content\":\"严格模式\"}\n".as_bytes());

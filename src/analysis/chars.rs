@@ -75,45 +75,78 @@ pub struct Unit {
     pub cjk: bool,
 }
 
+/// A cursor over the units of a folded text, resumable across calls so a token stream
+/// can own the text it walks (and never hold the units of a whole article at once).
+#[derive(Default)]
+pub struct UnitCursor {
+    at: usize,
+    pos: u32,
+    word_start: Option<usize>,
+    in_space: bool,
+    /// A CJK unit met right where a word ended: returned on the next call.
+    pending: Option<Unit>,
+}
+
+impl UnitCursor {
+    /// The next unit of `text` (always the same text for one cursor), or `None` at its end.
+    pub fn next(&mut self, text: &str) -> Option<Unit> {
+        if let Some(u) = self.pending.take() {
+            return Some(u);
+        }
+        while let Some(c) = text.get(self.at..).and_then(|rest| rest.chars().next()) {
+            let i = self.at;
+            self.at += c.len_utf8();
+            let class = classify(c);
+            let mut ended = None;
+            if class != Class::Word {
+                if let Some(s) = self.word_start.take() {
+                    ended = Some(Unit { start: s, end: i, pos: self.pos, cjk: false });
+                    self.pos += 1;
+                }
+            }
+            let mut cjk = None;
+            match class {
+                Class::Word => {
+                    if self.word_start.is_none() {
+                        self.word_start = Some(i);
+                    }
+                    self.in_space = false;
+                }
+                Class::Cjk => {
+                    cjk = Some(Unit { start: i, end: self.at, pos: self.pos, cjk: true });
+                    self.pos += 1;
+                    self.in_space = false;
+                }
+                Class::Space => {
+                    if !self.in_space {
+                        self.pos += 1;
+                        self.in_space = true;
+                    }
+                }
+                Class::Punct => {
+                    self.pos += 1;
+                    self.in_space = false;
+                }
+            }
+            match (ended, cjk) {
+                (Some(w), c) => {
+                    self.pending = c;
+                    return Some(w);
+                }
+                (None, Some(c)) => return Some(c),
+                (None, None) => {}
+            }
+        }
+        let s = self.word_start.take()?;
+        Some(Unit { start: s, end: text.len(), pos: self.pos, cjk: false })
+    }
+}
+
 /// Calls `f` with every unit of `text` (already folded), in order.
 pub fn for_each_unit(text: &str, mut f: impl FnMut(Unit)) {
-    let mut pos: u32 = 0;
-    let mut word_start: Option<usize> = None;
-    let mut in_space = false;
-    for (i, c) in text.char_indices() {
-        let class = classify(c);
-        if class != Class::Word {
-            if let Some(s) = word_start.take() {
-                f(Unit { start: s, end: i, pos, cjk: false });
-                pos += 1;
-            }
-        }
-        match class {
-            Class::Word => {
-                if word_start.is_none() {
-                    word_start = Some(i);
-                }
-                in_space = false;
-            }
-            Class::Cjk => {
-                f(Unit { start: i, end: i + c.len_utf8(), pos, cjk: true });
-                pos += 1;
-                in_space = false;
-            }
-            Class::Space => {
-                if !in_space {
-                    pos += 1;
-                    in_space = true;
-                }
-            }
-            Class::Punct => {
-                pos += 1;
-                in_space = false;
-            }
-        }
-    }
-    if let Some(s) = word_start {
-        f(Unit { start: s, end: text.len(), pos, cjk: false });
+    let mut cursor = UnitCursor::default();
+    while let Some(u) = cursor.next(text) {
+        f(u);
     }
 }
 

@@ -7,39 +7,74 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::chars::for_each_unit;
+use super::chars::UnitCursor;
 use super::fold::fold;
-use super::words::for_each_word;
+use super::words::{chunk_end, for_each_word};
 
 /// Name under which [`WordTokenizer`] is registered.
 pub const WORDS: &str = "sou_words";
 /// Name under which [`CharTokenizer`] is registered.
 pub const CHARS: &str = "sou_chars";
 
-/// Token stream over precomputed (start, end, position) spans of a folded text.
-pub struct SpanStream {
+/// Fills `token` with the span `s..e` of `text` at `position`.
+fn set(token: &mut Token, text: &str, s: usize, e: usize, position: usize) {
+    token.offset_from = s;
+    token.offset_to = e;
+    token.position = position;
+    token.position_length = 1;
+    token.text.clear();
+    token.text.push_str(&text[s..e]);
+}
+
+/// jieba words (the word view).
+#[derive(Clone)]
+pub struct WordTokenizer(pub Arc<Jieba>);
+
+/// The word view of one folded text, segmented one chunk at a time.
+pub struct WordStream {
+    jieba: Arc<Jieba>,
     text: String,
-    spans: std::vec::IntoIter<(usize, usize, u32)>,
+    /// Where the next chunk starts.
+    next_chunk: usize,
+    /// Words of the current chunk.
+    spans: Vec<(usize, usize)>,
+    next_span: usize,
+    position: usize,
     token: Token,
 }
 
-impl SpanStream {
-    fn new(text: String, spans: Vec<(usize, usize, u32)>) -> Self {
-        SpanStream { text, spans: spans.into_iter(), token: Token::default() }
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        WordStream {
+            jieba: Arc::clone(&self.0),
+            text: fold(text),
+            next_chunk: 0,
+            spans: Vec::new(),
+            next_span: 0,
+            position: 0,
+            token: Token::default(),
+        }
     }
 }
 
-impl TokenStream for SpanStream {
+impl TokenStream for WordStream {
     fn advance(&mut self) -> bool {
-        let Some((s, e, p)) = self.spans.next() else {
-            return false;
-        };
-        self.token.offset_from = s;
-        self.token.offset_to = e;
-        self.token.position = p as usize;
-        self.token.position_length = 1;
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[s..e]);
+        while self.next_span >= self.spans.len() {
+            if self.next_chunk >= self.text.len() {
+                return false;
+            }
+            let start = self.next_chunk;
+            let end = chunk_end(&self.text, start);
+            self.spans.clear();
+            self.next_span = 0;
+            for_each_word(&self.jieba, &self.text[start..end], |_, s, e| self.spans.push((start + s, start + e)));
+            self.next_chunk = end;
+        }
+        let (s, e) = self.spans[self.next_span];
+        self.next_span += 1;
+        set(&mut self.token, &self.text, s, e, self.position);
+        self.position += 1;
         true
     }
     fn token(&self) -> &Token {
@@ -50,34 +85,36 @@ impl TokenStream for SpanStream {
     }
 }
 
-/// jieba words (the word view).
-#[derive(Clone)]
-pub struct WordTokenizer(pub Arc<Jieba>);
-
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = SpanStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream {
-        let text = fold(text);
-        let mut spans = Vec::with_capacity(text.len() / 5);
-        let mut pos = 0;
-        for_each_word(&self.0, &text, |_, s, e| {
-            spans.push((s, e, pos));
-            pos += 1;
-        });
-        SpanStream::new(text, spans)
-    }
-}
-
 /// The character view: every unit (CJK character, letter/digit word) at its position.
 #[derive(Clone)]
 pub struct CharTokenizer;
 
+/// The character view of one folded text, walked unit by unit.
+pub struct CharStream {
+    text: String,
+    cursor: UnitCursor,
+    token: Token,
+}
+
 impl Tokenizer for CharTokenizer {
-    type TokenStream<'a> = SpanStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream {
-        let text = fold(text);
-        let mut spans = Vec::with_capacity(text.len() / 3);
-        for_each_unit(&text, |u| spans.push((u.start, u.end, u.pos)));
-        SpanStream::new(text, spans)
+    type TokenStream<'a> = CharStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream {
+        CharStream { text: fold(text), cursor: UnitCursor::default(), token: Token::default() }
+    }
+}
+
+impl TokenStream for CharStream {
+    fn advance(&mut self) -> bool {
+        let Some(u) = self.cursor.next(&self.text) else {
+            return false;
+        };
+        set(&mut self.token, &self.text, u.start, u.end, u.pos as usize);
+        true
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }

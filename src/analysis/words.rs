@@ -9,12 +9,42 @@ pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
 }
 
-/// Calls `f` with each word of `text` (already folded) and its byte range.
+/// Longest piece of text handed to jieba at once. jieba returns every token of its input
+/// in one vector, so a 100 MB article would otherwise need gigabytes.
+pub const CHUNK_BYTES: usize = 64 * 1024;
+
+/// End of the chunk of `text` starting at `start`: after the last line break or sentence
+/// end within [`CHUNK_BYTES`]. jieba segments each run of Han characters (and letters,
+/// digits) on its own, so cutting at such a character changes no word.
+pub fn chunk_end(text: &str, start: usize) -> usize {
+    let limit = start + CHUNK_BYTES;
+    if limit >= text.len() {
+        return text.len();
+    }
+    let mut cut = limit;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = &text[start..cut];
+    window
+        .rfind(['\n', '。', '！', '？', '；', '，', ' '])
+        .map(|i| start + i + window[i..].chars().next().map_or(1, char::len_utf8))
+        .filter(|&end| end > start)
+        .unwrap_or(cut)
+}
+
+/// Calls `f` with each word of `text` (already folded) and its byte range, segmenting
+/// one chunk at a time (see [`chunk_end`]).
 pub fn for_each_word<'a>(jieba: &Jieba, text: &'a str, mut f: impl FnMut(&'a str, usize, usize)) {
-    for t in jieba.cut(text, true) {
-        if is_word(t.word) {
-            f(t.word, t.byte_start, t.byte_end);
+    let mut start = 0;
+    while start < text.len() {
+        let end = chunk_end(text, start);
+        for t in jieba.cut(&text[start..end], true) {
+            if is_word(t.word) {
+                f(t.word, start + t.byte_start, start + t.byte_end);
+            }
         }
+        start = end;
     }
 }
 
@@ -23,4 +53,32 @@ pub fn words(jieba: &Jieba, text: &str) -> Vec<String> {
     let mut v = Vec::new();
     for_each_word(jieba, text, |w, _, _| v.push(w.to_string()));
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::dictionary::Dictionary;
+    use crate::analysis::fold::fold;
+
+    #[test]
+    fn chunked_segmentation_equals_whole_text_segmentation() {
+        let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/002_796d7d15a6c68fce.txt"))
+            .unwrap_or_default();
+        assert!(seed.len() > 1000, "a seed article to segment");
+        // Several chunks, with cuts at line breaks, at commas and (a long run without
+        // any) in the middle of Han text.
+        let text = fold(&format!("{}{}{}", seed.repeat(20), "中".repeat(CHUNK_BYTES), seed.replace('\n', "，")));
+        assert!(text.len() > 4 * CHUNK_BYTES);
+        let jieba = Dictionary::default().full_jieba();
+        let whole: Vec<(usize, usize)> =
+            jieba.cut(&text, true).iter().filter(|t| is_word(t.word)).map(|t| (t.byte_start, t.byte_end)).collect();
+        let mut chunked = Vec::new();
+        for_each_word(&jieba, &text, |_, s, e| chunked.push((s, e)));
+        // The forced cut inside the long Han run is the one place allowed to differ.
+        let run = text.find(&"中".repeat(100)).unwrap_or(0)..text.rfind(&"中".repeat(100)).unwrap_or(0) + 300;
+        let outside = |v: &[(usize, usize)]| v.iter().filter(|(s, _)| !run.contains(s)).copied().collect::<Vec<_>>();
+        assert_eq!(outside(&whole), outside(&chunked));
+        assert!(whole.len() > 10_000);
+    }
 }

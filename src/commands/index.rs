@@ -28,9 +28,22 @@ fn progress(total: u64, show: bool) -> ProgressBar {
     bar
 }
 
+/// Serves every allocation of 256 KB or more from its own memory map, returned to the
+/// system when freed. glibc's default threshold grows up to 32 MB as large blocks are
+/// freed; then the indexing threads' buffers stay in the heap and fragment it, which
+/// left `sou index` about 50 MB bigger on news×10.
+fn limit_heap_growth() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
 /// Runs `sou index`.
 pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     let started = Instant::now();
+    limit_heap_growth();
     let tz = args.tz.clone().unwrap_or_else(dates::default_tz);
     let default_date = match &args.date {
         Some(d) => Some(

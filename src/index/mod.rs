@@ -3,13 +3,13 @@
 
 pub mod document;
 pub mod schema;
+pub mod trimmed_dir;
 pub mod writer;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings};
 
@@ -44,22 +44,29 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
 }
 
 /// Opens the index in `dir` for writing, creating it (and the directory) if needed.
+/// Files are read through [`trimmed_dir::TrimmedDirectory`], so that merges do not
+/// keep the pages of whole segments resident.
 pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
-    if exists(dir) {
-        return open(dir);
+    let existed = exists(dir);
+    if !existed {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;
-    let settings = IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
-        docstore_blocksize: 32 * 1024,
-        ..IndexSettings::default()
+    let directory =
+        trimmed_dir::TrimmedDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
+    let index = if existed {
+        Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?
+    } else {
+        let settings = IndexSettings {
+            docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
+            docstore_blocksize: 32 * 1024,
+            ..IndexSettings::default()
+        };
+        Index::builder()
+            .schema(schema::build())
+            .settings(settings)
+            .open_or_create(directory)
+            .with_context(|| format!("cannot create an index in '{}'", dir.display()))?
     };
-    let mmap = MmapDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
-    let index = Index::builder()
-        .schema(schema::build())
-        .settings(settings)
-        .open_or_create(mmap)
-        .with_context(|| format!("cannot create an index in '{}'", dir.display()))?;
     let fields = Fields::of(&index.schema())?;
     Ok(SouIndex { index, fields, dir: dir.to_path_buf() })
 }

@@ -3,6 +3,9 @@
 
 use std::io::BufRead;
 
+use std::collections::BTreeMap;
+
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::Field;
@@ -10,52 +13,158 @@ use super::{dates, finish, Item, Options, Problem, Record};
 
 /// Reads `text` as JSON; returns false when it is not JSON at all (then it is text).
 pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => {
-            emit_array(path, items, 1, opts, emit);
-            true
-        }
-        Ok(Value::Object(obj)) => {
-            // An object holding the records as an array, or a single record.
-            let array_key = obj
-                .iter()
-                .find(|(_, v)| matches!(v, Value::Array(a) if a.first().is_some_and(Value::is_object)))
-                .map(|(k, _)| k.clone());
-            let has_text = opts
-                .keys
-                .resolve(&obj.keys().collect::<Vec<_>>())
-                .iter()
-                .any(|(f, _)| matches!(f, Field::Title | Field::Content));
-            match array_key {
-                Some(k) if !has_text => {
-                    let mut obj = obj;
-                    if let Some(Value::Array(items)) = obj.remove(&k) {
-                        emit_array(path, items, 1, opts, emit);
-                    }
-                }
-                _ => emit_object(path, 1, 1, obj, true, opts, emit),
+    let start = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').len();
+    match text.as_bytes().get(start) {
+        Some(b'[') => read_array(path, text, start, opts, emit),
+        Some(b'{') => match serde_json::from_str::<BTreeMap<String, &RawValue>>(text) {
+            Ok(obj) => {
+                read_object(path, text, obj, opts, emit);
+                true
             }
-            true
-        }
-        Ok(_) => false,
-        Err(e) if e.is_syntax() || e.is_eof() => read_lines(path, text, opts, emit),
-        Err(_) => false,
+            Err(e) if e.is_syntax() || e.is_eof() => read_lines(path, text, opts, emit),
+            Err(_) => false,
+        },
+        _ => false,
     }
 }
 
-fn emit_array(path: &str, items: Vec<Value>, line: usize, opts: &Options, emit: &mut dyn FnMut(Item)) {
-    let single = items.len() == 1;
-    for (i, v) in items.into_iter().enumerate() {
-        match v {
-            Value::Object(obj) => emit_object(path, line, i + 1, obj, single, opts, emit),
-            other => emit(Item::Problem(Problem {
-                path: path.into(),
-                line,
-                message: format!("record {} is {} rather than an object; skipped", i + 1, kind(&other)),
-                warning_only: false,
-            })),
+/// A top-level object: either one record, or a wrapper holding the records as an array
+/// (`{"data": [...]}`), recognised when it has no title or content of its own.
+fn read_object(path: &str, text: &str, obj: BTreeMap<String, &RawValue>, opts: &Options, emit: &mut dyn FnMut(Item)) {
+    let holds_records = |raw: &RawValue| {
+        let t = raw.get();
+        t.starts_with('[') && t[1..].trim_start().starts_with('{')
+    };
+    let array = obj.values().find(|raw| holds_records(raw)).copied();
+    let has_text = opts
+        .keys
+        .resolve(&obj.keys().collect::<Vec<_>>())
+        .iter()
+        .any(|(f, _)| matches!(f, Field::Title | Field::Content));
+    match array {
+        Some(raw) if !has_text => {
+            // The raw value borrows from `text`: its offset gives the records' lines.
+            let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+            read_array(path, text, start, opts, emit);
+        }
+        _ => {
+            let mut record = Map::new();
+            for (k, raw) in obj {
+                if let Ok(v) = serde_json::from_str::<Value>(raw.get()) {
+                    record.insert(k, v);
+                }
+            }
+            emit_object(path, 1, 1, record, true, opts, emit);
         }
     }
+}
+
+/// Line numbers of byte offsets met in increasing order.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset > self.at {
+            self.line += memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
+            self.at = offset;
+        }
+        self.line
+    }
+}
+
+/// Reads the array starting at byte `start` of `text` one element at a time, each record
+/// reported at its own line. A syntax error ends the array: the records before it are
+/// kept and the error names its line. Returns false when not even the first element is
+/// JSON (a text that happens to start with `[`).
+fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
+    let bytes = text.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut lines = Lines { text: bytes, at: 0, line: 1 };
+    let problem =
+        |line: usize, message: String| Item::Problem(Problem { path: path.into(), line, message, warning_only: false });
+    // The previous object, held back until we know whether it is the array's only one.
+    let mut pending: Option<(usize, Map<String, Value>)> = None;
+    let mut objects = 0usize;
+    let mut elements = 0usize;
+    let mut failure = None;
+    let mut pos = skip_ws(start + 1);
+    if bytes.get(pos) == Some(&b']') {
+        return true;
+    }
+    loop {
+        let line = lines.line_of(pos);
+        let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(v)) => {
+                elements += 1;
+                pos += stream.byte_offset();
+                match v {
+                    Value::Object(obj) => {
+                        objects += 1;
+                        if let Some((l, o)) = pending.replace((line, obj)) {
+                            emit_object(path, l, objects - 1, o, false, opts, emit);
+                        }
+                    }
+                    other => {
+                        if let Some((l, o)) = pending.take() {
+                            emit_object(path, l, objects, o, false, opts, emit);
+                        }
+                        emit(problem(line, format!("expected a JSON object, found {}; skipped", kind(&other))));
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                if elements == 0 && bytes.get(pos) != Some(&b'{') {
+                    return false;
+                }
+                let at = line + e.line().saturating_sub(1);
+                let reason = e.to_string();
+                let reason = reason.split(" at line ").next().unwrap_or_default();
+                failure = Some(problem(at, format!("invalid JSON ({reason}); the rest of the file is skipped")));
+                break;
+            }
+            None => {
+                if elements == 0 {
+                    return false;
+                }
+                failure = Some(problem(line, "the file ends inside a JSON array; the rest is missing".into()));
+                break;
+            }
+        }
+        pos = skip_ws(pos);
+        match bytes.get(pos) {
+            Some(b',') => pos = skip_ws(pos + 1),
+            Some(b']') => break,
+            None => {
+                failure =
+                    Some(problem(lines.line_of(pos), "the file ends inside a JSON array; the rest is missing".into()));
+                break;
+            }
+            Some(_) => {
+                let line = lines.line_of(pos);
+                failure =
+                    Some(problem(line, "expected ',' or ']' after a record; the rest of the file is skipped".into()));
+                break;
+            }
+        }
+    }
+    if let Some((l, o)) = pending {
+        emit_object(path, l, objects, o, elements == 1 && failure.is_none(), opts, emit);
+    }
+    if let Some(f) = failure {
+        emit(f);
+    }
+    true
 }
 
 /// JSON Lines: one object per line; a broken line is reported and skipped. Returns
