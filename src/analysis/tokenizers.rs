@@ -9,7 +9,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::chars::UnitCursor;
 use super::fold::fold;
-use super::words::{chunk_end, for_each_word};
+use super::words::{chunk_end, for_each_word_in};
 
 /// Name under which [`WordTokenizer`] is registered.
 pub const WORDS: &str = "sou_words";
@@ -68,7 +68,7 @@ impl TokenStream for WordStream {
             let end = chunk_end(&self.text, start);
             self.spans.clear();
             self.next_span = 0;
-            for_each_word(&self.jieba, &self.text[start..end], |_, s, e| self.spans.push((start + s, start + e)));
+            for_each_word_in(&self.jieba, &self.text, start, end, |_, s, e| self.spans.push((s, e)));
             self.next_chunk = end;
         }
         let (s, e) = self.spans[self.next_span];

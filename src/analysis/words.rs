@@ -33,17 +33,28 @@ pub fn chunk_end(text: &str, start: usize) -> usize {
         .unwrap_or(cut)
 }
 
+/// Calls `f` with each word of `text[start..end]` (one chunk) and its byte range in `text`.
+pub fn for_each_word_in<'a>(
+    jieba: &Jieba,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    mut f: impl FnMut(&'a str, usize, usize),
+) {
+    for t in jieba.cut(&text[start..end], true) {
+        if is_word(t.word) {
+            f(t.word, start + t.byte_start, start + t.byte_end);
+        }
+    }
+}
+
 /// Calls `f` with each word of `text` (already folded) and its byte range, segmenting
 /// one chunk at a time (see [`chunk_end`]).
 pub fn for_each_word<'a>(jieba: &Jieba, text: &'a str, mut f: impl FnMut(&'a str, usize, usize)) {
     let mut start = 0;
     while start < text.len() {
         let end = chunk_end(text, start);
-        for t in jieba.cut(&text[start..end], true) {
-            if is_word(t.word) {
-                f(t.word, start + t.byte_start, start + t.byte_end);
-            }
-        }
+        for_each_word_in(jieba, text, start, end, &mut f);
         start = end;
     }
 }
