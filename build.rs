@@ -14,6 +14,11 @@ fn main() {
     println!("cargo:rerun-if-changed=data/jieba/dict.txt");
     println!("cargo:rerun-if-changed=data/opencc/TSCharacters.txt");
     println!("cargo:rerun-if-changed=build.rs");
+    // A position-dependent `sou` binary: a PIE one spends ~0.5 ms of every query
+    // applying 25,000 relocations (and copying the pages they touch) before `main`.
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 
     // jieba-rs loads a dictionary line by line, a later entry replacing an earlier one;
     // its total is the sum over the distinct words. Mirror that exactly.

@@ -7,7 +7,7 @@ use sou::analysis::dictionary::Dictionary;
 use sou::analysis::fold::fold;
 use sou::index::{schema, Fields};
 use sou::ingest::{self, dates, Item, Options};
-use sou::query::build::{compile, Filters};
+use sou::query::build::{compile, query_segmenter, Filters};
 use sou::query::parse::parse;
 use sou::snippet;
 
@@ -64,8 +64,9 @@ proptest! {
         let dict = Dictionary::default();
         if let Ok(parsed) = parse(&q) {
             let filters = Filters { title: Some(t), ..Filters::default() };
-            let _ = compile(&parsed, &filters, &f, &dict, true);
-            let _ = compile(&parsed, &filters, &f, &dict, false);
+            let jieba = query_segmenter(&parsed, &dict);
+            let _ = compile(&parsed, &filters, &f, Some(&jieba));
+            let _ = compile(&parsed, &filters, &f, None);
         }
         let _ = plan_literal(&fold(&q));
     }

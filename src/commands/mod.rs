@@ -12,3 +12,11 @@ pub mod stats;
 pub const FOUND: i32 = 0;
 /// Exit status for "it worked and nothing matched".
 pub const NOT_FOUND: i32 = 1;
+
+/// Leaves `x` for the operating system to reclaim when the process exits, instead of
+/// dropping it now. Dropping an opened index unmaps its files one at a time and frees
+/// every cache, which costs about 0.1 ms of a 5 ms query; the exit does it wholesale.
+/// Only for values a command holds until it returns.
+pub fn release_at_exit<T>(x: T) {
+    std::mem::forget(x);
+}

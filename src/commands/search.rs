@@ -15,7 +15,7 @@ use crate::cli::{By, FilterArgs, SearchArgs};
 use crate::index::{self, SouIndex};
 use crate::ingest::dates;
 use crate::output::{self, columns::Column, Format};
-use crate::query::build::{compile, Compiled, Filters};
+use crate::query::build::{compile, query_segmenter, Compiled, Filters};
 use crate::query::parse::parse;
 use crate::search;
 
@@ -59,8 +59,8 @@ pub fn prepare(
     };
     let filters = filters(filter_args, tz)?;
     let index = index::open(dir)?;
-    let dict = Dictionary::load(dir)?;
-    let compiled = compile(&parsed, &filters, &index.fields, &dict, ranked)?;
+    let jieba = if ranked { Some(query_segmenter(&parsed, &Dictionary::load(dir)?)) } else { None };
+    let compiled = compile(&parsed, &filters, &index.fields, jieba.as_ref())?;
     let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let searcher = reader.searcher();
     Ok(Prepared { index, searcher, compiled, filters })
@@ -120,6 +120,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> Result<i32> {
         let n = search::count(&p.searcher, query)?;
         writeln!(out, "{n}")?;
         out.flush()?;
+        super::release_at_exit(p);
         return Ok(found(n));
     }
     if let Some(period) = args.histogram {
@@ -164,5 +165,6 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> Result<i32> {
         Format::Jsonl => output::jsonl::write(&mut out, &hits, literals, &tz)?,
     }
     out.flush()?;
+    super::release_at_exit(p);
     Ok(found(total))
 }

@@ -136,27 +136,24 @@ fn literal(fields: &Fields, lit: &Literal, jieba: Option<&Jieba>) -> Result<Box<
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// Compiles a parsed query and filters.
-/// With `ranked == false` (counts, histograms) the word clauses are left out: they
-/// never change which documents match, and skipping them skips segmentation too.
-pub fn compile(
-    q: &parse::Query,
-    filters: &Filters,
-    fields: &Fields,
-    dict: &Dictionary,
-    ranked: bool,
-) -> Result<Compiled> {
-    // One small segmenter serves every literal of the query.
-    let jieba = ranked.then(|| {
-        let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
-        dict.jieba_for(&all_text)
-    });
+/// The segmenter for the literals of `q`: it cuts them exactly as the index-time
+/// segmenter would, and is built from the dictionary words they contain only
+/// (see [`Dictionary::jieba_for`]).
+pub fn query_segmenter(q: &parse::Query, dict: &Dictionary) -> Jieba {
+    let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
+    dict.jieba_for(&all_text)
+}
+
+/// Compiles a parsed query and filters. `jieba` is the [`query_segmenter`]; without one
+/// (counts, histograms) the word clauses are left out: they never change which
+/// documents match, only their order.
+pub fn compile(q: &parse::Query, filters: &Filters, fields: &Fields, jieba: Option<&Jieba>) -> Result<Compiled> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlights = Vec::new();
     for group in &q.groups {
         let mut alternatives = Vec::new();
         for lit in group {
-            alternatives.push(literal(fields, lit, jieba.as_ref())?);
+            alternatives.push(literal(fields, lit, jieba)?);
             if lit.scope != Scope::Source {
                 highlights.push(fold(&lit.text));
             }
