@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -361,4 +362,35 @@ fn a_kill_at_any_moment_loses_no_committed_document() {
     assert_eq!(s.hits("压测").len(), 0, "source is not content");
     let (_, n, _) = s.sou(&["search", "-zzzz", "--source", "压测", "--count"]);
     assert_eq!(n.trim(), "12000");
+}
+
+#[test]
+#[ignore = "slow: cargo test --release -- --include-ignored"]
+fn a_finished_run_leaves_only_the_files_of_live_segments() {
+    let s = Sandbox::new();
+    let big = s.dir.path().join("big.jsonl");
+    big_corpus(&big, 12_000);
+    // Frequent commits make many segments, so background merges and the final merge run.
+    let (code, _, err) = s.sou(&["index", &big.display().to_string(), "--commit-every", "2", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(s.count(), 12_000);
+    let dir = s.dir.path().join("index");
+    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+    let live: HashSet<String> = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|seg| seg["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    assert!(!live.is_empty());
+    let mut segment_files = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        let (Some(stem), Some(ext)) = (name.split('.').next(), name.rsplit('.').next()) else { continue };
+        if ["idx", "pos", "term", "store", "fast", "fieldnorm", "del"].contains(&ext) {
+            segment_files += 1;
+            assert!(live.contains(stem), "{name} belongs to no segment of meta.json");
+        }
+    }
+    assert!(segment_files >= live.len() * 5, "{segment_files} files for {} segments", live.len());
 }

@@ -3,11 +3,12 @@
 //! crash loses at most the batch in progress, never what was committed.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use tantivy::indexer::NoMergePolicy;
-use tantivy::{IndexWriter, Term};
+use tantivy::{Index, IndexWriter, Term};
 
 use super::document::SouDoc;
 use super::{Fields, SouIndex};
@@ -38,6 +39,8 @@ pub struct Indexer {
     /// run need deleting.
     fresh: bool,
     since_commit: u64,
+    /// The index directory.
+    dir: PathBuf,
     /// Input bytes between two commits (crash safety vs. commit cost).
     pub commit_every: u64,
     /// Records added in this run.
@@ -78,6 +81,7 @@ impl Indexer {
             seen: HashSet::new(),
             fresh,
             since_commit: 0,
+            dir: index.dir.clone(),
             commit_every: COMMIT_EVERY_BYTES,
             added: 0,
             replaced: 0,
@@ -134,24 +138,36 @@ impl Indexer {
     /// still hold one of its segments.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
-        let index = self.writer.index().clone();
         self.writer.wait_merging_threads().context("cannot finish merging")?;
-        let mut segments = index.searchable_segment_metas().context("cannot list segments")?;
-        if segments.len() <= MAX_SEGMENTS {
-            return Ok(());
-        }
-        // Merging the smallest segments is enough to get down to MAX_SEGMENTS, and much
-        // cheaper than rewriting the largest ones.
-        segments.sort_by_key(|s| s.num_docs());
-        let ids: Vec<_> = segments[..=segments.len() - MAX_SEGMENTS].iter().map(|s| s.id()).collect();
         // Another writer may have taken the lock in between: the index is committed and
-        // whole, so the merge is simply left to a later run.
-        let Ok(mut writer) = index.writer_with_num_threads::<SouDoc>(1, MERGE_WRITER_MEMORY) else {
-            return Ok(());
-        };
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        writer.merge(&ids).wait().context("cannot merge segments")?;
+        // whole, so the merge and the clean-up are simply left to a later run.
+        let Some((index, mut writer)) = merging_writer(&self.dir)? else { return Ok(()) };
+        let mut segments = index.searchable_segment_metas().context("cannot list segments")?;
+        if segments.len() > MAX_SEGMENTS {
+            // Merging the smallest segments is enough to get down to MAX_SEGMENTS, and
+            // much cheaper than rewriting the largest ones.
+            segments.sort_by_key(|s| s.num_docs());
+            let ids: Vec<_> = segments[..=segments.len() - MAX_SEGMENTS].iter().map(|s| s.id()).collect();
+            writer.merge(&ids).wait().context("cannot merge segments")?;
+        }
         writer.wait_merging_threads().context("cannot finish merging")?;
+        // tantivy keeps every file of a segment that any object of its `Index` still
+        // knows about, so only a fresh instance removes the inputs of the merges (on
+        // poetry they were a third of the index directory).
+        if let Some((_, writer)) = merging_writer(&self.dir)? {
+            writer.garbage_collect_files().wait().context("cannot remove the files of merged segments")?;
+        }
         Ok(())
     }
+}
+
+/// A fresh instance of the index in `dir` with a one-thread writer that merges only when
+/// asked; None when another process holds the writer lock.
+fn merging_writer(dir: &Path) -> Result<Option<(Index, IndexWriter<SouDoc>)>> {
+    let index = super::open_or_create(dir)?.index;
+    let Ok(writer) = index.writer_with_num_threads::<SouDoc>(1, MERGE_WRITER_MEMORY) else {
+        return Ok(None);
+    };
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    Ok(Some((index, writer)))
 }
