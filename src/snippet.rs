@@ -2,10 +2,14 @@
 //! literal occurrence highlighted as one span. Matching is done on the folded text with
 //! the character view's rules (so 國家 highlights for 国家, and AI not inside email), and
 //! mapped back onto the original text; no jieba is involved.
+//!
+//! A snippet costs one pass over the article (fold, walk the units, compare them with the
+//! literals' last units) plus work proportional to the passage: it is computed for every
+//! hit a query prints, in a process that lives a few milliseconds.
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::analysis::chars::{units, Unit};
+use crate::analysis::chars::{units, Unit, UnitCursor};
 use crate::analysis::fold::fold_char;
 
 /// A passage with highlighted byte ranges.
@@ -16,57 +20,117 @@ pub struct Snippet {
     pub highlights: Vec<(usize, usize)>,
 }
 
-/// Byte ranges of `text` where any of the folded `literals` occurs.
-pub fn find_hits(text: &str, literals: &[String]) -> Vec<(usize, usize)> {
-    if literals.is_empty() || text.is_empty() {
-        return Vec::new();
-    }
-    // Fold, remembering where each folded character came from.
+/// One stretch of the original text where literals occur: its byte range, and which
+/// literals (bit `i` for literal `i`, the first 64) occur there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hit {
+    start: usize,
+    end: usize,
+    literals: u64,
+}
+
+/// For each folded character: its byte offset in the folded text and the byte range of
+/// the original character it came from.
+type Origins = Vec<(usize, usize, usize)>;
+
+/// The folded form of `text`, and where each folded character came from when folding
+/// moved any byte offset (None: every folded character sits at its original offset,
+/// the usual case for Chinese text).
+fn fold_mapped(text: &str) -> (String, Option<Origins>) {
     let mut folded = String::with_capacity(text.len());
-    let mut origin: Vec<(usize, usize, usize)> = Vec::with_capacity(text.len() / 2);
+    let mut moved = false;
+    for c in text.chars() {
+        let before = folded.len();
+        let mut n = 0;
+        fold_char(c, |f| {
+            folded.push(f);
+            n += 1;
+        });
+        moved |= n != 1 || folded.len() - before != c.len_utf8();
+    }
+    if !moved {
+        return (folded, None);
+    }
+    // Rare: record (folded offset, original range) of every folded character.
+    let mut origin = Vec::with_capacity(text.len() / 2);
+    let mut at = 0;
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
         fold_char(c, |f| {
-            origin.push((folded.len(), i, end));
-            folded.push(f);
+            origin.push((at, i, end));
+            at += f.len_utf8();
         });
     }
-    let at = |fbyte: usize| -> usize {
-        match origin.binary_search_by_key(&fbyte, |o| o.0) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
+    (folded, Some(origin))
+}
+
+/// The literals' occurrences in `text`, in text order, overlapping ones merged.
+fn hits(text: &str, literals: &[String]) -> Vec<Hit> {
+    // Each literal as its units' texts and positions relative to its first unit.
+    let patterns: Vec<Vec<(u32, &str)>> = literals
+        .iter()
+        .map(|l| {
+            let us = units(l);
+            let base = us.first().map_or(0, |u| u.pos);
+            us.iter().map(|u| (u.pos - base, &l[u.start..u.end])).collect()
+        })
+        .collect();
+    let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
+    if longest == 0 || text.is_empty() {
+        return Vec::new();
+    }
+    let (folded, origin) = fold_mapped(text);
+    let to_original = |start: usize, end: usize| -> (usize, usize) {
+        let Some(origin) = &origin else { return (start, end) };
+        let at = |b: usize| origin.partition_point(|o| o.0 <= b).saturating_sub(1);
+        (origin[at(start)].1, origin[at(end - 1)].2)
     };
-    let doc: Vec<Unit> = units(&folded);
-    let mut hits = Vec::new();
-    for lit in literals {
-        let pat: Vec<Unit> = units(lit);
-        let Some(first) = pat.first() else { continue };
-        let ptext: Vec<&str> = pat.iter().map(|u| &lit[u.start..u.end]).collect();
-        for i in 0..doc.len() {
-            if i + pat.len() > doc.len() {
-                break;
+    // The last `longest` units, as a ring: a literal is recognised at its last unit.
+    let mut recent: Vec<Unit> = Vec::with_capacity(longest);
+    let mut seen = 0usize;
+    let mut found = Vec::new();
+    let mut cursor = UnitCursor::default();
+    while let Some(u) = cursor.next(&folded) {
+        if recent.len() < longest {
+            recent.push(u);
+        } else {
+            recent[seen % longest] = u;
+        }
+        seen += 1;
+        let back = |k: usize| recent[(seen - 1 - k) % longest];
+        for (i, p) in patterns.iter().enumerate() {
+            let n = p.len();
+            if n == 0 || n > seen || p[n - 1].1 != &folded[u.start..u.end] {
+                continue;
             }
-            let ok = pat.iter().enumerate().all(|(k, p)| {
-                let d = doc[i + k];
-                &folded[d.start..d.end] == ptext[k] && d.pos - doc[i].pos == p.pos - first.pos
+            let first = back(n - 1);
+            let matches = p.iter().enumerate().all(|(k, &(pos, t))| {
+                let d = back(n - 1 - k);
+                d.pos - first.pos == pos && &folded[d.start..d.end] == t
             });
-            if ok {
-                let s = origin[at(doc[i].start)].1;
-                let e = origin[at(doc[i + pat.len() - 1].end - 1)].2;
-                hits.push((s, e));
+            if matches {
+                let (start, end) = to_original(first.start, u.end);
+                found.push(Hit { start, end, literals: 1u64.checked_shl(i as u32).unwrap_or(0) });
             }
         }
     }
-    hits.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in hits {
+    found.sort_unstable_by_key(|h| (h.start, h.end));
+    let mut merged: Vec<Hit> = Vec::with_capacity(found.len());
+    for h in found {
         match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
+            Some(last) if h.start <= last.end => {
+                last.end = last.end.max(h.end);
+                last.literals |= h.literals;
+            }
+            _ => merged.push(h),
         }
     }
     merged
+}
+
+/// Byte ranges of `text` where any of the folded `literals` occurs, sorted and disjoint.
+pub fn find_hits(text: &str, literals: &[String]) -> Vec<(usize, usize)> {
+    hits(text, literals).iter().map(|h| (h.start, h.end)).collect()
 }
 
 fn width(c: char) -> usize {
@@ -77,79 +141,72 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
 }
 
+/// Where a passage starting near byte `at` begins: up to a third of `max_width` columns
+/// back, not before the start of its sentence.
+fn passage_start(text: &str, at: usize, max_width: usize) -> usize {
+    let mut start = at;
+    let mut back = 0;
+    for (i, c) in text[..at].char_indices().rev() {
+        if back >= max_width / 3 || is_sentence_end(c) {
+            break;
+        }
+        back += width(c);
+        start = i;
+    }
+    start
+}
+
+/// End of the passage of at most `max_width` columns starting at byte `start`.
+fn passage_end(text: &str, start: usize, max_width: usize) -> usize {
+    let mut w = 0;
+    for (i, c) in text[start..].char_indices() {
+        if w + width(c) > max_width {
+            return start + i;
+        }
+        w += width(c);
+    }
+    text.len()
+}
+
 /// The passage of `text` (at most `max_width` display columns) showing the most
 /// distinct literals, starting at a sentence start where it can.
 pub fn make(text: &str, literals: &[String], max_width: usize) -> Snippet {
     let text: &str = &crate::output::sanitize::strip_escapes(text);
-    let hits = find_hits(text, literals);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let char_at = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
+    let hits = hits(text, literals);
     let max_width = max_width.max(10);
-    // Candidate windows start before each hit; pick the one covering most literals.
-    let mut best: Option<(usize, usize, usize, usize)> = None; // (distinct, count, start, end) in chars
-    for &(hs, _) in hits.iter().take(200) {
-        let h = char_at(hs);
-        let mut start = h;
-        let mut back = 0;
-        while start > 0 && back < max_width / 3 {
-            let c = chars[start - 1].1;
-            if is_sentence_end(c) {
-                break;
-            }
-            back += width(c);
-            start -= 1;
-        }
-        let mut end = start;
-        let mut w = 0;
-        while end < chars.len() && w + width(chars[end].1) <= max_width {
-            w += width(chars[end].1);
-            end += 1;
-        }
-        let (sb, eb) = (chars[start].0, chars.get(end).map_or(text.len(), |c| c.0));
-        let inside: Vec<&(usize, usize)> = hits.iter().filter(|(s, e)| *s >= sb && *e <= eb).collect();
-        let distinct = literals
-            .iter()
-            .filter(|l| {
-                inside.iter().any(|(s, e)| {
-                    let mut f = String::new();
-                    text[*s..*e].chars().for_each(|c| fold_char(c, |x| f.push(x)));
-                    f.contains(l.as_str())
-                })
-            })
-            .count();
-        let cand = (distinct, inside.len(), start, end);
+    // Candidate passages start before each hit; pick the one covering most literals.
+    let mut best: Option<(u32, usize, usize, usize)> = None; // (distinct, count, start, end) in bytes
+    for h in hits.iter().take(200) {
+        let start = passage_start(text, h.start, max_width);
+        let end = passage_end(text, start, max_width);
+        let first = hits.partition_point(|x| x.start < start);
+        let inside = hits[first..].iter().take_while(|x| x.end <= end);
+        let (mask, count) = inside.fold((0u64, 0usize), |(m, n), x| (m | x.literals, n + 1));
+        let cand = (mask.count_ones(), count, start, end);
         if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
             best = Some(cand);
         }
     }
     let (start, mut end) = match best {
         Some((_, _, s, e)) => (s, e),
-        None => {
-            let mut end = 0;
-            let mut w = 0;
-            while end < chars.len() && w + width(chars[end].1) <= max_width {
-                w += width(chars[end].1);
-                end += 1;
-            }
-            (0, end)
-        }
+        None => (0, passage_end(text, 0, max_width)),
     };
     // End at a sentence end after the last highlight when one is in the last third.
-    if end < chars.len() {
-        let sb = chars.get(start).map_or(text.len(), |c| c.0);
-        let eb = chars.get(end).map_or(text.len(), |c| c.0);
-        let last_hit_end = hits.iter().filter(|(s, e)| *s >= sb && *e <= eb).map(|h| h.1).max().unwrap_or(sb);
-        let floor = start + (end - start) * 2 / 3;
-        if let Some(k) = (floor..end).rev().find(|&k| is_sentence_end(chars[k].1) && chars[k].0 >= last_hit_end) {
-            end = k + 1;
+    if end < text.len() {
+        let last_hit_end =
+            hits.iter().filter(|h| h.start >= start && h.end <= end).map(|h| h.end).max().unwrap_or(start);
+        let chars: Vec<(usize, char)> = text[start..end].char_indices().map(|(i, c)| (start + i, c)).collect();
+        let floor = chars.len() * 2 / 3;
+        if let Some(&(b, c)) = chars[floor..].iter().rev().find(|&&(b, c)| is_sentence_end(c) && b >= last_hit_end) {
+            end = b + c.len_utf8();
         }
     }
-    build(&chars, start, end, &hits)
+    build(text, start, end, &hits)
 }
 
-/// Builds the snippet text for chars `start..end`: white space collapsed, control
-/// characters dropped, `…` where text was cut, highlights moved along.
-fn build(chars: &[(usize, char)], start: usize, end: usize, hits: &[(usize, usize)]) -> Snippet {
+/// Builds the snippet text for bytes `start..end` of `text`: white space collapsed,
+/// control characters dropped, `…` where text was cut, highlights moved along.
+fn build(text: &str, start: usize, end: usize, hits: &[Hit]) -> Snippet {
     let mut out = String::new();
     let mut spans = Vec::new();
     if start > 0 {
@@ -157,11 +214,16 @@ fn build(chars: &[(usize, char)], start: usize, end: usize, hits: &[(usize, usiz
     }
     let mut open: Option<usize> = None;
     let mut last_space = true;
-    for &(b, c) in &chars[start..end] {
-        let in_hit = hits.iter().find(|(s, e)| b >= *s && b < *e);
+    let mut next_hit = hits.partition_point(|h| h.end <= start);
+    for (i, c) in text[start..end].char_indices() {
+        let b = start + i;
+        while next_hit < hits.len() && hits[next_hit].end <= b {
+            next_hit += 1;
+        }
+        let in_hit = hits.get(next_hit).is_some_and(|h| h.start <= b);
         match (in_hit, open) {
-            (Some(_), None) => open = Some(out.len()),
-            (None, Some(s)) => {
+            (true, None) => open = Some(out.len()),
+            (false, Some(s)) => {
                 spans.push((s, out.len()));
                 open = None;
             }
@@ -185,7 +247,7 @@ fn build(chars: &[(usize, char)], start: usize, end: usize, hits: &[(usize, usiz
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
-    if end < chars.len() {
+    if end < text.len() {
         out.push('…');
     }
     spans.retain(|(s, e)| s < e);

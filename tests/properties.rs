@@ -95,3 +95,57 @@ proptest! {
         }
     }
 }
+
+/// The straightforward way to find literals: fold the whole text, list its units, try
+/// every literal at every unit. `snippet::find_hits` must agree with it.
+fn naive_hits(text: &str, literals: &[String]) -> Vec<(usize, usize)> {
+    use sou::analysis::chars::units;
+    use sou::analysis::fold::fold_char;
+    let mut folded = String::new();
+    let mut origin = Vec::new();
+    for (i, c) in text.char_indices() {
+        fold_char(c, |f| {
+            origin.push((folded.len(), i, i + c.len_utf8()));
+            folded.push(f);
+        });
+    }
+    let at = |b: usize| origin.partition_point(|o: &(usize, usize, usize)| o.0 <= b) - 1;
+    let doc = units(&folded);
+    let mut hits = Vec::new();
+    for lit in literals {
+        let pat = units(lit);
+        for i in 0..doc.len() {
+            if pat.is_empty() || i + pat.len() > doc.len() {
+                break;
+            }
+            let ok = pat.iter().enumerate().all(|(k, p)| {
+                let d = doc[i + k];
+                folded[d.start..d.end] == lit[p.start..p.end] && d.pos - doc[i].pos == p.pos - pat[0].pos
+            });
+            if ok {
+                hits.push((origin[at(doc[i].start)].1, origin[at(doc[i + pat.len() - 1].end - 1)].2));
+            }
+        }
+    }
+    hits.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in hits {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn snippet_hits_equal_the_naive_search(t1 in messy(), t2 in messy(), a in messy(), b in messy()) {
+        // The text holds literal `a` (folded, it may still cut units differently).
+        let text = format!("{t1}{a}{t2}{t1}");
+        let lits = vec![fold(&a), fold(&b), "人工".to_string(), "ai".to_string()];
+        prop_assert_eq!(snippet::find_hits(&text, &lits), naive_hits(&text, &lits));
+    }
+}
