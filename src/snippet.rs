@@ -245,8 +245,12 @@ fn build(text: &str, start: usize, end: usize, hits: &[Hit]) -> Snippet {
     if let Some(s) = open {
         spans.push((s, out.len()));
     }
+    // A highlight cut by the passage's end may end in white space that is trimmed here.
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
+    for span in &mut spans {
+        span.1 = span.1.min(trimmed);
+    }
     if end < text.len() {
         out.push('…');
     }
@@ -265,6 +269,16 @@ mod tests {
         let hits = find_hits(text, &lits);
         let shown: Vec<&str> = hits.iter().map(|(s, e)| &text[*s..*e]).collect();
         assert_eq!(shown, vec!["國家主席", "AI"]);
+    }
+
+    #[test]
+    fn a_highlight_cut_at_the_end_of_the_passage_stays_inside_the_text() {
+        // The hit "13-45- or" is cut after "45- " by the width; the space is trimmed.
+        let s = make("人工智能-13-45- OR ", &["-13-45\" or ".to_string()], 0);
+        for &(a, b) in &s.highlights {
+            assert!(b <= s.text.len() && s.text.is_char_boundary(a) && s.text.is_char_boundary(b), "{s:?}");
+        }
+        assert_eq!(s.highlights.len(), 1, "{s:?}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use sou::analysis::chars::plan_literal;
 use sou::analysis::dictionary::Dictionary;
 use sou::analysis::fold::fold;
+use sou::analysis::segment::QuerySegmenter;
 use sou::index::{schema, Fields};
 use sou::ingest::{self, dates, Item, Options};
 use sou::query::build::{compile, query_segmenter, Filters};
@@ -64,8 +65,8 @@ proptest! {
         let dict = Dictionary::default();
         if let Ok(parsed) = parse(&q) {
             let filters = Filters { title: Some(t), ..Filters::default() };
-            let jieba = query_segmenter(&parsed, &dict);
-            let _ = compile(&parsed, &filters, &f, Some(&jieba));
+            let words = query_segmenter(&parsed, &dict);
+            let _ = compile(&parsed, &filters, &f, Some(&words));
             let _ = compile(&parsed, &filters, &f, None);
         }
         let _ = plan_literal(&fold(&q));
@@ -147,5 +148,40 @@ proptest! {
         let text = format!("{t1}{a}{t2}{t1}");
         let lits = vec![fold(&a), fold(&b), "人工".to_string(), "ai".to_string()];
         prop_assert_eq!(snippet::find_hits(&text, &lits), naive_hits(&text, &lits));
+    }
+}
+
+/// jieba over the full dictionary: the index-time segmenter.
+fn full_jieba() -> &'static jieba_rs::Jieba {
+    static FULL: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    FULL.get_or_init(|| Dictionary::default().full_jieba())
+}
+
+/// A stretch of 1–40 characters of a seed article: real Chinese text.
+fn seed_text() -> impl Strategy<Value = String> {
+    static SEEDS: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let chars = SEEDS.get_or_init(|| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let mut text = String::new();
+        for e in std::fs::read_dir(dir).expect("seeds/").flatten() {
+            text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+        text.chars().collect()
+    });
+    (0..chars.len().max(1), 1usize..40).prop_map(move |(at, n)| chars[at..(at + n).min(chars.len())].iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn query_segmentation_equals_the_index_segmentation(seed in seed_text(), noise in messy(), mixed in any::<bool>()) {
+        let text = fold(&if mixed { format!("{seed}{noise}") } else { seed });
+        let expected: Vec<&str> = full_jieba().cut(&text, true).iter().map(|t| t.word).collect();
+        let segmenter = QuerySegmenter::new(&Dictionary::default(), &text);
+        prop_assert_eq!(segmenter.cut(&text), expected.clone());
+        if let Some(words) = segmenter.cut_without_hmm(&text) {
+            prop_assert_eq!(words, expected);
+        }
     }
 }

@@ -155,9 +155,9 @@ impl Dictionary {
         Jieba::with_dict(&mut text.as_bytes()).expect("generated dictionary is well-formed")
     }
 
-    /// A segmenter that cuts `text` exactly as [`Dictionary::full_jieba`] would, built
-    /// from the dictionary words that occur in `text` only.
-    pub fn jieba_for(&self, text: &str) -> Jieba {
+    /// The dictionary words occurring anywhere in `text`, with their frequencies (user
+    /// words override default ones): all that segmenting `text` ever looks up.
+    pub fn words_in<'t>(&self, text: &'t str) -> BTreeMap<&'t str, u64> {
         let fst = default_fst();
         let mut found: BTreeMap<&str, u64> = BTreeMap::new();
         let bytes = text.as_bytes();
@@ -176,17 +176,29 @@ impl Dictionary {
             }
         }
         for (w, f) in &self.user {
-            if text.contains(w.as_str()) {
-                found.insert(w, *f);
+            if let Some(i) = text.find(w.as_str()) {
+                found.insert(&text[i..i + w.len()], *f);
             }
         }
+        found
+    }
+
+    /// Total frequency of the dictionary (default and user words), as jieba computes it.
+    pub fn total_freq(&self) -> u64 {
+        self.total(&default_fst())
+    }
+
+    /// A segmenter that cuts `text` exactly as [`Dictionary::full_jieba`] would, built
+    /// from the dictionary words that occur in `text` only.
+    pub fn jieba_for(&self, text: &str) -> Jieba {
+        let found = self.words_in(text);
         let mut jieba = Jieba::empty();
         let mut sum = 0;
         for (w, f) in &found {
             jieba.add_word(w, Some(*f as usize), None);
             sum += f;
         }
-        let rest = self.total(&fst).saturating_sub(sum);
+        let rest = self.total_freq().saturating_sub(sum);
         if rest > 0 {
             jieba.add_word(PLACEHOLDER, Some(rest as usize), None);
         }

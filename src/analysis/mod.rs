@@ -6,10 +6,12 @@
 //!   grep-exact matching of any literal.
 //! - [`dictionary`]: jieba's dictionary and the user's words, stored with the index;
 //!   query-time segmentation without loading the full dictionary.
+//! - [`segment`]: the query-time segmenter, jieba's cut without building a `Jieba`.
 //! - [`tokenizers`]: the views as tantivy tokenizers for the index writer.
 
 pub mod chars;
 pub mod dictionary;
 pub mod fold;
+pub mod segment;
 pub mod tokenizers;
 pub mod words;

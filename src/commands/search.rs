@@ -59,8 +59,8 @@ pub fn prepare(
     };
     let filters = filters(filter_args, tz)?;
     let index = index::open(dir)?;
-    let jieba = if ranked { Some(query_segmenter(&parsed, &Dictionary::load(dir)?)) } else { None };
-    let compiled = compile(&parsed, &filters, &index.fields, jieba.as_ref())?;
+    let words = if ranked { Some(query_segmenter(&parsed, &Dictionary::load(dir)?)) } else { None };
+    let compiled = compile(&parsed, &filters, &index.fields, words.as_ref())?;
     let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let searcher = reader.searcher();
     Ok(Prepared { index, searcher, compiled, filters })

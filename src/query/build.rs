@@ -8,7 +8,6 @@
 use std::ops::Bound;
 
 use anyhow::{bail, Result};
-use jieba_rs::Jieba;
 use jiff::Timestamp;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
@@ -20,6 +19,7 @@ use super::parse::{self, Literal, Scope};
 use crate::analysis::chars::{plan_literal, LiteralPlan};
 use crate::analysis::dictionary::Dictionary;
 use crate::analysis::fold::fold;
+use crate::analysis::segment::QuerySegmenter;
 use crate::analysis::words::is_word;
 use crate::index::Fields;
 
@@ -106,14 +106,14 @@ fn literal_match(fields: &Fields, scope: Scope, folded: &str, original: &str) ->
 }
 
 /// The word-view query ranking documents for `folded`.
-fn literal_words(fields: &Fields, scope: Scope, folded: &str, jieba: &Jieba) -> Option<Box<dyn Query>> {
+fn literal_words(fields: &Fields, scope: Scope, folded: &str, words: &QuerySegmenter) -> Option<Box<dyn Query>> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for t in jieba.cut(folded, true) {
-        if !is_word(t.word) {
+    for word in words.cut(folded) {
+        if !is_word(word) {
             continue;
         }
         for v in views(fields, scope) {
-            let q = TermQuery::new(Term::from_field_text(v.words, t.word), IndexRecordOption::WithFreqs);
+            let q = TermQuery::new(Term::from_field_text(v.words, word), IndexRecordOption::WithFreqs);
             clauses.push((Occur::Should, boosted(Box::new(q), v.boost)));
         }
     }
@@ -121,39 +121,44 @@ fn literal_words(fields: &Fields, scope: Scope, folded: &str, jieba: &Jieba) -> 
 }
 
 /// One literal as a query: must match on characters, ranked on words.
-fn literal(fields: &Fields, lit: &Literal, jieba: Option<&Jieba>) -> Result<Box<dyn Query>> {
+fn literal(fields: &Fields, lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
     if lit.scope == Scope::Source {
         let q = TermQuery::new(Term::from_field_text(fields.source, lit.text.trim()), IndexRecordOption::Basic);
         return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
     }
     let folded = fold(&lit.text);
     let matcher = literal_match(fields, lit.scope, &folded, &lit.text)?;
-    let Some(jieba) = jieba else { return Ok(matcher) };
+    let Some(segmenter) = words else { return Ok(matcher) };
     let mut clauses = vec![(Occur::Must, boosted(matcher, LITERAL_WEIGHT))];
-    if let Some(words) = literal_words(fields, lit.scope, &folded, jieba) {
-        clauses.push((Occur::Should, words));
+    if let Some(ranking) = literal_words(fields, lit.scope, &folded, segmenter) {
+        clauses.push((Occur::Should, ranking));
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// The segmenter for the literals of `q`: it cuts them exactly as the index-time
-/// segmenter would, and is built from the dictionary words they contain only
-/// (see [`Dictionary::jieba_for`]).
-pub fn query_segmenter(q: &parse::Query, dict: &Dictionary) -> Jieba {
+/// segmenter would, from the dictionary words they contain only (see
+/// [`QuerySegmenter`]).
+pub fn query_segmenter(q: &parse::Query, dict: &Dictionary) -> QuerySegmenter {
     let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
-    dict.jieba_for(&all_text)
+    QuerySegmenter::new(dict, &all_text)
 }
 
-/// Compiles a parsed query and filters. `jieba` is the [`query_segmenter`]; without one
+/// Compiles a parsed query and filters. `words` is the [`query_segmenter`]; without one
 /// (counts, histograms) the word clauses are left out: they never change which
 /// documents match, only their order.
-pub fn compile(q: &parse::Query, filters: &Filters, fields: &Fields, jieba: Option<&Jieba>) -> Result<Compiled> {
+pub fn compile(
+    q: &parse::Query,
+    filters: &Filters,
+    fields: &Fields,
+    words: Option<&QuerySegmenter>,
+) -> Result<Compiled> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlights = Vec::new();
     for group in &q.groups {
         let mut alternatives = Vec::new();
         for lit in group {
-            alternatives.push(literal(fields, lit, jieba)?);
+            alternatives.push(literal(fields, lit, words)?);
             if lit.scope != Scope::Source {
                 highlights.push(fold(&lit.text));
             }
