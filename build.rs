@@ -23,33 +23,25 @@ fn main() {
     // jieba-rs loads a dictionary line by line, a later entry replacing an earlier one;
     // its total is the sum over the distinct words. Mirror that exactly.
     let dict = fs::read_to_string("data/jieba/dict.txt").expect("data/jieba/dict.txt");
-    // Values: frequency in the low 40 bits, index of the part-of-speech tag above.
-    let mut words: BTreeMap<&str, (u64, &str)> = BTreeMap::new();
-    let mut tags: Vec<&str> = Vec::new();
+    let mut words: BTreeMap<&str, u64> = BTreeMap::new();
     for line in dict.lines() {
         let mut it = line.split_whitespace();
         let Some(word) = it.next() else { continue };
         let freq = it.next().map_or(0, |f| f.parse::<u64>().expect("numeric frequency"));
-        let tag = it.next().unwrap_or("");
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-        words.insert(word, (freq, tag));
+        words.insert(word, freq);
     }
-    let total: u64 = words.values().map(|v| v.0).sum();
+    let total: u64 = words.values().sum();
     let mut builder = fst::MapBuilder::memory();
-    for (w, (f, tag)) in &words {
-        let t = tags.iter().position(|x| x == tag).expect("tag listed") as u64;
-        builder.insert(w.as_bytes(), *f | (t << 40)).expect("sorted unique keys");
+    for (w, f) in &words {
+        builder.insert(w.as_bytes(), *f).expect("sorted unique keys");
     }
     let bytes = builder.into_inner().expect("fst");
     fs::write(Path::new(&out).join("jieba_dict.fst"), bytes).expect("write fst");
     fs::write(
         Path::new(&out).join("jieba_total.rs"),
         format!(
-            "/// Sum of the frequencies of jieba's default dictionary.\npub const DEFAULT_TOTAL: u64 = {total};\n/// Its number of words.\nconst DEFAULT_WORD_COUNT: u64 = {};\n/// Its part-of-speech tags, indexed by the high bits of the FST values.\nstatic TAGS: &[&str] = &{:?};\n",
+            "/// Sum of the frequencies of jieba's default dictionary.\npub const DEFAULT_TOTAL: u64 = {total};\n/// Its number of words.\nconst DEFAULT_WORD_COUNT: u64 = {};\n",
             words.len(),
-            tags
         ),
     )
     .expect("write total");
