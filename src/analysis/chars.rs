@@ -47,6 +47,8 @@ pub fn classify(c: char) -> Class {
         }
     } else if is_cjk(c) {
         Class::Cjk
+    } else if is_common_punct(c) {
+        Class::Punct
     } else if c.is_alphanumeric() || is_mark(c) {
         Class::Word
     } else if c.is_whitespace() {
@@ -54,6 +56,13 @@ pub fn classify(c: char) -> Class {
     } else {
         Class::Punct
     }
+}
+
+/// Punctuation of Chinese text (、。《》「」“”… and the like), recognised without the
+/// Unicode tables `char::is_alphanumeric` searches: a few percent of indexing time.
+#[inline]
+pub fn is_common_punct(c: char) -> bool {
+    matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D)
 }
 
 /// Combining marks stay inside the word they decorate.
@@ -183,6 +192,17 @@ mod tests {
 
     fn plan(v: &[(u32, &str)]) -> LiteralPlan {
         LiteralPlan::Units(v.iter().map(|(p, s)| (*p, s.to_string())).collect())
+    }
+
+    #[test]
+    fn common_punctuation_is_neither_letter_nor_space() {
+        let all = (0x2000..0x3100).filter_map(char::from_u32).filter(|&c| is_common_punct(c));
+        let mut n = 0;
+        for c in all {
+            assert!(!c.is_alphanumeric() && !c.is_whitespace() && !is_cjk(c) && !is_mark(c), "{c:?}");
+            n += 1;
+        }
+        assert!(n > 100);
     }
 
     #[test]

@@ -6,7 +6,15 @@ use jieba_rs::Jieba;
 /// Whether a jieba token is a word worth indexing (not space or punctuation).
 #[inline]
 pub fn is_word(token: &str) -> bool {
-    token.chars().any(char::is_alphanumeric)
+    // Most tokens hold a common Han character or an ASCII letter or digit: decided without
+    // the Unicode tables.
+    token.chars().any(|c| c.is_ascii_alphanumeric() || is_common_han(c) || (!c.is_ascii() && c.is_alphanumeric()))
+}
+
+/// The main block of CJK ideographs, every one of them a letter.
+#[inline]
+fn is_common_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Longest piece of text handed to jieba at once. jieba returns every token of its input
@@ -71,6 +79,11 @@ mod tests {
     use super::*;
     use crate::analysis::dictionary::Dictionary;
     use crate::analysis::fold::fold;
+
+    #[test]
+    fn common_han_characters_are_letters() {
+        assert!(('\u{4E00}'..='\u{9FFF}').all(|c| is_common_han(c) && c.is_alphanumeric()));
+    }
 
     #[test]
     fn chunked_segmentation_equals_whole_text_segmentation() {
