@@ -192,6 +192,8 @@ impl QuerySegmenter {
 mod tests {
     use super::*;
 
+    /// Both query-time segmenters (this one and its fallback, the tiny `Jieba` of
+    /// [`Dictionary::jieba_for`]) against the full dictionary.
     #[test]
     fn cuts_like_the_full_segmenter() {
         let dict = Dictionary::default();
@@ -199,7 +201,9 @@ mod tests {
         for text in [
             "上海国际科技创新中心建设",
             "中华人民共和国国家主席习近平",
+            "人工智能和集成电路产业",
             "床前明月光疑是地上霜",
+            "供给侧结构性改革",
             "5g网络与iphone手机",
             "c++ and .net 3.5% r&d",
             "黄河远上白云间 欲出未出光辣达",
@@ -207,6 +211,8 @@ mod tests {
         ] {
             let seg = QuerySegmenter::new(&dict, text);
             let expected: Vec<&str> = full.cut(text, true).iter().map(|t| t.word).collect();
+            let small: Vec<&str> = dict.jieba_for(text).cut(text, true).iter().map(|t| t.word).collect();
+            assert_eq!(small, expected, "{text}");
             assert_eq!(seg.cut(text), expected, "{text}");
             if let Some(words) = seg.cut_without_hmm(text) {
                 assert_eq!(words, expected, "{text}");
