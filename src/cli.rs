@@ -1,11 +1,12 @@
 //! Command-line interface: every command and flag, with its help text, in one place.
+//! Clap's types stay here; `settings` maps them onto the engine's and the printers'.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::output::{ColorChoice, Format};
-use crate::search::Sort;
+use sou::article::Field;
+use sou::ingest::fields::{input_field, input_field_names};
 
 /// 搜 sou — full-text search for Chinese articles, from the terminal.
 ///
@@ -17,8 +18,12 @@ use crate::search::Sort;
 #[command(name = "sou", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     /// Index directory.
-    #[arg(long, global = true, env = "SOU_INDEX", default_value = crate::index::DEFAULT_DIR, value_name = "DIR")]
+    #[arg(long, global = true, env = "SOU_INDEX", default_value = sou::index::DEFAULT_DIR, value_name = "DIR")]
     pub index: PathBuf,
+
+    /// When to use colours (NO_COLOR is respected with auto).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Command,
@@ -106,9 +111,82 @@ pub struct FilterArgs {
 }
 
 /// Breakdown of `--by`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum By {
+    /// Per source (outlet).
     Source,
+}
+
+impl By {
+    /// The keyword field broken down by.
+    pub fn field(self) -> Field {
+        match self {
+            By::Source => Field::Source,
+        }
+    }
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people (the default on a terminal).
+    Table,
+    /// Tab-separated `id, date, source, score, title`, no header (the default in a pipe).
+    Tsv,
+    /// One JSON object per hit.
+    Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// One document id a line.
+    Ids,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Result order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Most relevant first (BM25), newest first among equals.
+    Score,
+    /// Newest first; undated documents last.
+    Date,
+}
+
+/// A period of a histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    /// A calendar day.
+    Day,
+    /// Monday to Sunday, labelled by its Monday.
+    Week,
+    /// A calendar month.
+    Month,
+    /// A calendar year.
+    Year,
+}
+
+/// Input formats; by default recognised by content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// A JSON array of records, or one JSON object.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// A plain-text (or Markdown) article.
+    Text,
 }
 
 /// `sou stats`.
@@ -133,8 +211,12 @@ pub struct KeywordsArgs {
     #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
 
-    /// Print {"word", "weight", "docs"} JSON Lines.
-    #[arg(long)]
+    /// Output format [default: bars on a terminal, `word<TAB>weight<TAB>docs` otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Print {"word", "weight", "docs"} JSON Lines (same as --format jsonl).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 
@@ -167,7 +249,7 @@ pub struct IndexArgs {
 
     /// Input format, instead of recognising it by content (needed for CSV on stdin).
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<crate::ingest::InputFormat>,
+    pub format: Option<InputFormat>,
 
     /// In directories, index only files matching this glob (e.g. '*.jsonl',
     /// '**/2025-*.txt'); repeat for several.
@@ -175,9 +257,10 @@ pub struct IndexArgs {
     pub glob: Vec<String>,
 
     /// Take a field from this key instead of guessing, e.g. --field title=标题
-    /// --field date=pub_time (fields: id, title, content, date, source, url, author).
-    #[arg(long, value_name = "FIELD=KEY", value_parser = parse_field_mapping)]
-    pub field: Vec<(crate::ingest::fields::Field, String)>,
+    /// --field date=pub_time.
+    #[arg(long, value_name = "FIELD=KEY", value_parser = parse_field_mapping,
+          help = format!("Take a field from this key instead of guessing, e.g. --field title=标题 --field date=pub_time (fields: {}).", input_field_names()))]
+    pub field: Vec<(Field, String)>,
 
     /// Time zone of dates written without one, as an offset (default +08:00, China).
     #[arg(long, value_name = "OFFSET", value_parser = parse_tz, allow_hyphen_values = true)]
@@ -222,10 +305,10 @@ pub struct IndexArgs {
 }
 
 /// Parses `--field title=标题`.
-fn parse_field_mapping(s: &str) -> Result<(crate::ingest::fields::Field, String), String> {
+fn parse_field_mapping(s: &str) -> Result<(Field, String), String> {
     let (name, key) = s.split_once('=').ok_or_else(|| format!("'{s}' is not FIELD=KEY (e.g. title=标题)"))?;
-    let field = crate::ingest::fields::Field::from_name(name.trim())
-        .ok_or_else(|| format!("unknown field '{name}' (fields: id, title, content, date, source, url, author)"))?;
+    let field =
+        input_field(name.trim()).ok_or_else(|| format!("unknown field '{name}' (fields: {})", input_field_names()))?;
     if key.is_empty() {
         return Err(format!("'{s}' names no key"));
     }
@@ -234,7 +317,7 @@ fn parse_field_mapping(s: &str) -> Result<(crate::ingest::fields::Field, String)
 
 /// Parses `--tz +08:00` (also `UTC`, `+8`, `-05:30`).
 pub fn parse_tz(s: &str) -> Result<jiff::tz::TimeZone, String> {
-    crate::ingest::dates::parse_tz(s).ok_or_else(|| format!("'{s}' is not a UTC offset (e.g. +08:00, -05:00, UTC)"))
+    sou::dates::parse_tz(s).ok_or_else(|| format!("'{s}' is not a UTC offset (e.g. +08:00, -05:00, UTC)"))
 }
 
 /// `sou delete`.
@@ -279,15 +362,15 @@ pub struct SearchArgs {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
-    /// Columns of table, tsv and csv output, from: rank, score, id, date, source, title,
-    /// url, path, author, snippet (e.g. --fields id,date,title).
-    #[arg(long, value_name = "LIST", value_parser = crate::output::columns::parse_list)]
+    /// Columns of table, tsv and csv output (e.g. --fields id,date,title).
+    #[arg(long, value_name = "LIST", value_parser = crate::output::columns::parse_list,
+          help = format!("Columns of table, tsv and csv output, from: {} (e.g. --fields id,date,title)", crate::output::columns::names()))]
     pub fields: Option<crate::output::columns::ColumnList>,
 
     /// Count matching documents per period instead of listing them: a bar chart on a
     /// terminal, `period<TAB>count` in a pipe, {"period", "count"} lines with --json.
     #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "by")]
-    pub histogram: Option<crate::aggregate::Period>,
+    pub histogram: Option<Period>,
 
     /// Count matching documents per source, largest first (bars, TSV or JSON as above).
     #[arg(long, value_enum, value_name = "FIELD")]
@@ -296,8 +379,4 @@ pub struct SearchArgs {
     /// Same as --format jsonl.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
-
-    /// When to use colours (NO_COLOR is respected with auto).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
 }

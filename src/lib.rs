@@ -1,16 +1,19 @@
-//! sou (搜): full-text search for Chinese articles from the terminal.
+//! sou (搜): full-text search for Chinese articles.
 //!
-//! Data flow: files → [`ingest`] → records → [`analysis`] (fold, words, characters) →
-//! [`index`]; a query → [`query`] → tantivy query → [`search`] → hits → [`snippet`] and
-//! [`output`]. The binary (`main.rs`) wires these together per [`cli`] command.
+//! This library is the engine every front-end of the `sou` binary shares. Data flow:
+//! files → [`ingest`] → records ([`article::Article`]) → [`analysis`] (fold, words,
+//! characters) → [`index`]; a query → [`query`] → tantivy query → [`engine`] → hits,
+//! counts, keywords → [`snippet`] → the front-end's printer. The fields of an article
+//! are one table, [`article::FIELDS`].
 
-pub mod aggregate;
+#![warn(missing_docs)]
+
 pub mod analysis;
-pub mod cli;
-pub mod commands;
+pub mod article;
+pub mod dates;
+pub mod engine;
 pub mod index;
 pub mod ingest;
-pub mod output;
 pub mod query;
-pub mod search;
+pub mod sanitize;
 pub mod snippet;

@@ -1,20 +1,26 @@
-//! The `sou` binary: parse arguments, run the command, map the outcome to an exit
-//! status — 0 matched, 1 nothing matched, 2 error — as grep and ripgrep do.
+//! The `sou` binary: the command-line front-end over the engine of the `sou` library.
+//! Parse arguments, run the command, map the outcome to an exit status — 0 matched,
+//! 1 nothing matched, 2 error — as grep and ripgrep do.
+
+mod cli;
+mod commands;
+mod output;
+mod settings;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use sou::cli::{Cli, Command};
-use sou::commands;
+
+use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Index(args) => commands::index::run(&cli.index, args),
-        Command::Search(args) => commands::search::run(&cli.index, args),
-        Command::Stats(args) => commands::stats::run(&cli.index, args),
-        Command::Keywords(args) => commands::keywords::run(&cli.index, args),
-        Command::Show(args) => commands::show::run(&cli.index, args),
+        Command::Search(args) => commands::search::run(&cli, args),
+        Command::Stats(args) => commands::stats::run(&cli, args),
+        Command::Keywords(args) => commands::keywords::run(&cli, args),
+        Command::Show(args) => commands::show::run(&cli, args),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "sou", &mut std::io::stdout());
             Ok(commands::FOUND)

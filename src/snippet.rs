@@ -15,6 +15,7 @@ use crate::analysis::fold::fold_char;
 /// A passage with highlighted byte ranges.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snippet {
+    /// The passage, white space collapsed, `…` where it was cut.
     pub text: String,
     /// Byte ranges of `text` to highlight, sorted and disjoint.
     pub highlights: Vec<(usize, usize)>,
@@ -171,7 +172,7 @@ fn passage_end(text: &str, start: usize, max_width: usize) -> usize {
 /// The passage of `text` (at most `max_width` display columns) showing the most
 /// distinct literals, starting at a sentence start where it can.
 pub fn make(text: &str, literals: &[String], max_width: usize) -> Snippet {
-    let text: &str = &crate::output::sanitize::strip_escapes(text);
+    let text: &str = &crate::sanitize::strip_escapes(text);
     let hits = hits(text, literals);
     let max_width = max_width.max(10);
     // Candidate passages start before each hit; pick the one covering most literals.

@@ -8,7 +8,8 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use common::*;
 
@@ -25,7 +26,11 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("search-tsv", "100", &["search", "人工智能", "-n", "20"]),
     ("search-tsv-fields", "100", &["search", "国家主席", "--fields", "id,date,source,title,path,snippet"]),
     ("search-tsv-offset", "100", &["search", "人工智能", "--offset", "5", "-n", "5", "--sort", "date"]),
-    ("search-csv", "100", &["search", "张江 OR 临港 -广告", "--format", "csv", "--fields", "rank,id,date,title,snippet"]),
+    (
+        "search-csv",
+        "100",
+        &["search", "张江 OR 临港 -广告", "--format", "csv", "--fields", "rank,id,date,title,snippet"],
+    ),
     ("search-jsonl", "100", &["search", "國家主席 OR 人形机器人", "--json"]),
     ("search-jsonl-filters", "100", &["search", "孵化器", "--json", "--source", "上海科技", "--since", "2025-12-20"]),
     ("search-ids", "100", &["search", "科技", "--format", "ids", "-n", "100"]),
@@ -35,7 +40,11 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("histogram-month-tsv", "100", &["search", "人工智能", "--histogram", "month"]),
     ("histogram-day-json", "100", &["search", "孵化器", "--histogram", "day", "--json", "--since", "2025-12-15"]),
     ("histogram-week-csv", "100", &["search", "科技", "--histogram", "week", "--format", "csv"]),
-    ("histogram-month-table", "80", &["search", "科技", "--histogram", "month", "--format", "table", "--color", "never"]),
+    (
+        "histogram-month-table",
+        "80",
+        &["search", "科技", "--histogram", "month", "--format", "table", "--color", "never"],
+    ),
     ("by-source-tsv", "100", &["search", "人工智能", "--by", "source"]),
     ("by-source-json", "100", &["search", "人工智能", "--by", "source", "--json"]),
     ("by-source-csv", "100", &["search", "科技", "--by", "source", "--format", "csv"]),
@@ -78,8 +87,21 @@ fn normalise(s: &str, index: &str) -> String {
     out.join("\n")
 }
 
+/// An index of the seeds written by one thread: documents in file order, so that ties
+/// (equal scores, equal days) come out in the same order on every run.
+fn golden_index() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (code, _, err) = run(dir.path(), &["index", "seeds", "--threads", "1"]);
+        assert_eq!(code, 0, "indexing seeds failed: {err}");
+        dir
+    })
+    .path()
+}
+
 fn render(columns: &str, args: &[&str]) -> String {
-    let idx = seed_index();
+    let idx = golden_index();
     let out = sou(idx).args(args).env("COLUMNS", columns).output().expect("run sou");
     let index = idx.display().to_string();
     format!(
@@ -108,5 +130,11 @@ fn every_printer_writes_the_pinned_bytes() {
             failures.push(format!("{name}:\n--- want\n{want}\n--- got\n{got}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} golden outputs differ:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden outputs differ:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
 }

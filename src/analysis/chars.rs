@@ -74,14 +74,13 @@ fn is_mark(c: char) -> bool {
 /// One unit of the character view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unit {
-    /// Byte range in the folded text.
+    /// Byte range in the folded text: start.
     pub start: usize,
+    /// Byte range in the folded text: end (exclusive).
     pub end: usize,
     /// Position: consecutive units have consecutive positions; a gap means something
     /// stood between them.
     pub pos: u32,
-    /// A CJK character (as opposed to a letter/digit word).
-    pub cjk: bool,
 }
 
 /// A cursor over the units of a folded text, resumable across calls so a token stream
@@ -109,7 +108,7 @@ impl UnitCursor {
             let mut ended = None;
             if class != Class::Word {
                 if let Some(s) = self.word_start.take() {
-                    ended = Some(Unit { start: s, end: i, pos: self.pos, cjk: false });
+                    ended = Some(Unit { start: s, end: i, pos: self.pos });
                     self.pos += 1;
                 }
             }
@@ -122,7 +121,7 @@ impl UnitCursor {
                     self.in_space = false;
                 }
                 Class::Cjk => {
-                    cjk = Some(Unit { start: i, end: self.at, pos: self.pos, cjk: true });
+                    cjk = Some(Unit { start: i, end: self.at, pos: self.pos });
                     self.pos += 1;
                     self.in_space = false;
                 }
@@ -147,7 +146,7 @@ impl UnitCursor {
             }
         }
         let s = self.word_start.take()?;
-        Some(Unit { start: s, end: text.len(), pos: self.pos, cjk: false })
+        Some(Unit { start: s, end: text.len(), pos: self.pos })
     }
 }
 

@@ -79,21 +79,6 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// The folded form of `text`, and for each folded character the byte range of the
-/// original character it came from (used to map matches back onto the stored text).
-pub fn fold_with_origins(text: &str) -> (Vec<char>, Vec<(usize, usize)>) {
-    let mut chars = Vec::with_capacity(text.len() / 2);
-    let mut origins = Vec::with_capacity(text.len() / 2);
-    for (i, c) in text.char_indices() {
-        let end = i + c.len_utf8();
-        fold_char(c, |f| {
-            chars.push(f);
-            origins.push((i, end));
-        });
-    }
-    (chars, origins)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,12 +105,5 @@ mod tests {
             n += 1;
         }
         assert!(n > 20_000);
-    }
-
-    #[test]
-    fn origins_point_at_source_characters() {
-        let (chars, origins) = fold_with_origins("Ａ國");
-        assert_eq!(chars, vec!['a', '国']);
-        assert_eq!(origins, vec![(0, 3), (3, 6)]);
     }
 }

@@ -8,9 +8,11 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
-use crate::analysis::dictionary::Dictionary;
+use sou::analysis::dictionary::Dictionary;
+use sou::article::Field;
+use sou::index::{self, writer::Indexer};
+
 use crate::cli::DeleteArgs;
-use crate::index::{self, writer::Indexer};
 
 /// Runs `sou delete`; exit 1 when nothing matched.
 pub fn run(index_dir: &Path, args: &DeleteArgs) -> Result<i32> {
@@ -18,10 +20,10 @@ pub fn run(index_dir: &Path, args: &DeleteArgs) -> Result<i32> {
     let searcher = idx.index.reader()?.searcher();
     let mut terms = Vec::new();
     for id in &args.ids {
-        terms.push(Term::from_field_text(idx.fields.id, id));
+        terms.push(Term::from_field_text(idx.fields.get(Field::Id), id));
     }
     for s in &args.source {
-        terms.push(Term::from_field_text(idx.fields.source, s));
+        terms.push(Term::from_field_text(idx.fields.get(Field::Source), s));
     }
     let mut matched = 0;
     for t in &terms {

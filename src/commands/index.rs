@@ -8,10 +8,13 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analysis::dictionary::Dictionary;
+use sou::analysis::dictionary::Dictionary;
+use sou::article::Field;
+use sou::dates;
+use sou::index::{self, writer::Indexer};
+use sou::ingest::{self, fields::KeyMap, Item, Options};
+
 use crate::cli::IndexArgs;
-use crate::index::{self, writer::Indexer};
-use crate::ingest::{self, dates, fields::KeyMap, Item, Options};
 
 /// A progress bar over the input bytes, or a hidden one.
 fn progress(total: u64, show: bool) -> ProgressBar {
@@ -54,7 +57,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         None => None,
     };
     let opts = Options {
-        format: args.format,
+        format: args.format.map(Into::into),
         keys: KeyMap::with_overrides(args.field.clone()),
         default_source: args.source.clone(),
         default_date,
@@ -107,7 +110,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         let size = ingest::read_file(file, &opts, &mut |item| match item {
             Item::Record(r) => {
                 if failure.is_none() {
-                    let share = (r.content.len() + r.title.len()) as u64;
+                    let share = (r.article.text(Field::Content).len() + r.article.text(Field::Title).len()) as u64;
                     bar.inc(share);
                     if let Err(e) = indexer.add(r, share) {
                         failure = Some(e);

@@ -1,5 +1,6 @@
-//! One function per command: reads the parsed arguments, does the job, returns the exit
-//! status (0 = found/done, 1 = nothing found). Errors become exit status 2 in `main`.
+//! One function per command: resolve the settings, ask the engine (or, for `index` and
+//! `delete`, the index writer), hand the result to the printer, return the exit status
+//! (0 = found/done, 1 = nothing found). Errors become exit status 2 in `main`.
 
 pub mod delete;
 pub mod index;

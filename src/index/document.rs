@@ -4,42 +4,51 @@
 //! would hold four copies of every article while it waits in the pipeline's queue of
 //! up to 10,000 documents, which was most of `sou index`'s heap on large inputs.
 
-use tantivy::schema::{Document, Field, OwnedValue};
+use tantivy::schema::{Document, Field as SchemaField, OwnedValue};
 use tantivy::DateTime;
 
 use super::Fields;
-use crate::ingest::Record;
+#[cfg(test)]
+use crate::article::Field;
+use crate::article::{Article, Kind, FIELDS};
 
-/// One record, ready to index.
+/// One article, ready to index.
 pub struct SouDoc {
-    values: Vec<(Field, usize)>,
+    values: Vec<(SchemaField, usize)>,
     store: Vec<OwnedValue>,
 }
 
 impl SouDoc {
-    /// Builds the document of `r` under `id` (its identity).
-    pub fn new(f: &Fields, id: String, r: Record) -> SouDoc {
+    /// Builds the document of `article` under `id` (its identity).
+    pub fn new(f: &Fields, id: String, mut article: Article) -> SouDoc {
         let mut doc = SouDoc { values: Vec::with_capacity(12), store: Vec::with_capacity(8) };
-        doc.push(&[f.id], OwnedValue::Str(id));
-        doc.push(&[f.title, f.title_words, f.title_chars], OwnedValue::Str(r.title));
-        doc.push(&[f.content, f.content_words, f.content_chars], OwnedValue::Str(r.content));
-        if let Some(s) = r.source {
-            doc.push(&[f.source], OwnedValue::Str(s));
+        for spec in &FIELDS {
+            let field = f.get(spec.field);
+            match spec.kind {
+                Kind::Id => doc.push(&[field], OwnedValue::Str(id.clone())),
+                Kind::Date => {
+                    if let Some(d) = article.date {
+                        doc.push(&[field], OwnedValue::Date(DateTime::from_timestamp_secs(d.as_second())));
+                    }
+                }
+                Kind::Text { .. } => {
+                    let text = article.take(spec.field).unwrap_or_default();
+                    match f.views(spec.field) {
+                        Some(v) => doc.push(&[field, v.words, v.chars], OwnedValue::Str(text)),
+                        None => doc.push(&[field], OwnedValue::Str(text)),
+                    }
+                }
+                Kind::Keyword | Kind::Stored => {
+                    if let Some(text) = article.take(spec.field) {
+                        doc.push(&[field], OwnedValue::Str(text));
+                    }
+                }
+            }
         }
-        if let Some(d) = r.date {
-            doc.push(&[f.date], OwnedValue::Date(DateTime::from_timestamp_secs(d.as_second())));
-        }
-        if let Some(u) = r.url {
-            doc.push(&[f.url], OwnedValue::Str(u));
-        }
-        if let Some(a) = r.author {
-            doc.push(&[f.author], OwnedValue::Str(a));
-        }
-        doc.push(&[f.path], OwnedValue::Str(r.path));
         doc
     }
 
-    fn push(&mut self, fields: &[Field], value: OwnedValue) {
+    fn push(&mut self, fields: &[SchemaField], value: OwnedValue) {
         let i = self.store.len();
         self.store.push(value);
         self.values.extend(fields.iter().map(|&f| (f, i)));
@@ -53,7 +62,7 @@ pub struct FieldValues<'a> {
 }
 
 impl<'a> Iterator for FieldValues<'a> {
-    type Item = (Field, &'a OwnedValue);
+    type Item = (SchemaField, &'a OwnedValue);
     fn next(&mut self) -> Option<Self::Item> {
         let &(field, i) = self.doc.values.get(self.next)?;
         self.next += 1;
@@ -77,21 +86,23 @@ mod tests {
     #[test]
     fn every_text_is_offered_to_its_views() {
         let f = Fields::of(&schema::build()).expect("schema");
-        let r = Record { title: "標題".into(), content: "正文".into(), path: "p".into(), ..Record::default() };
-        let doc = SouDoc::new(&f, "id1".into(), r);
-        let pairs: Vec<(Field, String)> = doc
+        let a = Article::default().with(Field::Title, "標題").with(Field::Content, "正文").with(Field::Path, "p");
+        let doc = SouDoc::new(&f, "id1".into(), a);
+        let pairs: Vec<(SchemaField, String)> = doc
             .iter_fields_and_values()
             .filter_map(|(field, v)| match v {
                 OwnedValue::Str(s) => Some((field, s.clone())),
                 _ => None,
             })
             .collect();
+        let title = f.views(Field::Title).expect("title views");
+        let content = f.views(Field::Content).expect("content views");
         for (field, text) in [
-            (f.title, "標題"),
-            (f.title_words, "標題"),
-            (f.title_chars, "標題"),
-            (f.content_chars, "正文"),
-            (f.id, "id1"),
+            (f.get(Field::Title), "標題"),
+            (title.words, "標題"),
+            (title.chars, "標題"),
+            (content.chars, "正文"),
+            (f.get(Field::Id), "id1"),
         ] {
             assert!(pairs.contains(&(field, text.to_string())), "{field:?} {text}");
         }

@@ -25,8 +25,11 @@ const STORE_BLOCK_BYTES: usize = 16 * 1024;
 
 /// An opened index with its field handles.
 pub struct SouIndex {
+    /// The tantivy index.
     pub index: Index,
+    /// Its fields.
     pub fields: Fields,
+    /// Its directory.
     pub dir: PathBuf,
 }
 

@@ -1,29 +1,31 @@
-//! The index schema: stored originals for display, and for each of title and content
-//! two analysed views of the folded text (see `crate::analysis`): words (BM25 ranking,
-//! no positions) and characters (grep-exact matching, with positions).
+//! The index schema, derived from the field table ([`crate::article::FIELDS`]): stored
+//! originals for display, and for each searchable text two analysed views of the
+//! folded text (see `crate::analysis`): words (BM25 ranking, no positions) and
+//! characters (grep-exact matching, with positions).
 
 use anyhow::{anyhow, Result};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    DateOptions, DateTimePrecision, Field as SchemaField, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+    FAST, STORED,
 };
 
 use crate::analysis::tokenizers::{CHARS, WORDS};
+use crate::article::{Field, Kind, FIELDS, FIELD_COUNT};
+
+/// The two analysed views of a searchable text field.
+#[derive(Clone, Copy, Debug)]
+pub struct Views {
+    /// jieba words: BM25 ranking.
+    pub words: SchemaField,
+    /// Characters and letter/digit words with positions: exact literals.
+    pub chars: SchemaField,
+}
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    pub id: Field,
-    pub title: Field,
-    pub content: Field,
-    pub source: Field,
-    pub date: Field,
-    pub url: Field,
-    pub author: Field,
-    pub path: Field,
-    pub title_words: Field,
-    pub title_chars: Field,
-    pub content_words: Field,
-    pub content_chars: Field,
+    stored: [SchemaField; FIELD_COUNT],
+    views: [Option<Views>; FIELD_COUNT],
 }
 
 fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -42,23 +44,31 @@ fn untokenized() -> TextOptions {
     )
 }
 
+fn words_name(f: Field) -> String {
+    format!("{}_words", f.name())
+}
+
+fn chars_name(f: Field) -> String {
+    format!("{}_chars", f.name())
+}
+
 /// Builds the schema of a new index.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", untokenized().set_stored());
-    b.add_text_field("title", STORED);
-    b.add_text_field("content", STORED);
-    b.add_text_field("source", untokenized().set_stored() | FAST);
-    b.add_date_field(
-        "date",
-        DateOptions::default().set_indexed().set_fast().set_stored().set_precision(DateTimePrecision::Seconds),
-    );
-    b.add_text_field("url", STORED);
-    b.add_text_field("author", STORED);
-    b.add_text_field("path", STORED);
-    for prefix in ["title", "content"] {
-        b.add_text_field(&format!("{prefix}_words"), analysed(WORDS, IndexRecordOption::WithFreqs));
-        b.add_text_field(&format!("{prefix}_chars"), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions));
+    for spec in &FIELDS {
+        match spec.kind {
+            Kind::Id => b.add_text_field(spec.name, untokenized().set_stored()),
+            Kind::Text { .. } | Kind::Stored => b.add_text_field(spec.name, STORED),
+            Kind::Keyword => b.add_text_field(spec.name, untokenized().set_stored() | FAST),
+            Kind::Date => b.add_date_field(
+                spec.name,
+                DateOptions::default().set_indexed().set_fast().set_stored().set_precision(DateTimePrecision::Seconds),
+            ),
+        };
+    }
+    for (f, _) in Field::texts() {
+        b.add_text_field(&words_name(f), analysed(WORDS, IndexRecordOption::WithFreqs));
+        b.add_text_field(&chars_name(f), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions));
     }
     b.build()
 }
@@ -69,19 +79,24 @@ impl Fields {
         let f = |name: &str| {
             schema.get_field(name).map_err(|_| anyhow!("the index has no field '{name}': it was built by another program or version; rebuild it with `sou index --rebuild`"))
         };
-        Ok(Fields {
-            id: f("id")?,
-            title: f("title")?,
-            content: f("content")?,
-            source: f("source")?,
-            date: f("date")?,
-            url: f("url")?,
-            author: f("author")?,
-            path: f("path")?,
-            title_words: f("title_words")?,
-            title_chars: f("title_chars")?,
-            content_words: f("content_words")?,
-            content_chars: f("content_chars")?,
-        })
+        let mut stored = [SchemaField::from_field_id(0); FIELD_COUNT];
+        let mut views = [None; FIELD_COUNT];
+        for spec in &FIELDS {
+            stored[spec.field as usize] = f(spec.name)?;
+        }
+        for (field, _) in Field::texts() {
+            views[field as usize] = Some(Views { words: f(&words_name(field))?, chars: f(&chars_name(field))? });
+        }
+        Ok(Fields { stored, views })
+    }
+
+    /// The stored (and, for ids, outlets and dates, indexed) field of `f`.
+    pub fn get(&self, f: Field) -> SchemaField {
+        self.stored[f as usize]
+    }
+
+    /// The analysed views of a searchable text field.
+    pub fn views(&self, f: Field) -> Option<Views> {
+        self.views[f as usize]
     }
 }

@@ -14,6 +14,7 @@ use super::document::SouDoc;
 use super::{Fields, SouIndex};
 use crate::analysis::dictionary::Dictionary;
 use crate::analysis::tokenizers::{CharTokenizer, WordTokenizer, CHARS, WORDS};
+use crate::article::Field;
 use crate::ingest::Record;
 
 /// Segments left as they are after a run; when there are more, the smallest are merged
@@ -96,9 +97,9 @@ impl Indexer {
             self.replaced += 1;
         }
         if repeated || !self.fresh {
-            self.writer.delete_term(Term::from_field_text(self.fields.id, &id));
+            self.writer.delete_term(Term::from_field_text(self.fields.get(Field::Id), &id));
         }
-        self.writer.add_document(SouDoc::new(&self.fields, id, r)).context("cannot add a document")?;
+        self.writer.add_document(SouDoc::new(&self.fields, id, r.article)).context("cannot add a document")?;
         self.added += 1;
         self.since_commit += bytes;
         if self.since_commit >= self.commit_every {

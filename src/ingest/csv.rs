@@ -69,5 +69,5 @@ pub fn sniff(text: &str, delimiter: char, opts: &Options) -> bool {
             .keys
             .resolve(&keys)
             .iter()
-            .any(|(f, _)| matches!(f, super::fields::Field::Title | super::fields::Field::Content))
+            .any(|(f, _)| matches!(f, crate::article::Field::Title | crate::article::Field::Content))
 }

@@ -9,7 +9,8 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::Field;
-use super::{dates, finish, Item, Options, Problem, Record};
+use super::{finish, Item, Options, Problem, Record};
+use crate::dates;
 
 /// Reads `text` as JSON; returns false when it is not JSON at all (then it is text).
 pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
@@ -305,17 +306,12 @@ pub fn emit_object(
     let keys: Vec<&String> = obj.keys().collect();
     let map = opts.keys.resolve(&keys);
     let values: Vec<&Value> = obj.values().collect();
-    let mut r = Record { path: path.into(), line, ordinal, whole_file, ..Record::default() };
+    let mut r = Record::at(path, line, ordinal, whole_file);
     for (field, i) in map {
         let v = values[i];
         let text = as_text(v);
         match field {
-            Field::Id => r.id = text.map(|s| s.trim().to_string()),
-            Field::Title => r.title = text.unwrap_or_default(),
-            Field::Content => r.content = text.unwrap_or_default(),
-            Field::Source => r.source = text.map(|s| s.trim().to_string()),
-            Field::Url => r.url = text.map(|s| s.trim().to_string()),
-            Field::Author => r.author = text.map(|s| s.trim().to_string()),
+            Field::Title | Field::Content => r.article.set(field, text),
             Field::Date => {
                 let parsed = match v {
                     Value::Number(n) => n.as_i64().and_then(dates::parse_unix),
@@ -329,11 +325,12 @@ pub fn emit_object(
                         warning_only: true,
                     }));
                 }
-                r.date = parsed;
+                r.article.date = parsed;
             }
+            _ => r.article.set(field, text.map(|s| s.trim().to_string())),
         }
     }
-    if r.title.trim().is_empty() && r.content.trim().is_empty() {
+    if r.article.text(Field::Title).trim().is_empty() && r.article.text(Field::Content).trim().is_empty() {
         emit(Item::Problem(Problem {
             path: path.into(),
             line,

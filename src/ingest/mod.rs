@@ -3,7 +3,6 @@
 //! record is reported as `FILE:LINE: reason` and skipped, never the whole run.
 
 pub mod csv;
-pub mod dates;
 pub mod fields;
 pub mod json;
 pub mod text;
@@ -16,21 +15,15 @@ use anyhow::{Context, Result};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use crate::article::{Article, Field};
+use crate::dates;
 use fields::KeyMap;
 
-/// One article, as read from its file.
+/// One article, as read from its file, with where in the file it was found.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Record {
-    /// The record's own id, if it has one.
-    pub id: Option<String>,
-    pub title: String,
-    pub content: String,
-    pub date: Option<Timestamp>,
-    pub source: Option<String>,
-    pub url: Option<String>,
-    pub author: Option<String>,
-    /// The file it came from.
-    pub path: String,
+    /// The article. Its id is the record's own id, if it has one; its path the file.
+    pub article: Article,
     /// Line of the file where the record starts (1-based).
     pub line: usize,
     /// Position of the record in its file (1-based).
@@ -40,12 +33,18 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record of the file `path`, found at `line`, the `ordinal`-th of the file.
+    pub fn at(path: &str, line: usize, ordinal: usize, whole_file: bool) -> Record {
+        Record { article: Article::default().with(Field::Path, path), line, ordinal, whole_file }
+    }
+
     /// The document's identity: its own id, else its path (and position in the file).
     pub fn identity(&self) -> String {
-        match &self.id {
-            Some(id) => id.clone(),
-            None if self.whole_file => self.path.clone(),
-            None => format!("{}#{}", self.path, self.ordinal),
+        let path = self.article.text(Field::Path);
+        match self.article.get(Field::Id) {
+            Some(id) => id.to_string(),
+            None if self.whole_file => path.to_string(),
+            None => format!("{path}#{}", self.ordinal),
         }
     }
 }
@@ -53,9 +52,11 @@ impl Record {
 /// Something in the input that could not be read, with where it is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
+    /// The file (as shown to the user).
     pub path: String,
     /// 1-based line; 0 when it concerns the whole file.
     pub line: usize,
+    /// What is wrong.
     pub message: String,
     /// A warning keeps the record (e.g. an unparseable date); otherwise it is skipped.
     pub warning_only: bool,
@@ -72,7 +73,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// Input formats (`sou index --format`); by default recognised by content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
     /// A JSON array of records, or one JSON object.
     Json,
@@ -91,7 +92,9 @@ pub enum InputFormat {
 pub struct Options {
     /// Format of every input, when not recognised by content.
     pub format: Option<InputFormat>,
+    /// Which key of a record holds which field.
     pub keys: KeyMap,
+    /// The zone of dates written without one.
     pub tz: TimeZone,
     /// Source for records that have none (`sou index --source`).
     pub default_source: Option<String>,
@@ -113,7 +116,9 @@ impl Default for Options {
 
 /// What the reader found in the input: records, or problems.
 pub enum Item {
+    /// A record to index.
     Record(Record),
+    /// Something that could not be read.
     Problem(Problem),
 }
 
@@ -268,13 +273,16 @@ fn read_from(
 
 /// Fills in defaults and cleans up a record's text before it is indexed.
 pub fn finish(mut r: Record, opts: &Options) -> Record {
-    r.title = r.title.trim().to_string();
-    r.content = normalize_newlines(&r.content);
-    if r.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        r.source = opts.default_source.clone();
+    let a = &mut r.article;
+    let title = a.text(Field::Title).trim().to_string();
+    a.set(Field::Title, Some(title));
+    let content = normalize_newlines(a.text(Field::Content));
+    a.set(Field::Content, Some(content));
+    if a.get(Field::Source).is_none_or(|s| s.trim().is_empty()) {
+        a.set(Field::Source, opts.default_source.clone());
     }
-    if r.date.is_none() {
-        r.date = opts.default_date;
+    if a.date.is_none() {
+        a.date = opts.default_date;
     }
     r
 }

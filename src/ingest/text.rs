@@ -7,8 +7,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 use unicode_width::UnicodeWidthStr;
 
-use super::{dates, finish, Item, Options, Record};
+use super::{finish, Item, Options, Record};
 use crate::analysis::chars::is_cjk;
+use crate::article::Field;
+use crate::dates;
 
 /// How many non-empty lines at the top are searched for source and date.
 const HEADER_LINES: usize = 8;
@@ -32,23 +34,24 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
     let body = unwrap_hard_wraps(&text);
     let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
     let Some(title) = lines.next() else { return };
-    let mut r = Record { path: path.into(), line: 1, ordinal: 1, whole_file: true, ..Record::default() };
-    r.title = short_title(title);
+    let mut r = Record::at(path, 1, 1, true);
+    let a = &mut r.article;
+    a.set(Field::Title, Some(short_title(title)));
     for line in body.lines().map(str::trim).filter(|l| !l.is_empty()).take(HEADER_LINES) {
-        if r.source.is_none() {
+        if a.get(Field::Source).is_none() {
             if let Some(c) = source_re().captures(line) {
-                r.source = Some(c[1].to_string());
+                a.set(Field::Source, Some(c[1].to_string()));
             }
         }
-        if r.date.is_none() {
+        if a.date.is_none() {
             if let Some(m) = date_re().find(line) {
                 let s: String = m.as_str().chars().filter(|c| !c.is_whitespace() || *c == ' ').collect();
-                r.date = dates::parse_timestamp(&s.replace(' ', ""), &opts.tz)
+                a.date = dates::parse_timestamp(&s.replace(' ', ""), &opts.tz)
                     .or_else(|| dates::parse_timestamp(&s, &opts.tz));
             }
         }
     }
-    r.content = body;
+    a.set(Field::Content, Some(body));
     emit(Item::Record(finish(r, opts)));
 }
 

@@ -1,83 +1,63 @@
-//! The columns a hit can be printed with (`--fields id,date,title,…`), shared by the
-//! table, TSV and CSV printers.
+//! The columns a hit can be printed with (`--fields id,date,title,…`): its rank, score
+//! and snippet, and every field of the field table that is a column.
 
 use std::str::FromStr;
 
-use jiff::tz::TimeZone;
-
-use super::{day, sanitize::clean};
-use crate::search::Hit;
+use sou::article::{Field, FIELDS};
+use sou::engine::{Engine, Hit};
+use sou::sanitize::clean;
 
 /// One printable column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
+    /// 1-based rank.
     Rank,
+    /// Relevance score.
     Score,
-    Id,
-    Date,
-    Source,
-    Title,
-    Url,
-    Path,
-    Author,
+    /// A field of the article.
+    Field(Field),
+    /// The passage around the match.
     Snippet,
 }
 
 impl Column {
-    /// Every column, in the order `--help` lists them.
-    pub const ALL: [Column; 10] = [
-        Column::Rank,
-        Column::Score,
-        Column::Id,
-        Column::Date,
-        Column::Source,
-        Column::Title,
-        Column::Url,
-        Column::Path,
-        Column::Author,
-        Column::Snippet,
-    ];
+    /// Every column, in the order help texts list them.
+    pub fn all() -> impl Iterator<Item = Column> {
+        let fields = FIELDS.iter().filter(|s| s.column.is_some()).map(|s| Column::Field(s.field));
+        [Column::Rank, Column::Score].into_iter().chain(fields).chain([Column::Snippet])
+    }
 
     /// The column's name, as in `--fields` and CSV headers.
     pub fn name(self) -> &'static str {
         match self {
             Column::Rank => "rank",
             Column::Score => "score",
-            Column::Id => "id",
-            Column::Date => "date",
-            Column::Source => "source",
-            Column::Title => "title",
-            Column::Url => "url",
-            Column::Path => "path",
-            Column::Author => "author",
+            Column::Field(f) => f.name(),
             Column::Snippet => "snippet",
         }
     }
 
     /// The column's plain value for one hit (sanitised; the snippet is passed in).
-    pub fn value(self, h: &Hit, tz: &TimeZone, snippet: &str) -> String {
+    pub fn value(self, h: &Hit, engine: &Engine, snippet: &str) -> String {
         match self {
             Column::Rank => h.rank.to_string(),
             Column::Score => format!("{:.4}", h.score),
-            Column::Id => clean(&h.doc.id),
-            Column::Date => day(h.doc.date, tz).unwrap_or_default(),
-            Column::Source => clean(h.doc.source.as_deref().unwrap_or("")),
-            Column::Title => clean(&h.doc.title),
-            Column::Url => clean(h.doc.url.as_deref().unwrap_or("")),
-            Column::Path => clean(h.doc.path.as_deref().unwrap_or("")),
-            Column::Author => clean(h.doc.author.as_deref().unwrap_or("")),
+            Column::Field(Field::Date) => engine.day(&h.article).map(|d| d.to_string()).unwrap_or_default(),
+            Column::Field(f) => clean(h.article.text(f)),
             Column::Snippet => clean(snippet),
         }
     }
 }
 
+/// The column names, for help texts.
+pub fn names() -> String {
+    Column::all().map(Column::name).collect::<Vec<_>>().join(", ")
+}
+
 impl FromStr for Column {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Column::ALL.into_iter().find(|c| c.name() == s.trim()).ok_or_else(|| {
-            let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
-            format!("unknown field '{s}' (fields: {})", names.join(", "))
-        })
+        Column::all().find(|c| c.name() == s.trim()).ok_or_else(|| format!("unknown field '{s}' (fields: {})", names()))
     }
 }
 

@@ -1,59 +1,95 @@
-//! Printers: one per output format, each a sink for hits that knows nothing about
-//! searching (after ripgrep's printer/searcher split).
+//! Printers: one per output format (table, TSV, CSV, JSON Lines, ids), each turning
+//! the engine's results into bytes and knowing nothing about searching (after
+//! ripgrep's printer/searcher split). A command asks the engine and hands the result
+//! to [`printer`]'s printer.
 
 pub mod chart;
 pub mod columns;
-pub mod jsonl;
-pub mod sanitize;
-pub mod table;
-pub mod tsv;
+mod delimited;
+mod jsonl;
+mod table;
+mod text;
 
-use std::io::IsTerminal;
+use std::io::{self, Write};
 
-use jiff::tz::TimeZone;
+use sou::article::Article;
+use sou::engine::{Bucket, Engine, Histogram, Hits, Keywords, Stats};
 
-use crate::ingest::dates::day_string;
+use crate::cli::Format;
+use crate::settings::Settings;
 
-/// Output format of `sou search`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A table for people (the default on a terminal).
-    Table,
-    /// Tab-separated `id, date, source, score, title`, no header (the default in a pipe).
-    Tsv,
-    /// One JSON object per hit.
-    Jsonl,
-    /// RFC 4180 CSV with a header row.
-    Csv,
-    /// One document id a line.
-    Ids,
+/// Display columns of the snippet in TSV, CSV and JSON output.
+pub const SNIPPET_WIDTH: usize = 160;
+
+/// Where a printer writes, and how.
+pub struct Out {
+    /// Standard output, buffered.
+    pub w: Box<dyn Write>,
+    /// The resolved settings.
+    pub settings: Settings,
 }
 
-/// When to colour output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set or TERM is dumb.
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    /// Whether to colour standard output.
-    pub fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-            }
-        }
+impl Out {
+    /// Buffered standard output.
+    pub fn stdout(settings: Settings) -> Out {
+        Out { w: Box::new(io::BufWriter::new(io::stdout().lock())), settings }
     }
 }
 
-/// A document's date as `YYYY-MM-DD` in the index's time zone.
-pub fn day(ts: Option<jiff::Timestamp>, tz: &TimeZone) -> Option<String> {
-    ts.map(|t| day_string(t, tz))
+/// Writes results in one format. The defaults are the plain-text forms that several
+/// formats share.
+pub trait Printer {
+    /// Where it writes.
+    fn out(&mut self) -> &mut Out;
+
+    /// Writes out what is buffered.
+    fn finish(&mut self) -> io::Result<()> {
+        self.out().w.flush()
+    }
+
+    /// A page of hits.
+    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()>;
+
+    /// A number of matching documents.
+    fn count(&mut self, n: usize) -> io::Result<()> {
+        writeln!(self.out().w, "{n}")
+    }
+
+    /// Counts per key (`key` names the key: "period", "source").
+    fn counts(&mut self, key: &str, rows: &[Bucket]) -> io::Result<()> {
+        let _ = key;
+        delimited::counts_tsv(&mut self.out().w, rows)
+    }
+
+    /// Matching documents per period.
+    fn histogram(&mut self, h: &Histogram) -> io::Result<()> {
+        self.counts("period", &h.buckets)
+    }
+
+    /// Keywords.
+    fn keywords(&mut self, k: &Keywords) -> io::Result<()> {
+        delimited::keywords_tsv(&mut self.out().w, k)
+    }
+
+    /// What the index holds.
+    fn stats(&mut self, s: &Stats) -> io::Result<()> {
+        let out = self.out();
+        text::stats(&mut out.w, s, &out.settings.tz)
+    }
+
+    /// One whole article.
+    fn article(&mut self, engine: &Engine, a: &Article) -> io::Result<()> {
+        text::article(&mut self.out().w, engine, a)
+    }
+}
+
+/// The printer of the settings' format, writing to `out`.
+pub fn printer(out: Out) -> Box<dyn Printer> {
+    match out.settings.format {
+        Format::Table => Box::new(table::Table(out)),
+        Format::Tsv => Box::new(delimited::Tsv(out)),
+        Format::Csv => Box::new(delimited::Csv(out)),
+        Format::Jsonl => Box::new(jsonl::Jsonl(out)),
+        Format::Ids => Box::new(delimited::Ids(out)),
+    }
 }

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::{Field as SchemaField, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
 use super::parse::{self, Literal, Scope};
@@ -21,10 +21,8 @@ use crate::analysis::dictionary::Dictionary;
 use crate::analysis::fold::fold;
 use crate::analysis::segment::QuerySegmenter;
 use crate::analysis::words::is_word;
+use crate::article::{Field, Kind};
 use crate::index::Fields;
-
-/// How much more a title hit counts than a content hit.
-pub const TITLE_BOOST: f32 = 3.0;
 /// Weight of the character-view score relative to the word-view BM25.
 const LITERAL_WEIGHT: f32 = 0.3;
 
@@ -39,13 +37,15 @@ pub struct Filters {
     pub sources: Vec<String>,
     /// The title must contain this literal.
     pub title: Option<String>,
-    /// The days `since` and `before` came from (for histograms' ranges).
+    /// The day `since` came from (for histograms' ranges).
     pub first_day: Option<jiff::civil::Date>,
+    /// The day `before` came from (the last day included).
     pub last_day: Option<jiff::civil::Date>,
 }
 
 /// A query ready to run, with what to highlight in snippets.
 pub struct Compiled {
+    /// The tantivy query.
     pub query: Box<dyn Query>,
     /// Folded literals the snippet should show and highlight.
     pub highlights: Vec<String>,
@@ -54,18 +54,24 @@ pub struct Compiled {
 /// The two views of one text field.
 #[derive(Clone, Copy)]
 struct Views {
-    words: Field,
-    chars: Field,
+    words: SchemaField,
+    chars: SchemaField,
     boost: f32,
 }
 
+/// The text fields a literal of `scope` is looked for in, with their boosts.
 fn views(fields: &Fields, scope: Scope) -> Vec<Views> {
-    let title = Views { words: fields.title_words, chars: fields.title_chars, boost: TITLE_BOOST };
-    let content = Views { words: fields.content_words, chars: fields.content_chars, boost: 1.0 };
+    Field::texts()
+        .filter(|(f, _)| scope == Scope::Any || scope == Scope::Field(*f))
+        .filter_map(|(f, boost)| fields.views(f).map(|v| Views { words: v.words, chars: v.chars, boost }))
+        .collect()
+}
+
+/// The keyword field (an exact value such as the outlet) a literal of `scope` must equal.
+fn keyword(scope: Scope) -> Option<Field> {
     match scope {
-        Scope::Title => vec![title],
-        Scope::Content => vec![content],
-        Scope::Any | Scope::Source => vec![title, content],
+        Scope::Field(f) if f.spec().kind == Kind::Keyword => Some(f),
+        _ => None,
     }
 }
 
@@ -122,8 +128,8 @@ fn literal_words(fields: &Fields, scope: Scope, folded: &str, words: &QuerySegme
 
 /// One literal as a query: must match on characters, ranked on words.
 fn literal(fields: &Fields, lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
-    if lit.scope == Scope::Source {
-        let q = TermQuery::new(Term::from_field_text(fields.source, lit.text.trim()), IndexRecordOption::Basic);
+    if let Some(f) = keyword(lit.scope) {
+        let q = TermQuery::new(Term::from_field_text(fields.get(f), lit.text.trim()), IndexRecordOption::Basic);
         return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
     }
     let folded = fold(&lit.text);
@@ -159,7 +165,7 @@ pub fn compile(
         let mut alternatives = Vec::new();
         for lit in group {
             alternatives.push(literal(fields, lit, words)?);
-            if lit.scope != Scope::Source {
+            if keyword(lit.scope).is_none() {
                 highlights.push(fold(&lit.text));
             }
         }
@@ -184,7 +190,10 @@ pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn 
         let bound = |t: Option<Timestamp>, inclusive: bool| match t {
             None => Bound::Unbounded,
             Some(t) => {
-                let term = Term::from_field_date_for_search(fields.date, DateTime::from_timestamp_secs(t.as_second()));
+                let term = Term::from_field_date_for_search(
+                    fields.get(Field::Date),
+                    DateTime::from_timestamp_secs(t.as_second()),
+                );
                 if inclusive {
                     Bound::Included(term)
                 } else {
@@ -200,14 +209,16 @@ pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn 
                 .sources
                 .iter()
                 .map(|s| {
-                    Box::new(TermQuery::new(Term::from_field_text(fields.source, s), IndexRecordOption::Basic))
-                        as Box<dyn Query>
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(fields.get(Field::Source), s),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
                 })
                 .collect(),
         ));
     }
     if let Some(t) = &filters.title {
-        out.push(literal_match(fields, Scope::Title, &fold(t), t)?);
+        out.push(literal_match(fields, Scope::Field(Field::Title), &fold(t), t)?);
     }
     Ok(out)
 }

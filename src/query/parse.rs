@@ -1,24 +1,34 @@
 //! The query language: words are ANDed, `"quoted phrase"`, `A OR B`, `-word` excludes,
-//! `title:`, `content:`, `source:` restrict a word or phrase to a field.
+//! `title:`, `content:`, `source:` restrict a word or phrase to a field (any searchable
+//! text or keyword field of the field table).
 
 use std::fmt;
+
+use crate::article::{Field, Kind, Spec};
 
 /// Where a literal must occur.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// Title or content.
+    /// Any searchable text field.
     Any,
-    Title,
-    Content,
-    /// The outlet, matched exactly.
-    Source,
+    /// One field: a text field (the literal occurs in it) or a keyword field (it is
+    /// the literal, exactly).
+    Field(Field),
+}
+
+/// Fields a query can name (`title:`, `source:`, …).
+fn addressable(spec: &Spec) -> bool {
+    matches!(spec.kind, Kind::Text { .. } | Kind::Keyword)
 }
 
 /// One thing the user typed: a word or a quoted phrase.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Literal {
+    /// Where it must occur.
     pub scope: Scope,
+    /// What was typed (unfolded).
     pub text: String,
+    /// Typed as a "phrase".
     pub quoted: bool,
 }
 
@@ -26,15 +36,20 @@ pub struct Literal {
 /// OR), and no excluded literal may.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
+    /// Groups that must all match; each matches when one of its literals does.
     pub groups: Vec<Vec<Literal>>,
+    /// Literals no matching document may contain.
     pub excluded: Vec<Literal>,
 }
 
 /// A syntax error, with the character column it points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
+    /// What is wrong.
     pub message: String,
+    /// The character (not byte) it points at, from 0.
     pub column: usize,
+    /// The whole query.
     pub query: String,
 }
 
@@ -89,12 +104,13 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
         }
         if j > i && j < chars.len() && (chars[j] == ':' || chars[j] == '：') {
             let name: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
-            scope = match name.as_str() {
-                "title" => Scope::Title,
-                "content" => Scope::Content,
-                "source" => Scope::Source,
-                _ if name == "http" || name == "https" => Scope::Any,
-                _ => return Err(err(q, i, format!("unknown field '{name}:' (fields are title:, content:, source:)"))),
+            scope = match Field::from_name(&name).filter(|f| addressable(f.spec())) {
+                Some(f) => Scope::Field(f),
+                None if name == "http" || name == "https" => Scope::Any,
+                None => {
+                    let names = Field::names(addressable, ":, ");
+                    return Err(err(q, i, format!("unknown field '{name}:' (fields are {names}:)")));
+                }
             };
             if scope != Scope::Any || !(name == "http" || name == "https") {
                 i = j + 1;
@@ -200,8 +216,8 @@ mod tests {
                 vec![lit(Scope::Any, "人工智能", false)],
                 vec![lit(Scope::Any, "集成 电路", true)],
                 vec![lit(Scope::Any, "张江", false), lit(Scope::Any, "临港", false)],
-                vec![lit(Scope::Title, "孵化器", false)],
-                vec![lit(Scope::Source, "上海科技", false)],
+                vec![lit(Scope::Field(Field::Title), "孵化器", false)],
+                vec![lit(Scope::Field(Field::Source), "上海科技", false)],
             ]
         );
         assert_eq!(q.excluded, vec![lit(Scope::Any, "广告", false)]);

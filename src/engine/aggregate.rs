@@ -1,0 +1,273 @@
+//! Counting without listing: documents per local day and per value of a keyword field
+//! (sources), by small collectors over the fast fields — no loop over the hits' stored
+//! documents, no aggregation request written as JSON.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::Query;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+use crate::article::Field;
+
+/// A count of matching documents for one key (a period, a source).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    /// The period's label or the field's value; `None` for documents without one.
+    pub key: Option<String>,
+    /// Matching documents.
+    pub count: u64,
+}
+
+/// Matching documents per period.
+#[derive(Clone, Debug)]
+pub struct Histogram {
+    /// The period of the buckets.
+    pub period: Period,
+    /// Every period of the range, in order, empty ones with 0.
+    pub buckets: Vec<Bucket>,
+    /// Matching documents with a date.
+    pub dated: u64,
+    /// Matching documents without a date (in no bucket).
+    pub undated: u64,
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Counts matching documents per local day (days since 1970-01-01 in the zone).
+struct DayCounts {
+    offset_seconds: i64,
+}
+
+struct SegmentDays {
+    column: Option<Column<tantivy::DateTime>>,
+    offset_seconds: i64,
+    days: HashMap<i64, u64>,
+}
+
+impl Collector for DayCounts {
+    type Fruit = HashMap<i64, u64>;
+    type Child = SegmentDays;
+
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentDays> {
+        let column = reader.fast_fields().date(Field::Date.name()).ok();
+        Ok(SegmentDays { column, offset_seconds: self.offset_seconds, days: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<i64, u64>>) -> tantivy::Result<HashMap<i64, u64>> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            for (day, n) in f {
+                *all.entry(day).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentDays {
+    type Fruit = HashMap<i64, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(t) = self.column.as_ref().and_then(|c| c.first(doc)) {
+            let day = (t.into_timestamp_secs() + self.offset_seconds).div_euclid(SECONDS_PER_DAY);
+            *self.days.entry(day).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<i64, u64> {
+        self.days
+    }
+}
+
+/// Matching documents per local day, for the days that have any, in order.
+pub fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<Vec<(Date, u64)>> {
+    let offset_seconds = tz.to_offset(Timestamp::now()).seconds() as i64;
+    let days = searcher.search(query, &DayCounts { offset_seconds })?;
+    let epoch = jiff::civil::date(1970, 1, 1);
+    let mut out: Vec<(Date, u64)> =
+        days.into_iter().filter_map(|(d, n)| epoch.checked_add(Span::new().days(d)).ok().map(|d| (d, n))).collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Counts matching documents per term of a single-valued keyword column.
+struct ValueCounts {
+    field: Field,
+}
+
+struct SegmentValues {
+    column: Option<StrColumn>,
+    /// Documents per term ordinal, and (last) documents without a value.
+    counts: Vec<u64>,
+}
+
+impl Collector for ValueCounts {
+    type Fruit = HashMap<Option<String>, u64>;
+    type Child = SegmentValues;
+
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentValues> {
+        let column = reader.fast_fields().str(self.field.name())?;
+        let terms = column.as_ref().map_or(0, |c| c.num_terms());
+        Ok(SegmentValues { column, counts: vec![0; terms + 1] })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            for (value, n) in f {
+                *all.entry(value).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentValues {
+    type Fruit = HashMap<Option<String>, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let none = self.counts.len() - 1;
+        let ord = self.column.as_ref().and_then(|c| c.ords().first(doc)).map_or(none, |o| o as usize);
+        if let Some(n) = self.counts.get_mut(ord) {
+            *n += 1;
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let none = self.counts.len() - 1;
+        let mut out = HashMap::new();
+        let mut text = String::new();
+        for (ord, &n) in self.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let value = match &self.column {
+                Some(c) if ord < none => {
+                    c.ord_to_str(ord as u64, &mut text).ok().filter(|&found| found).map(|_| text.clone())
+                }
+                _ => None,
+            };
+            *out.entry(value).or_default() += n;
+        }
+        out
+    }
+}
+
+/// Matching documents per value of the keyword field `field`, largest first (ties by
+/// value); documents without a value are left out.
+pub fn per_value(searcher: &Searcher, query: &dyn Query, field: Field) -> Result<Vec<Bucket>> {
+    let counts = searcher.search(query, &ValueCounts { field })?;
+    let mut out: Vec<Bucket> =
+        counts.into_iter().filter(|(k, _)| k.is_some()).map(|(key, count)| Bucket { key, count }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    Ok(out)
+}
+
+/// A period of a histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// A calendar day.
+    Day,
+    /// Monday to Sunday, labelled by its Monday.
+    Week,
+    /// A calendar month.
+    Month,
+    /// A calendar year.
+    Year,
+}
+
+impl Period {
+    /// The first day of the period containing `d`.
+    pub fn start(self, d: Date) -> Date {
+        match self {
+            Period::Day => d,
+            Period::Week => {
+                d.checked_sub(jiff::Span::new().days(d.weekday().to_monday_zero_offset() as i64)).unwrap_or(d)
+            }
+            Period::Month => d.first_of_month(),
+            Period::Year => d.first_of_year(),
+        }
+    }
+
+    /// The first day of the next period.
+    fn next(self, start: Date) -> Option<Date> {
+        let span = match self {
+            Period::Day => jiff::Span::new().days(1),
+            Period::Week => jiff::Span::new().weeks(1),
+            Period::Month => jiff::Span::new().months(1),
+            Period::Year => jiff::Span::new().years(1),
+        };
+        start.checked_add(span).ok()
+    }
+
+    /// The label of the period starting at `start`: `YYYY-MM-DD` for days and weeks,
+    /// `YYYY-MM` for months, `YYYY` for years.
+    pub fn label(self, start: Date) -> String {
+        match self {
+            Period::Day | Period::Week => start.to_string(),
+            Period::Month => format!("{:04}-{:02}", start.year(), start.month()),
+            Period::Year => format!("{:04}", start.year()),
+        }
+    }
+}
+
+/// Rolls day counts up into periods covering `first..=last` (or the days' own range),
+/// every period present, empty ones with 0.
+pub fn histogram(days: &[(Date, u64)], period: Period, first: Option<Date>, last: Option<Date>) -> Vec<Bucket> {
+    let (Some(lo), Some(hi)) = (first.or(days.first().map(|d| d.0)), last.or(days.last().map(|d| d.0))) else {
+        return Vec::new();
+    };
+    if lo > hi {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = period.start(lo);
+    let mut i = days.partition_point(|(d, _)| *d < start);
+    // Bounded: a histogram wider than this would not be read anyway.
+    while start <= hi && out.len() < 100_000 {
+        let Some(next) = period.next(start) else { break };
+        let mut count = 0;
+        while i < days.len() && days[i].0 < next {
+            if days[i].0 >= lo && days[i].0 <= hi {
+                count += days[i].1;
+            }
+            i += 1;
+        }
+        out.push(Bucket { key: Some(period.label(start)), count });
+        start = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn periods_cover_the_range_with_zeros() {
+        let days = vec![(date(2025, 12, 12), 2), (date(2025, 12, 15), 1), (date(2026, 1, 2), 4)];
+        let rows = |p, first, last| -> Vec<(String, u64)> {
+            histogram(&days, p, first, last).into_iter().map(|b| (b.key.unwrap_or_default(), b.count)).collect()
+        };
+        let by_month = rows(Period::Month, None, None);
+        assert_eq!(by_month, vec![("2025-12".into(), 3), ("2026-01".into(), 4)]);
+        let by_day = rows(Period::Day, Some(date(2025, 12, 11)), Some(date(2025, 12, 13)));
+        assert_eq!(by_day, vec![("2025-12-11".into(), 0), ("2025-12-12".into(), 2), ("2025-12-13".into(), 0)]);
+        let by_week = rows(Period::Week, None, Some(date(2025, 12, 21)));
+        // 2025-12-12 is a Friday: its week starts on Monday the 8th.
+        assert_eq!(by_week, vec![("2025-12-08".into(), 2), ("2025-12-15".into(), 1)]);
+        assert_eq!(rows(Period::Year, None, None), vec![("2025".into(), 3), ("2026".into(), 4)]);
+    }
+}

@@ -1,0 +1,188 @@
+//! The engine: an index opened once, read-only, answering typed requests — hits,
+//! counts, histograms, breakdowns by a field, keywords, one article, statistics — with
+//! plain data types. Every front-end (the CLI's commands, and any other) asks it and
+//! prints what it returns; none builds tantivy queries or reads stored fields itself.
+//!
+//! An `Engine` is cheap to query many times: a front-end that lives long keeps one
+//! and calls [`Engine::reload`] to see what `sou index` committed since.
+
+mod aggregate;
+mod keywords;
+mod search;
+mod stats;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use anyhow::Result;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use tantivy::query::Query;
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
+
+pub use aggregate::{Bucket, Histogram, Period};
+pub use keywords::{Keyword, Keywords};
+pub use search::{Hit, Hits, Sort};
+pub use stats::Stats;
+
+use crate::analysis::dictionary::Dictionary;
+use crate::article::{Article, Field};
+use crate::dates;
+use crate::index::{self, SouIndex};
+use crate::query::build::{compile, query_segmenter, Compiled, Filters};
+use crate::query::parse::{self, ParseError};
+
+/// Which documents a request is about: those matching a query (all, without one) and
+/// the filters.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// The parsed query; `None` selects every document.
+    pub query: Option<parse::Query>,
+    /// Only documents dated on or after this day (in the engine's time zone).
+    pub since: Option<Date>,
+    /// Only documents dated on or before this day.
+    pub until: Option<Date>,
+    /// Only documents of any of these sources (exact names); all when empty.
+    pub sources: Vec<String>,
+    /// Only documents whose title contains this literal.
+    pub title: Option<String>,
+}
+
+impl Selection {
+    /// A selection of the documents matching `query` (`None`: every document).
+    pub fn new(query: Option<&str>) -> Result<Selection, ParseError> {
+        Ok(Selection { query: query.map(parse::parse).transpose()?, ..Selection::default() })
+    }
+}
+
+/// A page of ranked hits.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    /// Number of hits.
+    pub limit: usize,
+    /// Hits skipped before the first.
+    pub offset: usize,
+    /// Their order.
+    pub sort: Sort,
+}
+
+/// An index opened for reading.
+pub struct Engine {
+    index: SouIndex,
+    reader: IndexReader,
+    tz: TimeZone,
+    /// Loaded on the first ranked query (counts never need it).
+    dictionary: OnceLock<Dictionary>,
+}
+
+/// A selection compiled against the index.
+struct Prepared {
+    searcher: Searcher,
+    compiled: Compiled,
+    filters: Filters,
+}
+
+impl Engine {
+    /// Opens the index in `dir` for reading; dates are shown and filtered in `tz`.
+    pub fn open(dir: &Path, tz: TimeZone) -> Result<Engine> {
+        let index = index::open(dir)?;
+        let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
+    }
+
+    /// Makes what was committed since the index was opened (or last reloaded) visible.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// The time zone dates are shown and filtered in.
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.index.dir
+    }
+
+    /// A document's date as the day it falls on in the engine's time zone.
+    pub fn day(&self, a: &Article) -> Option<Date> {
+        a.date.map(|t| t.to_zoned(self.tz.clone()).date())
+    }
+
+    fn dictionary(&self) -> Result<&Dictionary> {
+        if let Some(d) = self.dictionary.get() {
+            return Ok(d);
+        }
+        let d = Dictionary::load(&self.index.dir)?;
+        Ok(self.dictionary.get_or_init(|| d))
+    }
+
+    /// Compiles `sel`; `ranked` adds the word clauses that order hits (counts skip them).
+    fn prepare(&self, sel: &Selection, ranked: bool) -> Result<Prepared> {
+        let empty = parse::Query::default();
+        let parsed = sel.query.as_ref().unwrap_or(&empty);
+        let filters = Filters {
+            since: sel.since.map(|d| dates::start_of_day(d, &self.tz)),
+            before: sel.until.and_then(|d| d.tomorrow().ok()).map(|d| dates::start_of_day(d, &self.tz)),
+            sources: sel.sources.clone(),
+            title: sel.title.clone(),
+            first_day: sel.since,
+            last_day: sel.until,
+        };
+        let words = if ranked { Some(query_segmenter(parsed, self.dictionary()?)) } else { None };
+        let compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
+        Ok(Prepared { searcher: self.reader.searcher(), compiled, filters })
+    }
+
+    /// The hits of `page`, the folded literals to highlight in them, and (when
+    /// `with_total`) the number of matching documents.
+    pub fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
+        let p = self.prepare(sel, true)?;
+        let query: &dyn Query = p.compiled.query.as_ref();
+        let hits = search::top(&p.searcher, &self.index.fields, query, page)?;
+        let total = if with_total { Some(search::count(&p.searcher, query)?) } else { None };
+        Ok(Hits { hits, total, literals: p.compiled.highlights })
+    }
+
+    /// The number of matching documents.
+    pub fn count(&self, sel: &Selection) -> Result<usize> {
+        let p = self.prepare(sel, false)?;
+        search::count(&p.searcher, p.compiled.query.as_ref())
+    }
+
+    /// Matching documents per `period`, over the filtered range (or the matches' own),
+    /// every period present.
+    pub fn histogram(&self, sel: &Selection, period: Period) -> Result<Histogram> {
+        let p = self.prepare(sel, false)?;
+        let query = p.compiled.query.as_ref();
+        let days = aggregate::per_day(&p.searcher, query, &self.tz)?;
+        let dated: u64 = days.iter().map(|d| d.1).sum();
+        let undated = (search::count(&p.searcher, query)? as u64).saturating_sub(dated);
+        let buckets = aggregate::histogram(&days, period, p.filters.first_day, p.filters.last_day);
+        Ok(Histogram { period, buckets, dated, undated })
+    }
+
+    /// Matching documents per value of a keyword field (sources), largest first; the
+    /// documents without one are not listed.
+    pub fn breakdown(&self, sel: &Selection, field: Field) -> Result<Vec<Bucket>> {
+        let p = self.prepare(sel, false)?;
+        aggregate::per_value(&p.searcher, p.compiled.query.as_ref(), field)
+    }
+
+    /// The most distinctive words of the matching documents.
+    pub fn keywords(&self, sel: &Selection, limit: usize) -> Result<Keywords> {
+        let p = self.prepare(sel, true)?;
+        keywords::distinctive(&p.searcher, &self.index.fields, p.compiled.query.as_ref(), self.dictionary()?, limit)
+    }
+
+    /// The article whose id is `id`.
+    pub fn show(&self, id: &str) -> Result<Option<Article>> {
+        search::by_id(&self.reader.searcher(), &self.index.fields, id)
+    }
+
+    /// What the index holds.
+    pub fn stats(&self) -> Result<Stats> {
+        stats::compute(self, &self.reader.searcher())
+    }
+}

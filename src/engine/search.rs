@@ -1,0 +1,113 @@
+//! Running a compiled query: the top hits (by score, newest first on ties, or by date),
+//! the number of matches, and the stored article of each hit.
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+
+use super::Page;
+use crate::article::{Article, Field, Kind, FIELDS};
+use crate::index::Fields;
+
+/// Result order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Most relevant first (BM25), newest first among equals.
+    Score,
+    /// Newest first; undated documents last.
+    Date,
+}
+
+/// One search result.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    /// 1-based rank, counting the offset.
+    pub rank: usize,
+    /// Relevance (BM25 over words plus the literal matches); 0 when sorted by date.
+    pub score: Score,
+    /// The stored article.
+    pub article: Article,
+}
+
+/// A page of hits.
+#[derive(Clone, Debug)]
+pub struct Hits {
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// The number of matching documents, when asked for.
+    pub total: Option<usize>,
+    /// The query's literals, folded: what snippets show and highlight.
+    pub literals: Vec<String>,
+}
+
+/// Reads the stored fields of a document.
+pub fn load(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<Article> {
+    let d: TantivyDocument = searcher.doc(addr).context("cannot read a stored document")?;
+    let mut a = Article::default();
+    for spec in &FIELDS {
+        let value = d.get_first(fields.get(spec.field));
+        if spec.kind == Kind::Date {
+            a.date = value
+                .and_then(|v| v.as_datetime())
+                .and_then(|dt| Timestamp::from_second(dt.into_timestamp_secs()).ok());
+        } else {
+            a.set(spec.field, value.and_then(|v| v.as_str()).map(str::to_string));
+        }
+    }
+    Ok(a)
+}
+
+/// The document whose id is `id`.
+pub fn by_id(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Article>> {
+    let q = TermQuery::new(Term::from_field_text(fields.get(Field::Id), id), IndexRecordOption::Basic);
+    match searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.first() {
+        Some((_, addr)) => Ok(Some(load(searcher, fields, *addr)?)),
+        None => Ok(None),
+    }
+}
+
+/// The date of each document of a segment as seconds (`i64::MIN` when undated).
+fn date_key(reader: &SegmentReader) -> impl Fn(tantivy::DocId) -> i64 {
+    let column = reader.fast_fields().date(Field::Date.name()).ok();
+    move |doc| column.as_ref().and_then(|c| c.first(doc)).map_or(i64::MIN, |d| d.into_timestamp_secs())
+}
+
+/// The hits ranked `offset+1 ..= offset+limit`.
+pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) -> Result<Vec<Hit>> {
+    let Page { limit, offset, sort } = page;
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let collector = TopDocs::with_limit(limit).and_offset(offset);
+    let found: Vec<(Score, DocAddress)> = match sort {
+        Sort::Score => searcher
+            .search(
+                query,
+                &collector.tweak_score(|reader: &SegmentReader| {
+                    let date = date_key(reader);
+                    move |doc, score: Score| (score, date(doc))
+                }),
+            )?
+            .into_iter()
+            .map(|((score, _), addr)| (score, addr))
+            .collect(),
+        Sort::Date => searcher
+            .search(query, &collector.order_by_fast_field::<tantivy::DateTime>(Field::Date.name(), Order::Desc))?
+            .into_iter()
+            .map(|(_, addr)| (0.0, addr))
+            .collect(),
+    };
+    let mut hits = Vec::with_capacity(found.len());
+    for (i, (score, addr)) in found.into_iter().enumerate() {
+        hits.push(Hit { rank: offset + i + 1, score, article: load(searcher, fields, addr)? });
+    }
+    Ok(hits)
+}
+
+/// The number of matching documents.
+pub fn count(searcher: &Searcher, query: &dyn Query) -> Result<usize> {
+    Ok(searcher.search(query, &Count)?)
+}

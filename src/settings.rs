@@ -1,0 +1,114 @@
+//! Settings resolved once from the parsed command line (after ripgrep's `HiArgs` and
+//! fd's `Config`): output format, colour, width, time zone, columns, and the selection
+//! of documents a command is about. Commands and printers read these, never the raw
+//! arguments or the environment.
+
+use std::io::IsTerminal;
+
+use anyhow::{anyhow, Result};
+use jiff::tz::TimeZone;
+
+use sou::dates;
+use sou::engine::{Period, Selection, Sort};
+
+use crate::cli::{self, ColorChoice, FilterArgs, Format};
+use crate::output::columns::Column;
+
+/// How a command prints.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Output format.
+    pub format: Format,
+    /// Whether to colour standard output.
+    pub color: bool,
+    /// Width of the terminal (or `COLUMNS`, or 100).
+    pub width: usize,
+    /// The zone dates are shown and filtered in.
+    pub tz: TimeZone,
+    /// Columns of table, TSV and CSV output (`None`: the format's default).
+    pub columns: Option<Vec<Column>>,
+}
+
+impl Settings {
+    /// Settings from the global flags; `format` and `json` are the command's own flags.
+    pub fn resolve(cli: &cli::Cli, format: Option<Format>, json: bool) -> Settings {
+        let stdout_terminal = std::io::stdout().is_terminal();
+        let format = match (json, format) {
+            (true, _) => Format::Jsonl,
+            (false, Some(f)) => f,
+            (false, None) if stdout_terminal => Format::Table,
+            _ => Format::Tsv,
+        };
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stdout_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        Settings { format, color, width: terminal_width(), tz: dates::default_tz(), columns: None }
+    }
+
+    /// The same settings with these columns.
+    pub fn with_columns(mut self, columns: Option<Vec<Column>>) -> Settings {
+        self.columns = columns;
+        self
+    }
+}
+
+/// Width of the terminal, or `COLUMNS`, or 100.
+fn terminal_width() -> usize {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        return w as usize;
+    }
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 20).unwrap_or(100)
+}
+
+/// The documents a command selects: the query (parsed) and the filter flags.
+pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
+    let mut sel = Selection::new(query)?;
+    if let Some(s) = &args.since {
+        sel.since = Some(dates::parse_day_range(s).map_err(|e| anyhow!("--since: {e}"))?.0);
+    }
+    if let Some(u) = &args.until {
+        sel.until = Some(dates::parse_day_range(u).map_err(|e| anyhow!("--until: {e}"))?.1);
+    }
+    sel.sources = args.source.clone();
+    sel.title = args.title.clone();
+    Ok(sel)
+}
+
+impl From<cli::Sort> for Sort {
+    fn from(s: cli::Sort) -> Sort {
+        match s {
+            cli::Sort::Score => Sort::Score,
+            cli::Sort::Date => Sort::Date,
+        }
+    }
+}
+
+impl From<cli::Period> for Period {
+    fn from(p: cli::Period) -> Period {
+        match p {
+            cli::Period::Day => Period::Day,
+            cli::Period::Week => Period::Week,
+            cli::Period::Month => Period::Month,
+            cli::Period::Year => Period::Year,
+        }
+    }
+}
+
+impl From<cli::InputFormat> for sou::ingest::InputFormat {
+    fn from(f: cli::InputFormat) -> Self {
+        use sou::ingest::InputFormat as F;
+        match f {
+            cli::InputFormat::Json => F::Json,
+            cli::InputFormat::Jsonl => F::Jsonl,
+            cli::InputFormat::Csv => F::Csv,
+            cli::InputFormat::Tsv => F::Tsv,
+            cli::InputFormat::Text => F::Text,
+        }
+    }
+}
