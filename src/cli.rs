@@ -3,10 +3,14 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use sou::article::Field;
+use sou::article::{Field, Kind, FIELDS};
+use sou::engine::{Period, Sort};
 use sou::ingest::fields::{input_field, input_field_names};
+use sou::ingest::InputFormat;
+use sou::names::Named;
 
 /// 搜 sou — full-text search for Chinese articles, from the terminal.
 ///
@@ -110,22 +114,6 @@ pub struct FilterArgs {
     pub title: Option<String>,
 }
 
-/// Breakdown of `--by`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum By {
-    /// Per source (outlet).
-    Source,
-}
-
-impl By {
-    /// The keyword field broken down by.
-    pub fn field(self) -> Field {
-        match self {
-            By::Source => Field::Source,
-        }
-    }
-}
-
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -152,41 +140,17 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Result order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Sort {
-    /// Most relevant first (BM25), newest first among equals.
-    Score,
-    /// Newest first; undated documents last.
-    Date,
+/// A parser of the values of `T`, listing their names and help in `--help`.
+fn named<T: Named + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::VALUES.iter().map(|(_, name, help)| PossibleValue::new(*name).help(*help)))
+        .try_map(|s| T::from_name(&s).ok_or_else(|| format!("'{s}' is not one of {}", T::names())))
 }
 
-/// A period of a histogram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Period {
-    /// A calendar day.
-    Day,
-    /// Monday to Sunday, labelled by its Monday.
-    Week,
-    /// A calendar month.
-    Month,
-    /// A calendar year.
-    Year,
-}
-
-/// Input formats; by default recognised by content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
-    /// A JSON array of records, or one JSON object.
-    Json,
-    /// One JSON object per line.
-    Jsonl,
-    /// Comma-separated values with a header row.
-    Csv,
-    /// Tab-separated values with a header row.
-    Tsv,
-    /// A plain-text (or Markdown) article.
-    Text,
+/// A parser of the keyword fields a result set can be broken down by (`--by source`).
+fn keyword_field() -> impl TypedValueParser<Value = Field> {
+    let keywords = || FIELDS.iter().filter(|s| s.kind == Kind::Keyword);
+    PossibleValuesParser::new(keywords().map(|s| s.name))
+        .try_map(|s| Field::from_name(&s).ok_or_else(|| format!("'{s}' is not a field to count by")))
 }
 
 /// `sou stats`.
@@ -248,7 +212,7 @@ pub struct IndexArgs {
     pub paths: Vec<PathBuf>,
 
     /// Input format, instead of recognising it by content (needed for CSV on stdin).
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = named::<InputFormat>(), value_name = "FORMAT")]
     pub format: Option<InputFormat>,
 
     /// In directories, index only files matching this glob (e.g. '*.jsonl',
@@ -351,7 +315,7 @@ pub struct SearchArgs {
     pub offset: usize,
 
     /// Result order.
-    #[arg(long, value_enum, default_value_t = Sort::Score)]
+    #[arg(long, value_parser = named::<Sort>(), default_value = "score")]
     pub sort: Sort,
 
     /// Print only the number of matching documents.
@@ -369,12 +333,12 @@ pub struct SearchArgs {
 
     /// Count matching documents per period instead of listing them: a bar chart on a
     /// terminal, `period<TAB>count` in a pipe, {"period", "count"} lines with --json.
-    #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "by")]
+    #[arg(long, value_parser = named::<Period>(), value_name = "PERIOD", conflicts_with = "by")]
     pub histogram: Option<Period>,
 
     /// Count matching documents per source, largest first (bars, TSV or JSON as above).
-    #[arg(long, value_enum, value_name = "FIELD")]
-    pub by: Option<By>,
+    #[arg(long, value_parser = keyword_field(), value_name = "FIELD")]
+    pub by: Option<Field>,
 
     /// Same as --format jsonl.
     #[arg(long, conflicts_with = "format")]

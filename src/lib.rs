@@ -14,6 +14,7 @@ pub mod dates;
 pub mod engine;
 pub mod index;
 pub mod ingest;
+pub mod names;
 pub mod query;
 pub mod sanitize;
 pub mod snippet;

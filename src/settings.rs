@@ -9,7 +9,7 @@ use anyhow::{anyhow, Result};
 use jiff::tz::TimeZone;
 
 use sou::dates;
-use sou::engine::{Period, Selection, Sort};
+use sou::engine::Selection;
 
 use crate::cli::{self, ColorChoice, FilterArgs, Format};
 use crate::output::columns::Column;
@@ -78,37 +78,4 @@ pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
     sel.sources = args.source.clone();
     sel.title = args.title.clone();
     Ok(sel)
-}
-
-impl From<cli::Sort> for Sort {
-    fn from(s: cli::Sort) -> Sort {
-        match s {
-            cli::Sort::Score => Sort::Score,
-            cli::Sort::Date => Sort::Date,
-        }
-    }
-}
-
-impl From<cli::Period> for Period {
-    fn from(p: cli::Period) -> Period {
-        match p {
-            cli::Period::Day => Period::Day,
-            cli::Period::Week => Period::Week,
-            cli::Period::Month => Period::Month,
-            cli::Period::Year => Period::Year,
-        }
-    }
-}
-
-impl From<cli::InputFormat> for sou::ingest::InputFormat {
-    fn from(f: cli::InputFormat) -> Self {
-        use sou::ingest::InputFormat as F;
-        match f {
-            cli::InputFormat::Json => F::Json,
-            cli::InputFormat::Jsonl => F::Jsonl,
-            cli::InputFormat::Csv => F::Csv,
-            cli::InputFormat::Tsv => F::Tsv,
-            cli::InputFormat::Text => F::Text,
-        }
-    }
 }

@@ -57,7 +57,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         None => None,
     };
     let opts = Options {
-        format: args.format.map(Into::into),
+        format: args.format,
         keys: KeyMap::with_overrides(args.field.clone()),
         default_source: args.source.clone(),
         default_date,

@@ -24,15 +24,15 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         p.count(n)?;
         found(n)
     } else if let Some(period) = args.histogram {
-        let h = engine.histogram(&sel, period.into())?;
+        let h = engine.histogram(&sel, period)?;
         p.histogram(&h)?;
         found(h.dated as usize)
     } else if let Some(by) = args.by {
-        let rows = engine.breakdown(&sel, by.field())?;
-        p.counts(by.field().name(), &rows)?;
+        let rows = engine.breakdown(&sel, by)?;
+        p.counts(by.name(), &rows)?;
         found(rows.len())
     } else {
-        let page = Page { limit: args.limit, offset: args.offset, sort: args.sort.into() };
+        let page = Page { limit: args.limit, offset: args.offset, sort: args.sort };
         let mut hits = engine.search(&sel, page, table)?;
         if hits.hits.is_empty() && hits.total.is_none() {
             hits.total = Some(engine.count(&sel)?);
