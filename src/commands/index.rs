@@ -2,7 +2,7 @@
 //! (and a progress bar while it runs, when stderr is a terminal).
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
@@ -43,10 +43,8 @@ fn limit_heap_growth() {
     }
 }
 
-/// Runs `sou index`.
-pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
-    let started = Instant::now();
-    limit_heap_growth();
+/// The reading options of `args`: key overrides, default source and date, time zone.
+fn options(args: &IndexArgs) -> Result<Options> {
     let tz = args.tz.clone().unwrap_or_else(dates::default_tz);
     let default_date = match &args.date {
         Some(d) => Some(
@@ -56,20 +54,18 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         ),
         None => None,
     };
-    let opts = Options {
+    Ok(Options {
         format: args.format,
         keys: KeyMap::with_overrides(args.field.clone()),
         default_source: args.source.clone(),
         default_date,
         tz,
-    };
-    let files = ingest::list_files(&args.paths, &args.glob)?;
-    if files.is_empty() {
-        bail!(
-            "no files to index in {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        );
-    }
+    })
+}
+
+/// Opens (or creates) the index and its dictionary, adding `--dict`'s words, and
+/// prepares a writer with the run's threads, memory and commit policy.
+fn writer(index_dir: &Path, args: &IndexArgs) -> Result<Indexer> {
     // --rebuild empties the index inside the run's own commit (a crash keeps the old
     // index); only an index of an incompatible schema is removed first.
     let idx = match index::open_or_create(index_dir) {
@@ -100,14 +96,25 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
         // All or nothing: no intermediate commit.
         indexer.commit_every = u64::MAX;
     }
-    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
-    let bar = progress(total_bytes, !args.quiet && std::io::stderr().is_terminal());
-    let mut skipped = 0usize;
-    let mut bytes = 0u64;
+    Ok(indexer)
+}
+
+/// What a run read.
+#[derive(Default)]
+struct Tally {
+    /// Input bytes.
+    bytes: u64,
+    /// Records not indexed.
+    skipped: usize,
+}
+
+/// Reads every file into `indexer`, reporting problems on stderr above the progress bar.
+fn ingest_files(files: &[PathBuf], opts: &Options, indexer: &mut Indexer, bar: &ProgressBar) -> Result<Tally> {
+    let mut tally = Tally::default();
     let mut failure: Option<anyhow::Error> = None;
     for (n, file) in files.iter().enumerate() {
         bar.set_message(format!("file {}/{} · {} documents", n + 1, files.len(), indexer.added));
-        let size = ingest::read_file(file, &opts, &mut |item| match item {
+        let size = ingest::read_file(file, opts, &mut |item| match item {
             Item::Record(r) => {
                 if failure.is_none() {
                     let share = (r.article.text(Field::Content).len() + r.article.text(Field::Title).len()) as u64;
@@ -119,19 +126,38 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
             }
             Item::Problem(p) => {
                 if !p.warning_only {
-                    skipped += 1;
+                    tally.skipped += 1;
                 }
                 bar.suspend(|| {
                     let _ = writeln!(std::io::stderr(), "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
                 });
             }
         })?;
-        bytes += size;
-        bar.set_position(bytes);
+        tally.bytes += size;
+        bar.set_position(tally.bytes);
         if let Some(e) = failure.take() {
             return Err(e);
         }
     }
+    Ok(tally)
+}
+
+/// Runs `sou index`.
+pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
+    let started = Instant::now();
+    limit_heap_growth();
+    let opts = options(args)?;
+    let files = ingest::list_files(&args.paths, &args.glob)?;
+    if files.is_empty() {
+        bail!(
+            "no files to index in {}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut indexer = writer(index_dir, args)?;
+    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let bar = progress(total_bytes, !args.quiet && std::io::stderr().is_terminal());
+    let Tally { bytes, skipped } = ingest_files(&files, &opts, &mut indexer, &bar)?;
     bar.finish_and_clear();
     if args.strict && skipped > 0 {
         indexer.rollback()?;
