@@ -37,8 +37,7 @@ pub enum Kind {
         /// Weight of a match in this field.
         boost: f32,
     },
-    /// An exact value to filter and count by (`source:`, `--source`, `--by`): one term
-    /// and a fast column, stored.
+    /// An exact value (`source:`): one term, stored; with `counted`, also a fast column.
     Keyword,
     /// A point in time: range filters and histograms.
     Date,
@@ -66,6 +65,9 @@ pub struct Spec {
     pub name: &'static str,
     /// How it is stored and searched.
     pub kind: Kind,
+    /// Its exact values are counted and filtered on (`--by`, `--source`, `--author`): a
+    /// fast column of the whole value.
+    pub counted: bool,
     /// Every article has one (an empty string when the input had none): JSON prints
     /// `""` rather than `null`.
     pub always: bool,
@@ -89,6 +91,7 @@ pub const FIELDS: [Spec; 8] = [
         field: Field::Id,
         name: "id",
         kind: Kind::Id,
+        counted: false,
         always: true,
         from_input: true,
         keys: &["id", "_id", "aid", "doc_id", "docid", "uuid", "guid", "article_id", "文章标识符aid", "编号", "文章id"],
@@ -100,6 +103,7 @@ pub const FIELDS: [Spec; 8] = [
         field: Field::Title,
         name: "title",
         kind: Kind::Text { boost: 3.0 },
+        counted: false,
         always: true,
         from_input: true,
         keys: &["title", "headline", "subject", "标题", "题目", "文章标题", "标题title"],
@@ -111,6 +115,7 @@ pub const FIELDS: [Spec; 8] = [
         field: Field::Content,
         name: "content",
         kind: Kind::Text { boost: 1.0 },
+        counted: false,
         always: true,
         from_input: true,
         keys: &[
@@ -136,6 +141,7 @@ pub const FIELDS: [Spec; 8] = [
         field: Field::Date,
         name: "date",
         kind: Kind::Date,
+        counted: false,
         always: false,
         from_input: true,
         keys: &[
@@ -164,6 +170,7 @@ pub const FIELDS: [Spec; 8] = [
         field: Field::Source,
         name: "source",
         kind: Kind::Keyword,
+        counted: true,
         always: false,
         from_input: true,
         keys: &[
@@ -189,6 +196,7 @@ pub const FIELDS: [Spec; 8] = [
         field: Field::Url,
         name: "url",
         kind: Kind::Stored,
+        counted: false,
         always: false,
         from_input: true,
         keys: &["url", "link", "href", "链接", "网址", "原文链接", "链接url"],
@@ -199,18 +207,20 @@ pub const FIELDS: [Spec; 8] = [
     Spec {
         field: Field::Author,
         name: "author",
-        kind: Kind::Stored,
+        kind: Kind::Text { boost: 2.0 },
+        counted: true,
         always: false,
         from_input: true,
         keys: &["author", "writer", "byline", "作者", "记者"],
         telling: &["作者", "author"],
-        in_hit_json: false,
+        in_hit_json: true,
         column: Some(ColumnWidth::Fixed(12)),
     },
     Spec {
         field: Field::Path,
         name: "path",
         kind: Kind::Stored,
+        counted: false,
         always: false,
         from_input: false,
         keys: &[],
@@ -244,12 +254,17 @@ impl Field {
         FIELDS.iter().find(|s| s.name == name).map(|s| s.field)
     }
 
-    /// Searchable text fields with their boosts (title, content, …).
+    /// Searchable text fields with their boosts (title, content, author, …).
     pub fn texts() -> impl Iterator<Item = (Field, f32)> {
         FIELDS.iter().filter_map(|s| match s.kind {
             Kind::Text { boost } => Some((s.field, boost)),
             _ => None,
         })
+    }
+
+    /// Fields whose exact values are counted and filtered on (`--by`, `--source`).
+    pub fn counted() -> impl Iterator<Item = Field> {
+        FIELDS.iter().filter(|s| s.counted).map(|s| s.field)
     }
 
     /// The names of the fields `keep` selects, joined by `sep` (for help and errors).
@@ -304,6 +319,6 @@ mod tests {
             assert_eq!(s.field as usize, i, "{}", s.name);
             assert_eq!(Field::from_name(s.name), Some(s.field));
         }
-        assert_eq!(Field::texts().map(|(f, _)| f.name()).collect::<Vec<_>>(), ["title", "content"]);
+        assert_eq!(Field::texts().map(|(f, _)| f.name()).collect::<Vec<_>>(), ["title", "content", "author"]);
     }
 }

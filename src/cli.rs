@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use sou::article::{Field, Kind, FIELDS};
+use sou::article::{Field, FIELDS};
 use sou::engine::{Period, Sort};
 use sou::ingest::fields::{input_field, input_field_names};
 use sou::ingest::InputFormat;
@@ -50,7 +50,7 @@ pub enum Command {
     /// Search the index.
     ///
     /// Words are ANDed; "quoted phrase"; A OR B; -word excludes; title:, content:,
-    /// source: restrict a word to a field. Any Chinese string is found wherever it
+    /// author:, source: restrict a word to a field. Any Chinese string is found wherever it
     /// occurs, across word boundaries, in simplified or traditional characters.
     ///
     /// Examples:
@@ -109,6 +109,10 @@ pub struct FilterArgs {
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
 
+    /// Only documents by this author (exact name); repeat for any of several.
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
+
     /// Only documents whose title contains TEXT.
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
@@ -148,7 +152,7 @@ fn named<T: Named + Send + Sync>() -> impl TypedValueParser<Value = T> {
 
 /// A parser of the keyword fields a result set can be broken down by (`--by source`).
 fn keyword_field() -> impl TypedValueParser<Value = Field> {
-    let keywords = || FIELDS.iter().filter(|s| s.kind == Kind::Keyword);
+    let keywords = || FIELDS.iter().filter(|s| s.counted);
     PossibleValuesParser::new(keywords().map(|s| s.name))
         .try_map(|s| Field::from_name(&s).ok_or_else(|| format!("'{s}' is not a field to count by")))
 }

@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use anyhow::{anyhow, Result};
 use jiff::tz::TimeZone;
 
+use sou::article::Field;
 use sou::dates;
 use sou::engine::Selection;
 
@@ -75,7 +76,7 @@ pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
     if let Some(u) = &args.until {
         sel.until = Some(dates::parse_day_range(u).map_err(|e| anyhow!("--until: {e}"))?.1);
     }
-    sel.sources = args.source.clone();
+    sel.values = vec![(Field::Source, args.source.clone()), (Field::Author, args.author.clone())];
     sel.title = args.title.clone();
     Ok(sel)
 }

@@ -42,8 +42,9 @@ pub struct Selection {
     pub since: Option<Date>,
     /// Only documents dated on or before this day.
     pub until: Option<Date>,
-    /// Only documents of any of these sources (exact names); all when empty.
-    pub sources: Vec<String>,
+    /// For each counted field (source, author), the values one of which a document
+    /// must have (exact); fields not listed are not restricted.
+    pub values: Vec<(Field, Vec<String>)>,
     /// Only documents whose title contains this literal.
     pub title: Option<String>,
 }
@@ -125,7 +126,7 @@ impl Engine {
         let filters = Filters {
             since: sel.since.map(|d| dates::start_of_day(d, &self.tz)),
             before: sel.until.and_then(|d| d.tomorrow().ok()).map(|d| dates::start_of_day(d, &self.tz)),
-            sources: sel.sources.clone(),
+            values: sel.values.clone(),
             title: sel.title.clone(),
             first_day: sel.since,
             last_day: sel.until,
@@ -163,7 +164,7 @@ impl Engine {
         Ok(Histogram { period, buckets, dated, undated })
     }
 
-    /// Matching documents per value of a keyword field (sources), largest first; the
+    /// Matching documents per value of a counted field (source, author), largest first; the
     /// documents without one are not listed.
     pub fn breakdown(&self, sel: &Selection, field: Field) -> Result<Vec<Bucket>> {
         let p = self.prepare(sel, false)?;

@@ -32,7 +32,9 @@ impl SouDoc {
                     }
                 }
                 Kind::Text { .. } => {
-                    let text = article.take(spec.field).unwrap_or_default();
+                    let Some(text) = article.take(spec.field).or_else(|| spec.always.then(String::new)) else {
+                        continue;
+                    };
                     match f.views(spec.field) {
                         Some(v) => doc.push(&[field, v.words, v.chars], OwnedValue::Str(text)),
                         None => doc.push(&[field], OwnedValue::Str(text)),

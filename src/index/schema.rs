@@ -58,8 +58,9 @@ pub fn build() -> Schema {
     for spec in &FIELDS {
         match spec.kind {
             Kind::Id => b.add_text_field(spec.name, untokenized().set_stored()),
+            _ if spec.counted => b.add_text_field(spec.name, untokenized().set_stored() | FAST),
             Kind::Text { .. } | Kind::Stored => b.add_text_field(spec.name, STORED),
-            Kind::Keyword => b.add_text_field(spec.name, untokenized().set_stored() | FAST),
+            Kind::Keyword => b.add_text_field(spec.name, untokenized().set_stored()),
             Kind::Date => b.add_date_field(
                 spec.name,
                 DateOptions::default().set_indexed().set_fast().set_stored().set_precision(DateTimePrecision::Seconds),

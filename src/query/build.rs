@@ -33,8 +33,8 @@ pub struct Filters {
     pub since: Option<Timestamp>,
     /// Exclusive upper bound.
     pub before: Option<Timestamp>,
-    /// Any of these outlets.
-    pub sources: Vec<String>,
+    /// For each counted field (outlet, author), the values one of which a document must have.
+    pub values: Vec<(Field, Vec<String>)>,
     /// The title must contain this literal.
     pub title: Option<String>,
     /// The day `since` came from (for histograms' ranges).
@@ -203,17 +203,12 @@ pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn 
         };
         out.push(Box::new(RangeQuery::new(bound(filters.since, true), bound(filters.before, false))));
     }
-    if !filters.sources.is_empty() {
+    for (field, values) in filters.values.iter().filter(|(_, v)| !v.is_empty()) {
+        let term = |v: &String| Term::from_field_text(fields.get(*field), v);
         out.push(any_of(
-            filters
-                .sources
+            values
                 .iter()
-                .map(|s| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(fields.get(Field::Source), s),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>
-                })
+                .map(|v| Box::new(TermQuery::new(term(v), IndexRecordOption::Basic)) as Box<dyn Query>)
                 .collect(),
         ));
     }
