@@ -78,6 +78,16 @@ pub enum Command {
     ///   sou show 2650212082_1
     ///   sou show seeds/001_cf4ae71d46783a76.txt --json
     Show(ShowArgs),
+    /// Serve a web page and a JSON API over the index (read-only, local by default).
+    ///
+    /// Prints the URL it listens on, then serves until Ctrl-C or SIGTERM (requests in
+    /// flight finish). What `sou index` commits meanwhile appears in results.
+    ///
+    /// Examples:
+    ///   sou serve
+    ///   sou serve --addr 127.0.0.1:0
+    ///   SOU_TOKEN=secret sou serve --addr 0.0.0.0:7700
+    Serve(ServeArgs),
     /// Print a shell completion script.
     ///
     /// Examples:
@@ -198,6 +208,23 @@ pub struct ShowArgs {
     /// Print the stored record as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `sou serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one. An address other than loopback
+    /// needs --token.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
+    pub addr: std::net::SocketAddr,
+
+    /// Require `Authorization: Bearer TOKEN` on every API request.
+    #[arg(long, env = "SOU_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Allow this origin to call the API from its pages (CORS); none by default.
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 /// `sou completions`.

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod output;
+mod serve;
 mod settings;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
             Ok(commands::FOUND)
         }
         Command::Delete(args) => commands::delete::run(&cli.index, args),
+        Command::Serve(args) => serve::run(&cli, args),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map(|_| commands::FOUND)

@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         p.count(n)?;
         found(n)
     } else if let Some(period) = args.histogram {
-        let h = engine.histogram(&sel, period)?;
+        let h = engine.histogram(&sel, Some(period))?;
         p.histogram(&h)?;
         found(h.dated as usize)
     } else if let Some(by) = args.by {

@@ -188,6 +188,18 @@ pub enum Period {
 }
 
 impl Period {
+    /// The finest period that covers `first..=last` in at most about a hundred bars.
+    pub fn fitting(first: Option<Date>, last: Option<Date>) -> Period {
+        let (Some(a), Some(b)) = (first, last) else { return Period::Day };
+        // `Date::until` counts in days unless asked for larger units.
+        match a.until(b).map_or(0, |s| s.get_days()) {
+            ..=120 => Period::Day,
+            ..=730 => Period::Week,
+            ..=3650 => Period::Month,
+            _ => Period::Year,
+        }
+    }
+
     /// The first day of the period containing `d`.
     pub fn start(self, d: Date) -> Date {
         match self {

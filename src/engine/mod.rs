@@ -67,6 +67,9 @@ pub struct Page {
     pub sort: Sort,
 }
 
+/// Pages reaching further than this many hits are cut to the matches first.
+pub const LARGE_PAGE: usize = 10_000;
+
 /// An index opened for reading.
 pub struct Engine {
     index: SouIndex,
@@ -88,6 +91,14 @@ impl Engine {
     pub fn open(dir: &Path, tz: TimeZone) -> Result<Engine> {
         let index = index::open(dir)?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
+    }
+
+    /// Opens the index in `dir` for a long-lived front-end: what `sou index` commits
+    /// becomes visible by itself, shortly after the commit.
+    pub fn open_live(dir: &Path, tz: TimeZone) -> Result<Engine> {
+        let index = index::open(dir)?;
+        let reader = index.index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
     }
 
@@ -138,12 +149,30 @@ impl Engine {
 
     /// The hits of `page`, the folded literals to highlight in them, and (when
     /// `with_total`) the number of matching documents.
+    ///
+    /// Nothing is allocated in proportion to the limit or the offset: a page reaching
+    /// past [`LARGE_PAGE`] hits is first cut to the number of matching documents.
     pub fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
         let p = self.prepare(sel, true)?;
         let query: &dyn Query = p.compiled.query.as_ref();
+        let mut total = None;
+        let mut page = page;
+        if page.limit.saturating_add(page.offset) > LARGE_PAGE {
+            let n = search::count(&p.searcher, query)?;
+            total = Some(n);
+            page.offset = page.offset.min(n);
+            page.limit = page.limit.min(n - page.offset);
+        }
         let hits = search::top(&p.searcher, &self.index.fields, query, page)?;
-        let total = if with_total { Some(search::count(&p.searcher, query)?) } else { None };
-        Ok(Hits { hits, total, literals: p.compiled.highlights })
+        if with_total && total.is_none() {
+            total = Some(search::count(&p.searcher, query)?);
+        }
+        Ok(Hits { hits, total: total.filter(|_| with_total), literals: p.compiled.highlights })
+    }
+
+    /// The folded literals of the selection's query: what to highlight in its documents.
+    pub fn literals(&self, sel: &Selection) -> Result<Vec<String>> {
+        Ok(self.prepare(sel, false)?.compiled.highlights)
     }
 
     /// The number of matching documents.
@@ -152,12 +181,15 @@ impl Engine {
         search::count(&p.searcher, p.compiled.query.as_ref())
     }
 
-    /// Matching documents per `period`, over the filtered range (or the matches' own),
-    /// every period present.
-    pub fn histogram(&self, sel: &Selection, period: Period) -> Result<Histogram> {
+    /// Matching documents per `period` (`None`: the period that fits the range in about a
+    /// hundred bars), over the filtered range (or the matches' own), every period present.
+    pub fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {
         let p = self.prepare(sel, false)?;
         let query = p.compiled.query.as_ref();
         let days = aggregate::per_day(&p.searcher, query, &self.tz)?;
+        let first = p.filters.first_day.or(days.first().map(|d| d.0));
+        let last = p.filters.last_day.or(days.last().map(|d| d.0));
+        let period = period.unwrap_or_else(|| Period::fitting(first, last));
         let dated: u64 = days.iter().map(|d| d.1).sum();
         let undated = (search::count(&p.searcher, query)? as u64).saturating_sub(dated);
         let buckets = aggregate::histogram(&days, period, p.filters.first_day, p.filters.last_day);

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use sou::article::{Article, Field, Kind, Spec, FIELDS};
-use sou::engine::{Bucket, Engine, Hits, Keywords, Stats};
+use sou::engine::{Bucket, Engine, Hit, Hits, Keyword, Keywords, Stats};
 use sou::snippet;
 
 use super::{Out, Printer, SNIPPET_WIDTH};
@@ -27,6 +27,41 @@ pub fn article_object(engine: &Engine, a: &Article, keep: impl Fn(&Spec) -> bool
     m
 }
 
+/// A hit as the CLI's `--json` prints it: rank, score, snippet and the hit fields.
+pub fn hit_object(engine: &Engine, h: &Hit, literals: &[String]) -> Map<String, Value> {
+    let mut m = article_object(engine, &h.article, |s| s.in_hit_json);
+    m.insert("rank".into(), json!(h.rank));
+    m.insert("score".into(), json!(h.score));
+    let snip = snippet::make(h.article.text(Field::Content), literals, SNIPPET_WIDTH);
+    m.insert("snippet".into(), json!(snip.text));
+    m
+}
+
+/// A keyword as `{"word", "weight", "docs"}`.
+pub fn keyword_value(kw: &Keyword) -> Value {
+    let weight = (kw.weight * 1000.0).round() / 1000.0;
+    json!({"word": kw.word, "weight": weight, "docs": kw.docs})
+}
+
+/// The description of an index as `sou stats --json` prints it.
+pub fn stats_value(s: &Stats, tz: &jiff::tz::TimeZone) -> Value {
+    json!({
+        "index": s.index,
+        "documents": s.documents,
+        "undated": s.undated,
+        "earliest": s.earliest.map(|d| d.to_string()),
+        "latest": s.latest.map(|d| d.to_string()),
+        "sources": s.sources.iter().map(|b| json!({"source": b.key, "count": b.count})).collect::<Vec<_>>(),
+        "without_source": s.without_source,
+        "size_bytes": s.size_bytes,
+        "segments": s.segments,
+        "tokenizer": s.tokenizer,
+        "dictionary": s.dictionary,
+        "user_words": s.user_words,
+        "last_indexed": s.last_indexed.map(|t| super::text::local_time(t, tz)),
+    })
+}
+
 fn line(w: &mut dyn Write, v: &Value) -> io::Result<()> {
     serde_json::to_writer(&mut *w, v)?;
     w.write_all(b"\n")
@@ -42,12 +77,7 @@ impl Printer for Jsonl {
 
     fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
         for h in &hits.hits {
-            let mut m = article_object(engine, &h.article, |s| s.in_hit_json);
-            m.insert("rank".into(), json!(h.rank));
-            m.insert("score".into(), json!(h.score));
-            let snip = snippet::make(h.article.text(Field::Content), &hits.literals, SNIPPET_WIDTH);
-            m.insert("snippet".into(), json!(snip.text));
-            line(&mut self.0.w, &Value::Object(m))?;
+            line(&mut self.0.w, &Value::Object(hit_object(engine, h, &hits.literals)))?;
         }
         Ok(())
     }
@@ -61,29 +91,13 @@ impl Printer for Jsonl {
 
     fn keywords(&mut self, k: &Keywords) -> io::Result<()> {
         for kw in &k.words {
-            let weight = (kw.weight * 1000.0).round() / 1000.0;
-            line(&mut self.0.w, &json!({"word": kw.word, "weight": weight, "docs": kw.docs}))?;
+            line(&mut self.0.w, &keyword_value(kw))?;
         }
         Ok(())
     }
 
     fn stats(&mut self, s: &Stats) -> io::Result<()> {
-        let tz = &self.0.settings.tz;
-        let v = json!({
-            "index": s.index,
-            "documents": s.documents,
-            "undated": s.undated,
-            "earliest": s.earliest.map(|d| d.to_string()),
-            "latest": s.latest.map(|d| d.to_string()),
-            "sources": s.sources.iter().map(|b| json!({"source": b.key, "count": b.count})).collect::<Vec<_>>(),
-            "without_source": s.without_source,
-            "size_bytes": s.size_bytes,
-            "segments": s.segments,
-            "tokenizer": s.tokenizer,
-            "dictionary": s.dictionary,
-            "user_words": s.user_words,
-            "last_indexed": s.last_indexed.map(|t| super::text::local_time(t, tz)),
-        });
+        let v = stats_value(s, &self.0.settings.tz);
         line(&mut self.0.w, &v)
     }
 

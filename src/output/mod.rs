@@ -6,9 +6,9 @@
 pub mod chart;
 pub mod columns;
 mod delimited;
-mod jsonl;
+pub mod jsonl;
 mod table;
-mod text;
+pub mod text;
 
 use std::io::{self, Write};
 

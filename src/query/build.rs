@@ -7,7 +7,7 @@
 
 use std::ops::Bound;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use jiff::Timestamp;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
@@ -25,6 +25,19 @@ use crate::article::{Field, Kind};
 use crate::index::Fields;
 /// Weight of the character-view score relative to the word-view BM25.
 const LITERAL_WEIGHT: f32 = 0.3;
+
+/// A query that parses but cannot be searched for (a literal of punctuation only): the
+/// user's mistake, not the index's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError(pub String);
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QueryError {}
 
 /// Restrictions that do not affect ranking.
 #[derive(Clone, Debug, Default)]
@@ -97,7 +110,9 @@ fn literal_match(fields: &Fields, scope: Scope, folded: &str, original: &str) ->
     for v in views(fields, scope) {
         let q: Box<dyn Query> = match &plan {
             LiteralPlan::Empty => {
-                bail!("'{original}' has nothing to search for (only punctuation or spaces)")
+                return Err(
+                    QueryError(format!("'{original}' has nothing to search for (only punctuation or spaces)")).into()
+                )
             }
             LiteralPlan::Units(units) if units.len() == 1 => {
                 Box::new(TermQuery::new(Term::from_field_text(v.chars, &units[0].1), IndexRecordOption::WithFreqs))
