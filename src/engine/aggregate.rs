@@ -194,8 +194,8 @@ impl Period {
         // `Date::until` counts in days unless asked for larger units.
         match a.until(b).map_or(0, |s| s.get_days()) {
             ..=120 => Period::Day,
-            ..=730 => Period::Week,
-            ..=3650 => Period::Month,
+            121..=730 => Period::Week,
+            731..=3650 => Period::Month,
             _ => Period::Year,
         }
     }
