@@ -331,8 +331,16 @@ pub struct DeleteArgs {
 #[derive(Args, Debug)]
 pub struct SearchArgs {
     /// The query, e.g. 人工智能, '"集成电路" 张江 OR 临港 -广告', 'title:孵化器'.
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
-    pub query: String,
+    #[arg(value_name = "QUERY", allow_hyphen_values = true, required_unless_present = "interactive")]
+    pub query: Option<String>,
+
+    /// Live search in the terminal: results as you type, the article beside them.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+
+    /// With -i: Enter prints the selected id (Tab marks several) on standard output.
+    #[arg(long, requires = "interactive")]
+    pub print: bool,
 
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -7,6 +7,7 @@ mod commands;
 mod output;
 mod serve;
 mod settings;
+mod tui;
 
 use std::process::ExitCode;
 

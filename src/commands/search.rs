@@ -13,7 +13,10 @@ use crate::settings::{selection, Settings};
 /// Runs `sou search`.
 pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     let settings = Settings::resolve(cli, args.format, args.json).with_columns(args.fields.clone().map(|f| f.0));
-    let sel = selection(Some(&args.query), &args.filters)?;
+    if args.interactive {
+        return crate::tui::run(cli, args);
+    }
+    let sel = selection(args.query.as_deref(), &args.filters)?;
     let engine = Engine::open(&cli.index, settings.tz.clone())?;
     let table = settings.format == Format::Table;
     let mut p = printer(Out::stdout(settings));
