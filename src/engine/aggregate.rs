@@ -39,7 +39,11 @@ pub struct Histogram {
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
-/// Counts matching documents per local day (days since 1970-01-01 in the zone).
+/// The key under which documents without a date are counted.
+const UNDATED: i64 = i64::MIN;
+
+/// Counts matching documents per local day (days since 1970-01-01 in the zone), and
+/// those without a date (under [`UNDATED`]).
 struct DayCounts {
     offset_seconds: i64,
 }
@@ -78,10 +82,11 @@ impl SegmentCollector for SegmentDays {
     type Fruit = HashMap<i64, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(t) = self.column.as_ref().and_then(|c| c.first(doc)) {
-            let day = (t.into_timestamp_secs() + self.offset_seconds).div_euclid(SECONDS_PER_DAY);
-            *self.days.entry(day).or_default() += 1;
-        }
+        let day = match self.column.as_ref().and_then(|c| c.first(doc)) {
+            Some(t) => (t.into_timestamp_secs() + self.offset_seconds).div_euclid(SECONDS_PER_DAY),
+            None => UNDATED,
+        };
+        *self.days.entry(day).or_default() += 1;
     }
 
     fn harvest(self) -> HashMap<i64, u64> {
@@ -89,15 +94,17 @@ impl SegmentCollector for SegmentDays {
     }
 }
 
-/// Matching documents per local day, for the days that have any, in order.
-pub fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<Vec<(Date, u64)>> {
+/// Matching documents per local day, for the days that have any, in order; and the
+/// number of matching documents without a date. One pass over the matches.
+pub fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<(Vec<(Date, u64)>, u64)> {
     let offset_seconds = tz.to_offset(Timestamp::now()).seconds() as i64;
-    let days = searcher.search(query, &DayCounts { offset_seconds })?;
+    let mut days = searcher.search(query, &DayCounts { offset_seconds })?;
+    let undated = days.remove(&UNDATED).unwrap_or(0);
     let epoch = jiff::civil::date(1970, 1, 1);
     let mut out: Vec<(Date, u64)> =
         days.into_iter().filter_map(|(d, n)| epoch.checked_add(Span::new().days(d)).ok().map(|d| (d, n))).collect();
     out.sort_unstable();
-    Ok(out)
+    Ok((out, undated))
 }
 
 /// Counts matching documents per term of a single-valued keyword column.

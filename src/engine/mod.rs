@@ -186,12 +186,11 @@ impl Engine {
     pub fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {
         let p = self.prepare(sel, false)?;
         let query = p.compiled.query.as_ref();
-        let days = aggregate::per_day(&p.searcher, query, &self.tz)?;
+        let (days, undated) = aggregate::per_day(&p.searcher, query, &self.tz)?;
         let first = p.filters.first_day.or(days.first().map(|d| d.0));
         let last = p.filters.last_day.or(days.last().map(|d| d.0));
         let period = period.unwrap_or_else(|| Period::fitting(first, last));
         let dated: u64 = days.iter().map(|d| d.1).sum();
-        let undated = (search::count(&p.searcher, query)? as u64).saturating_sub(dated);
         let buckets = aggregate::histogram(&days, period, p.filters.first_day, p.filters.last_day);
         Ok(Histogram { period, buckets, dated, undated })
     }

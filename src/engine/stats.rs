@@ -55,7 +55,7 @@ fn dir_size(dir: &Path) -> u64 {
 pub fn compute(engine: &Engine, searcher: &Searcher) -> Result<Stats> {
     let dir = engine.dir();
     let documents = searcher.num_docs();
-    let days = aggregate::per_day(searcher, &AllQuery, engine.tz())?;
+    let (days, _) = aggregate::per_day(searcher, &AllQuery, engine.tz())?;
     let dated: u64 = days.iter().map(|d| d.1).sum();
     let sources = aggregate::per_value(searcher, &AllQuery, Field::Source)?;
     let sourced: u64 = sources.iter().map(|s| s.count).sum();

@@ -13,7 +13,7 @@ use sou::query::parse::ParseError;
 use super::worker::{Answer, Outcome, Request};
 
 /// Hits loaded at first, and added when the selection nears the end.
-pub const PAGE: usize = 100;
+pub const PAGE: usize = 40;
 
 /// Where typing goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -184,7 +184,10 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     }));
     take_over(&mut tty)?;
     let guard = Guard(tty.try_clone()?);
-    let mut terminal = Terminal::new(CrosstermBackend::new(tty.try_clone()?))?;
+    // Buffered: a frame is a few thousand small commands, written in one go (unbuffered,
+    // each was a system call and a wake-up of the terminal: 30 ms a frame).
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(std::io::BufWriter::with_capacity(1 << 16, tty.try_clone()?)))?;
     let paused = Arc::new(AtomicBool::new(false));
     read_input(tx, paused.clone());
     let theme = Theme { color };

@@ -65,15 +65,13 @@ pub fn start(engine: Engine) -> (Sender<Request>, Receiver<Answer>) {
 fn run(engine: &Engine, req: &Request) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let page = Page { limit: req.limit, offset: 0, sort: req.sort };
-    let hits = engine.search(&req.selection, page, true)?;
-    // The timeline is as wide as the terminal: days when the fitted period is weeks.
-    let mut histogram = engine.histogram(&req.selection, None)?;
-    if histogram.period == sou::engine::Period::Week {
-        histogram = engine.histogram(&req.selection, Some(sou::engine::Period::Day))?;
-    }
+    let hits = engine.search(&req.selection, page, false)?;
+    // Days: the timeline folds them into as many bars as the terminal is wide. The
+    // histogram's pass counts every match, so the total comes with it.
+    let histogram = engine.histogram(&req.selection, Some(sou::engine::Period::Day))?;
     let sources = engine.breakdown(&req.selection, Field::Source)?;
     Ok(Outcome {
-        total: hits.total.unwrap_or(hits.hits.len()),
+        total: (histogram.dated + histogram.undated) as usize,
         hits: hits.hits,
         literals: hits.literals,
         histogram,
