@@ -38,13 +38,28 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
             // A closed pipe (`sou search … | head`) is not an error worth reporting.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if e.chain().any(is_broken_pipe) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("sou: error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `e` is (or wraps) a write to a closed pipe: an I/O error of that kind, also
+/// when the CSV writer or an `io::Error` of another kind carries it.
+fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        if io.kind() == std::io::ErrorKind::BrokenPipe {
+            return true;
+        }
+        if let Some(inner) = io.get_ref() {
+            return is_broken_pipe(inner);
+        }
+    }
+    if let Some(csv::ErrorKind::Io(io)) = e.downcast_ref::<csv::Error>().map(|c| c.kind()) {
+        return io.kind() == std::io::ErrorKind::BrokenPipe;
+    }
+    e.source().is_some_and(is_broken_pipe)
 }

@@ -11,10 +11,17 @@ pub fn clean(s: &str) -> String {
 /// `s` with escape sequences and control characters other than newline and tab removed;
 /// white space kept as it is (snippets still see sentence and line ends).
 pub fn strip_escapes(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if !s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t' && c != '\r') || is_format_control(c)) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(scrub(s, false))
+}
+
+/// Zero-width and bidirectional controls (U+200B–200F, U+202A–202E, U+2066–2069): they
+/// reorder or hide what a terminal shows. (The zero-width joiner, U+200D, is kept: it
+/// holds emoji sequences such as 👨‍👩‍👧 together.)
+fn is_format_control(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn scrub(s: &str, collapse: bool) -> String {
@@ -58,7 +65,7 @@ fn scrub(s: &str, collapse: bool) -> String {
             space = true;
             continue;
         }
-        if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        if c.is_control() || is_format_control(c) {
             continue;
         }
         space = false;
@@ -80,5 +87,7 @@ mod tests {
         assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m\tb\nc\u{7}d\u{9b}e"), "ared b cde");
         assert_eq!(clean("\u{1b}]0;title\u{7}标题"), "标题");
         assert_eq!(clean("  上海  科技 "), "上海 科技");
+        assert_eq!(super::strip_escapes("正文\u{202e}txt.exe\n第二行"), "正文txt.exe\n第二行");
+        assert_eq!(clean("👨\u{200d}👩\u{200d}👧"), "👨\u{200d}👩\u{200d}👧");
     }
 }

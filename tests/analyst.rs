@@ -89,17 +89,23 @@ fn by_source_matches_the_hits() {
     assert_eq!(code, 0);
     let rows = jsonl(&out);
     let (_, hits, _) = run(idx, &["search", "人工智能", "--json", "-n", "1000"]);
-    let mut want: HashMap<String, u64> = HashMap::new();
+    // Documents without a source are a row of their own (null), so the rows add up.
+    let mut want: HashMap<Option<String>, u64> = HashMap::new();
     for h in jsonl(&hits) {
-        if let Some(s) = h["source"].as_str() {
-            *want.entry(s.to_string()).or_default() += 1;
-        }
+        *want.entry(h["source"].as_str().map(str::to_string)).or_default() += 1;
     }
-    let got: HashMap<String, u64> =
-        rows.iter().map(|r| (r["source"].as_str().unwrap().to_string(), r["count"].as_u64().unwrap())).collect();
+    let got: HashMap<Option<String>, u64> =
+        rows.iter().map(|r| (r["source"].as_str().map(str::to_string), r["count"].as_u64().unwrap())).collect();
     assert_eq!(got, want);
-    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(want.contains_key(&None), "the seeds have articles about 人工智能 without a source");
+    let (_, n, _) = run(idx, &["search", "人工智能", "--count"]);
+    assert_eq!(got.values().sum::<u64>(), n.trim().parse::<u64>().unwrap());
+    assert!(rows.last().is_some_and(|r| r["source"].is_null()), "the row without a source comes last");
+    let counts: Vec<u64> =
+        rows.iter().filter(|r| !r["source"].is_null()).map(|r| r["count"].as_u64().unwrap()).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+    let (_, tsv, _) = run(idx, &["search", "人工智能", "--by", "source"]);
+    assert!(tsv.lines().last().is_some_and(|l| l.starts_with("(none)\t")), "{tsv}");
     let (_, bars, _) = run(idx, &["search", "人工智能", "--by", "source", "--format", "table", "--color", "never"]);
     assert!(bars.contains('█') && bars.contains("上海科技"), "{bars}");
 }

@@ -94,38 +94,52 @@ impl SegmentCollector for SegmentDays {
     }
 }
 
-/// Matching documents per local day, for the days that have any, in order; and the
-/// number of matching documents without a date. One pass over the matches.
-pub fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<(Vec<(Date, u64)>, u64)> {
-    let offset_seconds = tz.to_offset(Timestamp::now()).seconds() as i64;
-    let mut days = searcher.search(query, &DayCounts { offset_seconds })?;
+/// Matching documents per day (the days that have any, in order) and without a date.
+pub type Days = (Vec<(Date, u64)>, u64);
+
+/// Turns day numbers (since 1970-01-01) into dates, in order, and takes out the undated.
+fn dated(mut days: HashMap<i64, u64>) -> Days {
     let undated = days.remove(&UNDATED).unwrap_or(0);
     let epoch = jiff::civil::date(1970, 1, 1);
     let mut out: Vec<(Date, u64)> =
         days.into_iter().filter_map(|(d, n)| epoch.checked_add(Span::new().days(d)).ok().map(|d| (d, n))).collect();
     out.sort_unstable();
-    Ok((out, undated))
+    (out, undated)
 }
 
-/// Counts matching documents per term of a single-valued keyword column.
+fn day_counts(tz: &TimeZone) -> DayCounts {
+    DayCounts { offset_seconds: tz.to_offset(Timestamp::now()).seconds() as i64 }
+}
+
+/// Matching documents per local day, for the days that have any, in order; and the
+/// number of matching documents without a date. One pass over the matches.
+pub fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<Days> {
+    Ok(dated(searcher.search(query, &day_counts(tz))?))
+}
+
+/// Counts matching documents per term of single-valued keyword columns.
 struct ValueCounts {
-    field: Field,
+    fields: Vec<Field>,
 }
 
+/// Per field: its column in the segment, and documents per term ordinal with (last)
+/// documents without a value.
 struct SegmentValues {
-    column: Option<StrColumn>,
-    /// Documents per term ordinal, and (last) documents without a value.
-    counts: Vec<u64>,
+    columns: Vec<(Option<StrColumn>, Vec<u64>)>,
 }
 
 impl Collector for ValueCounts {
-    type Fruit = HashMap<Option<String>, u64>;
+    type Fruit = Vec<HashMap<Option<String>, u64>>;
     type Child = SegmentValues;
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentValues> {
-        let column = reader.fast_fields().str(self.field.name())?;
-        let terms = column.as_ref().map_or(0, |c| c.num_terms());
-        Ok(SegmentValues { column, counts: vec![0; terms + 1] })
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for f in &self.fields {
+            let column = reader.fast_fields().str(f.name())?;
+            let terms = column.as_ref().map_or(0, |c| c.num_terms());
+            columns.push((column, vec![0; terms + 1]));
+        }
+        Ok(SegmentValues { columns })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -133,10 +147,12 @@ impl Collector for ValueCounts {
     }
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all = HashMap::new();
+        let mut all = vec![HashMap::new(); self.fields.len()];
         for f in fruits {
-            for (value, n) in f {
-                *all.entry(value).or_default() += n;
+            for (into, counts) in all.iter_mut().zip(f) {
+                for (value, n) in counts {
+                    *into.entry(value).or_default() += n;
+                }
             }
         }
         Ok(all)
@@ -144,41 +160,64 @@ impl Collector for ValueCounts {
 }
 
 impl SegmentCollector for SegmentValues {
-    type Fruit = HashMap<Option<String>, u64>;
+    type Fruit = Vec<HashMap<Option<String>, u64>>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let none = self.counts.len() - 1;
-        let ord = self.column.as_ref().and_then(|c| c.ords().first(doc)).map_or(none, |o| o as usize);
-        if let Some(n) = self.counts.get_mut(ord) {
-            *n += 1;
+        for (column, counts) in &mut self.columns {
+            let none = counts.len() - 1;
+            let ord = column.as_ref().and_then(|c| c.ords().first(doc)).map_or(none, |o| o as usize);
+            if let Some(n) = counts.get_mut(ord) {
+                *n += 1;
+            }
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        let none = self.counts.len() - 1;
-        let mut out = HashMap::new();
         let mut text = String::new();
-        for (ord, &n) in self.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-            let value = match &self.column {
-                Some(c) if ord < none => {
-                    c.ord_to_str(ord as u64, &mut text).ok().filter(|&found| found).map(|_| text.clone())
-                }
-                _ => None,
-            };
-            *out.entry(value).or_default() += n;
+        let mut fruit = Vec::with_capacity(self.columns.len());
+        for (column, counts) in self.columns {
+            let none = counts.len() - 1;
+            let mut out = HashMap::new();
+            for (ord, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let value = match &column {
+                    Some(c) if ord < none => {
+                        c.ord_to_str(ord as u64, &mut text).ok().filter(|&found| found).map(|_| text.clone())
+                    }
+                    _ => None,
+                };
+                *out.entry(value).or_default() += n;
+            }
+            fruit.push(out);
         }
-        out
+        fruit
     }
 }
 
-/// Matching documents per value of the keyword field `field`, largest first (ties by
-/// value); documents without a value are left out.
+/// The buckets of a field's counts, largest first (ties by value), then the documents
+/// without a value (key `None`), so that the rows add up to the matches.
+fn buckets(counts: HashMap<Option<String>, u64>) -> Vec<Bucket> {
+    let mut out: Vec<Bucket> = counts.into_iter().map(|(key, count)| Bucket { key, count }).collect();
+    out.sort_by(|a, b| {
+        a.key.is_none().cmp(&b.key.is_none()).then(b.count.cmp(&a.count)).then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+/// Matching documents per value of the keyword field `field`.
 pub fn per_value(searcher: &Searcher, query: &dyn Query, field: Field) -> Result<Vec<Bucket>> {
-    let counts = searcher.search(query, &ValueCounts { field })?;
-    let mut out: Vec<Bucket> =
-        counts.into_iter().filter(|(k, _)| k.is_some()).map(|(key, count)| Bucket { key, count }).collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    Ok(out)
+    let mut counts = searcher.search(query, &ValueCounts { fields: vec![field] })?;
+    Ok(counts.pop().map(buckets).unwrap_or_default())
+}
+
+/// Per day (and undated) and per value of each of `fields`, in one pass over the matches.
+pub fn per_day_and_value(
+    searcher: &Searcher,
+    query: &dyn Query,
+    tz: &TimeZone,
+    fields: &[Field],
+) -> Result<(Days, Vec<Vec<Bucket>>)> {
+    let (days, values) = searcher.search(query, &(day_counts(tz), ValueCounts { fields: fields.to_vec() }))?;
+    Ok((dated(days), values.into_iter().map(buckets).collect()))
 }
 
 /// A period of a histogram.

@@ -29,7 +29,7 @@ use crate::analysis::dictionary::Dictionary;
 use crate::article::{Article, Field};
 use crate::dates;
 use crate::index::{self, SouIndex};
-use crate::query::build::{compile, query_segmenter, Compiled, Filters};
+use crate::query::build::{compile, query_segmenter, Compiled, Filters, QueryError};
 use crate::query::parse::{self, ParseError};
 
 /// Which documents a request is about: those matching a query (all, without one) and
@@ -65,6 +65,38 @@ pub struct Page {
     pub offset: usize,
     /// Their order.
     pub sort: Sort,
+}
+
+/// The histogram of a selection and its counts per value of every counted field.
+#[derive(Clone, Debug)]
+pub struct Overview {
+    /// Matching documents per period; its dated and undated counts add up to the total.
+    pub histogram: Histogram,
+    /// For each counted field (source, author), matching documents per value.
+    pub breakdowns: Vec<(Field, Vec<Bucket>)>,
+}
+
+impl Overview {
+    /// Matching documents.
+    pub fn total(&self) -> u64 {
+        self.histogram.dated + self.histogram.undated
+    }
+
+    /// The breakdown by `field` (empty when it is not a counted field).
+    pub fn by(&self, field: Field) -> &[Bucket] {
+        self.breakdowns.iter().find(|(f, _)| *f == field).map_or(&[], |(_, b)| b.as_slice())
+    }
+}
+
+/// Rolls per-day counts up into the buckets of `period` (or the one that fits).
+fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period>) -> Histogram {
+    let (days, undated) = days;
+    let first = filters.first_day.or(days.first().map(|d| d.0));
+    let last = filters.last_day.or(days.last().map(|d| d.0));
+    let period = period.unwrap_or_else(|| Period::fitting(first, last));
+    let dated: u64 = days.iter().map(|d| d.1).sum();
+    let buckets = aggregate::histogram(&days, period, filters.first_day, filters.last_day);
+    Histogram { period, buckets, dated, undated }
 }
 
 /// Pages reaching further than this many hits are cut to the matches first.
@@ -132,6 +164,11 @@ impl Engine {
 
     /// Compiles `sel`; `ranked` adds the word clauses that order hits (counts skip them).
     fn prepare(&self, sel: &Selection, ranked: bool) -> Result<Prepared> {
+        if let (Some(a), Some(b)) = (sel.since, sel.until) {
+            if a > b {
+                return Err(QueryError(format!("empty date range: since {a} is after until {b}")).into());
+            }
+        }
         let empty = parse::Query::default();
         let parsed = sel.query.as_ref().unwrap_or(&empty);
         let filters = Filters {
@@ -185,18 +222,24 @@ impl Engine {
     /// hundred bars), over the filtered range (or the matches' own), every period present.
     pub fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {
         let p = self.prepare(sel, false)?;
-        let query = p.compiled.query.as_ref();
-        let (days, undated) = aggregate::per_day(&p.searcher, query, &self.tz)?;
-        let first = p.filters.first_day.or(days.first().map(|d| d.0));
-        let last = p.filters.last_day.or(days.last().map(|d| d.0));
-        let period = period.unwrap_or_else(|| Period::fitting(first, last));
-        let dated: u64 = days.iter().map(|d| d.1).sum();
-        let buckets = aggregate::histogram(&days, period, p.filters.first_day, p.filters.last_day);
-        Ok(Histogram { period, buckets, dated, undated })
+        let days = aggregate::per_day(&p.searcher, p.compiled.query.as_ref(), &self.tz)?;
+        Ok(histogram(days, &p.filters, period))
     }
 
-    /// Matching documents per value of a counted field (source, author), largest first; the
-    /// documents without one are not listed.
+    /// The histogram and the breakdown by every counted field (source, author), in one
+    /// pass over the matches: what a search page shows beside its hits.
+    pub fn overview(&self, sel: &Selection, period: Option<Period>) -> Result<Overview> {
+        let p = self.prepare(sel, false)?;
+        let fields: Vec<Field> = Field::counted().collect();
+        let (days, values) = aggregate::per_day_and_value(&p.searcher, p.compiled.query.as_ref(), &self.tz, &fields)?;
+        Ok(Overview {
+            histogram: histogram(days, &p.filters, period),
+            breakdowns: fields.into_iter().zip(values).collect(),
+        })
+    }
+
+    /// Matching documents per value of a counted field (source, author), largest first,
+    /// then (key `None`) those without one: the rows add up to the matches.
     pub fn breakdown(&self, sel: &Selection, field: Field) -> Result<Vec<Bucket>> {
         let p = self.prepare(sel, false)?;
         aggregate::per_value(&p.searcher, p.compiled.query.as_ref(), field)

@@ -26,8 +26,9 @@ pub enum Sort {
 pub struct Hit {
     /// 1-based rank, counting the offset.
     pub rank: usize,
-    /// Relevance (BM25 over words plus the literal matches); 0 when sorted by date.
-    pub score: Score,
+    /// Relevance (BM25 over words plus the literal matches); none when sorted by date
+    /// (the date order computes no score).
+    pub score: Option<Score>,
     /// The stored article.
     pub article: Article,
 }
@@ -82,7 +83,7 @@ pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) 
         return Ok(Vec::new());
     }
     let collector = TopDocs::with_limit(limit).and_offset(offset);
-    let found: Vec<(Score, DocAddress)> = match sort {
+    let found: Vec<(Option<Score>, DocAddress)> = match sort {
         Sort::Score => searcher
             .search(
                 query,
@@ -92,12 +93,12 @@ pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) 
                 }),
             )?
             .into_iter()
-            .map(|((score, _), addr)| (score, addr))
+            .map(|((score, _), addr)| (Some(score), addr))
             .collect(),
         Sort::Date => searcher
             .search(query, &collector.order_by_fast_field::<tantivy::DateTime>(Field::Date.name(), Order::Desc))?
             .into_iter()
-            .map(|(_, addr)| (0.0, addr))
+            .map(|(_, addr)| (None, addr))
             .collect(),
     };
     let mut hits = Vec::with_capacity(found.len());

@@ -57,7 +57,8 @@ pub fn compute(engine: &Engine, searcher: &Searcher) -> Result<Stats> {
     let documents = searcher.num_docs();
     let (days, _) = aggregate::per_day(searcher, &AllQuery, engine.tz())?;
     let dated: u64 = days.iter().map(|d| d.1).sum();
-    let sources = aggregate::per_value(searcher, &AllQuery, Field::Source)?;
+    let mut sources = aggregate::per_value(searcher, &AllQuery, Field::Source)?;
+    sources.retain(|b| b.key.is_some());
     let sourced: u64 = sources.iter().map(|s| s.count).sum();
     let dict = Dictionary::load(dir)?;
     let last_indexed = std::fs::metadata(dir.join("meta.json"))

@@ -41,7 +41,7 @@ impl Column {
     pub fn value(self, h: &Hit, engine: &Engine, snippet: &str) -> String {
         match self {
             Column::Rank => h.rank.to_string(),
-            Column::Score => format!("{:.4}", h.score),
+            Column::Score => h.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
             Column::Field(Field::Date) => engine.day(&h.article).map(|d| d.to_string()).unwrap_or_default(),
             Column::Field(f) => clean(h.article.text(f)),
             Column::Snippet => clean(snippet),

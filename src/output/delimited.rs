@@ -45,7 +45,7 @@ fn tsv_lines(w: &mut dyn Write, engine: &Engine, hits: &Hits, cols: &[Column]) -
 /// `label<TAB>count` lines.
 pub fn counts_tsv(w: &mut dyn Write, rows: &[Bucket]) -> io::Result<()> {
     for b in rows {
-        writeln!(w, "{}\t{}", clean(b.key.as_deref().unwrap_or("")), b.count)?;
+        writeln!(w, "{}\t{}", clean(b.key.as_deref().unwrap_or(super::NONE)), b.count)?;
     }
     Ok(())
 }
@@ -108,7 +108,7 @@ impl Printer for Csv {
         let mut w = csv::Writer::from_writer(&mut *self.0.w);
         w.write_record([key, "count"])?;
         for b in rows {
-            w.write_record([clean(b.key.as_deref().unwrap_or("")), b.count.to_string()])?;
+            w.write_record([clean(b.key.as_deref().unwrap_or(super::NONE)), b.count.to_string()])?;
         }
         w.flush()
     }

@@ -18,6 +18,10 @@ use sou::engine::{Bucket, Engine, Histogram, Hits, Keywords, Stats};
 use crate::cli::Format;
 use crate::settings::Settings;
 
+/// The label of the documents without a value in a breakdown (`--by source`); JSON
+/// prints `null`.
+pub const NONE: &str = "(none)";
+
 /// Display columns of the snippet in TSV, CSV and JSON output.
 pub const SNIPPET_WIDTH: usize = 160;
 

@@ -131,7 +131,8 @@ impl Printer for Table {
     }
 
     fn counts(&mut self, _key: &str, rows: &[Bucket]) -> io::Result<()> {
-        let rows: Vec<(String, u64)> = rows.iter().map(|b| (b.key.clone().unwrap_or_default(), b.count)).collect();
+        let rows: Vec<(String, u64)> =
+            rows.iter().map(|b| (b.key.clone().unwrap_or_else(|| super::NONE.into()), b.count)).collect();
         chart::write(&mut self.0.w, &rows, self.0.settings.width, self.0.settings.color)
     }
 

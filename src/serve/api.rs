@@ -219,10 +219,9 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         let offset = params.number("offset", 0, MAX_OFFSET)?;
         let sort = params.named::<Sort>("sort")?.unwrap_or(Sort::Score);
         let period = params.named::<Period>("period")?;
-        let hits = engine.search(&sel, Page { limit, offset, sort }, true)?;
-        let sources = engine.breakdown(&sel, Field::Source)?;
-        let authors = engine.breakdown(&sel, Field::Author)?;
-        let histogram = engine.histogram(&sel, period)?;
+        let hits = engine.search(&sel, Page { limit, offset, sort }, false)?;
+        let overview = engine.overview(&sel, period)?;
+        let histogram = &overview.histogram;
         let list: Vec<Value> = hits
             .hits
             .iter()
@@ -239,11 +238,11 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
             .collect();
         Ok(json!({
             "query": params.get("q").unwrap_or(""),
-            "total": hits.total.unwrap_or(0),
+            "total": overview.total(),
             "took_ms": (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
             "hits": list,
-            "sources": buckets("source", &sources),
-            "authors": buckets("author", &authors),
+            "sources": buckets("source", overview.by(Field::Source)),
+            "authors": buckets("author", overview.by(Field::Author)),
             "histogram": {
                 "period": histogram.period.name(),
                 "buckets": histogram.buckets.iter().map(|b| json!({"period": b.key, "count": b.count})).collect::<Vec<_>>(),

@@ -350,7 +350,7 @@ mod tests {
         let hits = (1..=30)
             .map(|i| Hit {
                 rank: i,
-                score: 1.0,
+                score: Some(1.0),
                 article: Article::default()
                     .with(Field::Id, &format!("doc-{i}"))
                     .with(Field::Title, &format!("上海“人工智能+元宇宙”加速行业变革，元宇宙创新大会今在上海举行{i}"))

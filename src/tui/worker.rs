@@ -66,10 +66,11 @@ fn run(engine: &Engine, req: &Request) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let page = Page { limit: req.limit, offset: 0, sort: req.sort };
     let hits = engine.search(&req.selection, page, false)?;
-    // Days: the timeline folds them into as many bars as the terminal is wide. The
-    // histogram's pass counts every match, so the total comes with it.
-    let histogram = engine.histogram(&req.selection, Some(sou::engine::Period::Day))?;
-    let sources = engine.breakdown(&req.selection, Field::Source)?;
+    // Days: the timeline folds them into as many bars as the terminal is wide. The same
+    // pass counts every match and the sources.
+    let overview = engine.overview(&req.selection, Some(sou::engine::Period::Day))?;
+    let sources = overview.by(Field::Source).to_vec();
+    let histogram = overview.histogram;
     Ok(Outcome {
         total: (histogram.dated + histogram.undated) as usize,
         hits: hits.hits,

