@@ -46,7 +46,9 @@ fn every_format_stops_silently_on_a_closed_pipe() {
     // gone fail: 4,000 short articles, and day histograms over 25 years.
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("many.jsonl");
-    let lines: String = (0..4000).map(|i| format!("{{\"id\":\"n{i}\",\"title\":\"第{i}篇的标题\",\"content\":\"的正文\"}}\n")).collect();
+    let lines: String = (0..4000)
+        .map(|i| format!("{{\"id\":\"n{i}\",\"title\":\"第{i}篇的标题\",\"content\":\"的正文\"}}\n"))
+        .collect();
     std::fs::write(&input, lines).expect("write");
     let idx = dir.path().join("index");
     assert_eq!(run(&idx, &["index", input.to_str().expect("path"), "-q"]).0, 0);
