@@ -47,7 +47,9 @@ fn load(path: &Path) -> Vec<Doc> {
         .map(|l| {
             let v: Value = serde_json::from_str(l).expect("corpus line is JSON");
             let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
-            Doc { id: s("id"), title: s("title"), text: format!("{}\n{}", fold(&s("title")), fold(&s("content"))) }
+            // Every searched field: title, content and (poetry) author.
+            let text = format!("{}\n{}\n{}", fold(&s("title")), fold(&s("content")), fold(&s("author")));
+            Doc { id: s("id"), title: s("title"), text }
         })
         .collect()
 }
