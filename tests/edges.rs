@@ -84,3 +84,29 @@ fn scores_under_a_date_sort_are_not_made_up() {
     let v: Value = serde_json::from_str(scored.trim()).expect("json");
     assert!(v["score"].as_f64().is_some_and(|s| s > 0.0), "{v}");
 }
+
+#[test]
+fn chinese_quotation_marks_are_text() {
+    let idx = seed_index();
+    for q in ["加快建设“五个中心”", "“五个中心”", "上海“五个中心”建设"] {
+        let (code, out, err) = run(idx, &["search", q, "--format", "ids", "-n", "100"]);
+        assert!(code == 0 || code == 1, "{q}: {err}");
+        let mut got: Vec<&str> = out.lines().collect();
+        got.sort();
+        let mut want: Vec<String> = seed_docs().into_iter().filter(|d| d.text.contains(q)).map(|d| d.id).collect();
+        want.sort();
+        assert_eq!(got, want, "{q}");
+    }
+    assert!(seed_docs().iter().any(|d| d.text.contains("“五个中心”")), "the seeds quote 五个中心");
+}
+
+#[test]
+fn full_width_operators_work_like_ascii_ones() {
+    let idx = seed_index();
+    let count = |q: &str| run(idx, &["search", q, "--count"]).1.trim().to_string();
+    assert_eq!(count("张江　ＯＲ　临港"), count("张江 OR 临港"));
+    assert_ne!(count("张江 OR 临港"), count("张江"));
+    assert_eq!(count("科技 －上海"), count("科技 -上海"));
+    assert_ne!(count("科技 -上海"), count("科技"));
+    assert_eq!(count("＂人工 智能＂"), count("\"人工 智能\""));
+}

@@ -79,8 +79,26 @@ fn is_space(c: char) -> bool {
 }
 
 /// Splits the query into words, phrases and ORs.
+/// The query's characters with the full-width forms of the operators an input method
+/// types (＂ － ＯＲ) read as their ASCII forms; one character for one, so columns stay.
+fn operator_chars(q: &str) -> Vec<char> {
+    q.chars()
+        .map(|c| match c {
+            '＂' => '"',
+            '－' => '-',
+            'Ｏ' => 'O',
+            'Ｒ' => 'R',
+            _ => c,
+        })
+        .collect()
+}
+
 fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
-    let chars: Vec<char> = q.chars().collect();
+    // Only the ASCII quote (or its full-width form) is the phrase operator: Chinese
+    // quotation marks (“” ‘’ 「」 『』) are text, matched like any punctuation.
+    let chars = operator_chars(q);
+    // Literals keep what was typed.
+    let typed: Vec<char> = q.chars().collect();
     let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -123,8 +141,8 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 }
             }
         }
-        if chars[i] == '"' || chars[i] == '“' {
-            let close = |c: char| c == '"' || c == '”';
+        if chars[i] == '"' {
+            let close = |c: char| c == '"';
             let open_at = i;
             i += 1;
             let body_start = i;
@@ -134,7 +152,7 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
             if i >= chars.len() {
                 return Err(err(q, open_at, "unclosed quote"));
             }
-            let text: String = chars[body_start..i].iter().collect();
+            let text: String = typed[body_start..i].iter().collect();
             i += 1;
             if text.trim().is_empty() {
                 return Err(err(q, open_at, "empty phrase"));
@@ -144,13 +162,13 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
         }
         let word_start = i;
         while i < chars.len() && !is_space(chars[i]) {
-            if chars[i] == '"' || chars[i] == '“' {
+            if chars[i] == '"' {
                 return Err(err(q, i, "a quote must start a phrase, e.g. \"人工智能\""));
             }
             i += 1;
         }
-        let text: String = chars[word_start..i].iter().collect();
-        if text == "OR" && !negated && scope == Scope::Any {
+        let text: String = typed[word_start..i].iter().collect();
+        if chars[word_start..i] == ['O', 'R'] && !negated && scope == Scope::Any {
             toks.push((start, Tok::Or));
         } else {
             toks.push((start, Tok::Word { text, negated, scope, quoted: false }));
@@ -221,6 +239,26 @@ mod tests {
             ]
         );
         assert_eq!(q.excluded, vec![lit(Scope::Any, "广告", false)]);
+    }
+
+    #[test]
+    fn chinese_quotes_are_text_and_full_width_operators_work() {
+        let q = parse("加快建设“五个中心” 「孵化器」").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![vec![lit(Scope::Any, "加快建设“五个中心”", false)], vec![lit(Scope::Any, "「孵化器」", false)]]
+        );
+        let q = parse("张江　ＯＲ　临港 －广告 ＂集成 电路＂").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![
+                vec![lit(Scope::Any, "张江", false), lit(Scope::Any, "临港", false)],
+                vec![lit(Scope::Any, "集成 电路", true)]
+            ]
+        );
+        assert_eq!(q.excluded, vec![lit(Scope::Any, "广告", false)]);
+        // ＯＲ inside a word is text.
+        assert_eq!(parse("ＡＯＲＢ").unwrap().groups, vec![vec![lit(Scope::Any, "ＡＯＲＢ", false)]]);
     }
 
     #[test]
