@@ -46,6 +46,7 @@ pub enum Command {
     ///   sou index
     ///   sou index news.jsonl 报纸/ --source 文汇报
     ///   sou index --dict 词典.txt
+    #[command(verbatim_doc_comment)]
     Index(IndexArgs),
     /// Search the index.
     ///
@@ -57,12 +58,14 @@ pub enum Command {
     ///   sou search 人工智能
     ///   sou search '孵化器 -广告' --source 上海科技 --since 2025-12-20
     ///   sou search 'title:张江 "集成电路"' --json | jq .title
+    #[command(verbatim_doc_comment)]
     Search(SearchArgs),
     /// What the index holds: documents, sources, date range, size, dictionary.
     ///
     /// Examples:
     ///   sou stats
     ///   sou stats --json | jq .sources
+    #[command(verbatim_doc_comment)]
     Stats(StatsArgs),
     /// The most distinctive words of the matching documents (TF-IDF against the index).
     ///
@@ -71,12 +74,14 @@ pub enum Command {
     /// Examples:
     ///   sou keywords 人工智能
     ///   sou keywords --since 2025-12-20 -n 30
+    #[command(verbatim_doc_comment)]
     Keywords(KeywordsArgs),
     /// Print one whole article by its id (as shown by search).
     ///
     /// Examples:
     ///   sou show 2650212082_1
     ///   sou show seeds/001_cf4ae71d46783a76.txt --json
+    #[command(verbatim_doc_comment)]
     Show(ShowArgs),
     /// Serve a web page and a JSON API over the index (read-only, local by default).
     ///
@@ -87,12 +92,14 @@ pub enum Command {
     ///   sou serve
     ///   sou serve --addr 127.0.0.1:0
     ///   SOU_TOKEN=secret sou serve --addr 0.0.0.0:7700
+    #[command(verbatim_doc_comment)]
     Serve(ServeArgs),
     /// Print a shell completion script.
     ///
     /// Examples:
     ///   sou completions bash > /etc/bash_completion.d/sou
     ///   sou completions zsh > "${fpath[1]}/_sou"
+    #[command(verbatim_doc_comment)]
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `sou man | man -l -`.
     Man,
@@ -101,6 +108,7 @@ pub enum Command {
     /// Examples:
     ///   sou delete 2650212082_1 seeds/002_796d7d15a6c68fce.txt
     ///   sou delete --source 上海科技
+    #[command(verbatim_doc_comment)]
     Delete(DeleteArgs),
 }
 

@@ -16,6 +16,12 @@ use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    // An empty SOU_INDEX= (or SOU_TOKEN=) means unset, as for most tools.
+    for var in ["SOU_INDEX", "SOU_TOKEN"] {
+        if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
+            std::env::remove_var(var);
+        }
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Index(args) => commands::index::run(&cli.index, args),

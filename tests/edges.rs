@@ -110,3 +110,67 @@ fn full_width_operators_work_like_ascii_ones() {
     assert_ne!(count("科技 -上海"), count("科技"));
     assert_eq!(count("＂人工 智能＂"), count("\"人工 智能\""));
 }
+
+#[test]
+fn date_filters_far_in_the_past_or_future_keep_working() {
+    let idx = seed_index();
+    let count = |args: &[&str]| {
+        let mut a = vec!["search", "科技", "--count"];
+        a.extend(args);
+        run(idx, &a).1.trim().parse::<usize>().expect("a count")
+    };
+    // Every dated match, never the undated ones, however wide the range.
+    let dated = count(&["--since", "1900"]);
+    assert!(dated > 0 && dated < count(&[]));
+    assert_eq!(count(&["--since", "1000"]), dated);
+    assert_eq!(count(&["--until", "9999"]), dated);
+    assert_eq!(count(&["--since", "1000", "--until", "9999"]), dated);
+    assert_eq!(count(&["--since", "1000", "--until", "1200"]), 0);
+    // The histogram covers the matches' own span, not the thousand years asked for.
+    let (code, out, err) = run(idx, &["search", "科技", "--histogram", "day", "--since", "1000", "--until", "9999"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(rows.len() < 400, "{} rows", rows.len());
+    assert!(rows[0].starts_with("2025-") && rows[rows.len() - 1].starts_with("2025-"), "{rows:?}");
+    let total: usize = rows.iter().filter_map(|r| r.split('\t').nth(1)?.parse::<usize>().ok()).sum();
+    assert_eq!(total, dated);
+}
+
+#[test]
+fn small_things_a_user_meets_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idx = dir.path().join("index");
+    let one = dir.path().join("one.jsonl");
+    std::fs::write(&one, "{\"id\":\"a\",\"title\":\"标题\",\"content\":\"正文\"}\n{broken\n").expect("write");
+    let path = one.to_str().expect("path");
+    // Singular for one; -q prints nothing, not even with a skipped record.
+    let (code, _, err) = run(&idx, &["index", path]);
+    assert_eq!(code, 0);
+    assert!(err.contains("indexed 1 document (1 skipped) from 1 file,"), "{err}");
+    let (code, _, err) = run(&idx, &["index", path, "-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    // --strict lists the broken record even with -q.
+    let (code, _, err) = run(&idx, &["index", path, "-q", "--strict"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("one.jsonl:2"), "{err}");
+    // The memory budget's range in sou's words.
+    let (code, _, err) = run(&idx, &["index", path, "--memory", "100000", "--threads", "2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("at most 8190 MB with 2 indexing threads"), "{err}");
+    // An empty SOU_INDEX is unset: the default directory, not a clap error.
+    let empty = dir.path().join("elsewhere");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sou"))
+        .current_dir(&empty)
+        .env("SOU_INDEX", "")
+        .arg("stats")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no index at 'index'"), "{err}");
+    // One example per line in --help.
+    let (_, help, _) = run(&idx, &["index", "--help"]);
+    assert!(help.contains("\n  sou index news.jsonl 报纸/ --source 文汇报\n"), "{help}");
+    let (_, deleted, err) = run(&idx, &["delete", "a"]);
+    assert!(err.contains("deleted 1 document from"), "{deleted}{err}");
+}

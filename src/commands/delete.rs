@@ -38,6 +38,6 @@ pub fn run(index_dir: &Path, args: &DeleteArgs) -> Result<i32> {
         indexer.delete(t);
     }
     indexer.finish()?;
-    eprintln!("sou: deleted {matched} documents from {}", index_dir.display());
+    eprintln!("sou: deleted {} from {}", super::count_of(matched, "document"), index_dir.display());
     Ok(super::FOUND)
 }

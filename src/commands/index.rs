@@ -84,6 +84,15 @@ fn writer(index_dir: &Path, args: &IndexArgs) -> Result<Indexer> {
         }
     }
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+    // tantivy gives each indexing thread a share of the budget, at most 4 GB.
+    let most = 4095 * threads;
+    if args.memory > most {
+        bail!(
+            "--memory {}: at most {most} MB with {threads} indexing threads (4,095 MB a thread); at least {} MB",
+            args.memory,
+            16 * threads
+        );
+    }
     let memory = args.memory.max(16 * threads) << 20;
     let mut indexer = Indexer::new(&idx, &dict, threads, memory)?;
     if args.rebuild {
@@ -108,12 +117,20 @@ struct Tally {
     skipped: usize,
 }
 
-/// Reads every file into `indexer`, reporting problems on stderr above the progress bar.
-fn ingest_files(files: &[PathBuf], opts: &Options, indexer: &mut Indexer, bar: &ProgressBar) -> Result<Tally> {
+/// Reads every file into `indexer`, reporting problems on stderr above the progress bar
+/// (unless `quiet`: then they are counted only).
+fn ingest_files(
+    files: &[PathBuf],
+    opts: &Options,
+    indexer: &mut Indexer,
+    bar: &ProgressBar,
+    quiet: bool,
+) -> Result<Tally> {
     let mut tally = Tally::default();
     let mut failure: Option<anyhow::Error> = None;
     for (n, file) in files.iter().enumerate() {
-        bar.set_message(format!("file {}/{} · {} documents", n + 1, files.len(), indexer.added));
+        let message = |added: usize| format!("file {}/{} · {}", n + 1, files.len(), super::count_of(added, "document"));
+        bar.set_message(message(indexer.added));
         let size = ingest::read_file(file, opts, &mut |item| match item {
             Item::Record(r) => {
                 if failure.is_none() {
@@ -122,15 +139,21 @@ fn ingest_files(files: &[PathBuf], opts: &Options, indexer: &mut Indexer, bar: &
                     if let Err(e) = indexer.add(r, share) {
                         failure = Some(e);
                     }
+                    if indexer.added % 1000 == 0 {
+                        bar.set_message(message(indexer.added));
+                    }
                 }
             }
             Item::Problem(p) => {
                 if !p.warning_only {
                     tally.skipped += 1;
                 }
-                bar.suspend(|| {
-                    let _ = writeln!(std::io::stderr(), "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
-                });
+                if !quiet {
+                    bar.suspend(|| {
+                        let _ =
+                            writeln!(std::io::stderr(), "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
+                    });
+                }
             }
         })?;
         tally.bytes += size;
@@ -157,7 +180,9 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     let mut indexer = writer(index_dir, args)?;
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = progress(total_bytes, !args.quiet && std::io::stderr().is_terminal());
-    let Tally { bytes, skipped } = ingest_files(&files, &opts, &mut indexer, &bar)?;
+    // With --strict the problems are errors: they are listed even with -q.
+    let quiet = args.quiet && !args.strict;
+    let Tally { bytes, skipped } = ingest_files(&files, &opts, &mut indexer, &bar, quiet)?;
     bar.finish_and_clear();
     if args.strict && skipped > 0 {
         indexer.rollback()?;
@@ -168,15 +193,16 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
     indexer.finish()?;
     let secs = started.elapsed().as_secs_f64();
     let mb = bytes as f64 / 1e6;
-    if !args.quiet || skipped > 0 {
+    if !args.quiet {
         let replaced = if replaced > 0 {
             format!(", {replaced} replaced by a later record with the same id")
         } else {
             String::new()
         };
         eprintln!(
-            "sou: indexed {added} documents ({skipped} skipped{replaced}) from {} files, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}",
-            files.len(),
+            "sou: indexed {} ({skipped} skipped{replaced}) from {}, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}",
+            super::count_of(added, "document"),
+            super::count_of(files.len(), "file"),
             mb / secs.max(1e-9),
             index_dir.display()
         );

@@ -14,6 +14,15 @@ pub const FOUND: i32 = 0;
 /// Exit status for "it worked and nothing matched".
 pub const NOT_FOUND: i32 = 1;
 
+/// `n` and the noun, singular for one: "1 document", "2 documents".
+pub fn count_of(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Leaves `x` for the operating system to reclaim when the process exits, instead of
 /// dropping it now. Dropping an opened index unmaps its files one at a time and frees
 /// every cache, which costs about 0.1 ms of a 5 ms query; the exit does it wholesale.

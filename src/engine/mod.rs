@@ -88,15 +88,40 @@ impl Overview {
     }
 }
 
-/// Rolls per-day counts up into the buckets of `period` (or the one that fits).
-fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period>) -> Histogram {
+/// Most buckets a histogram may have.
+const MAX_BUCKETS: i64 = 100_000;
+
+/// Rolls per-day counts up into the buckets of `period` (or the one that fits), over the
+/// filtered range intersected with the span of the matches' dates (zeros inside it
+/// shown); an error when that would be more than [`MAX_BUCKETS`] bars.
+fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period>) -> Result<Histogram> {
     let (days, undated) = days;
-    let first = filters.first_day.or(days.first().map(|d| d.0));
-    let last = filters.last_day.or(days.last().map(|d| d.0));
+    let first = days.first().map(|d| filters.first_day.map_or(d.0, |f| f.max(d.0)));
+    let last = days.last().map(|d| filters.last_day.map_or(d.0, |l| l.min(d.0)));
     let period = period.unwrap_or_else(|| Period::fitting(first, last));
+    if let (Some(a), Some(b)) = (first, last) {
+        let span = a.until(b).map_or(0, |s| s.get_days() as i64);
+        let bars = span
+            / match period {
+                Period::Day => 1,
+                Period::Week => 7,
+                Period::Month => 28,
+                Period::Year => 365,
+            };
+        if bars > MAX_BUCKETS {
+            return Err(QueryError(format!(
+                "a histogram by {} from {a} to {b} would have {bars} bars; choose a longer period (week, month or year)",
+                crate::names::Named::name(period)
+            ))
+            .into());
+        }
+    }
     let dated: u64 = days.iter().map(|d| d.1).sum();
-    let buckets = aggregate::histogram(&days, period, filters.first_day, filters.last_day);
-    Histogram { period, buckets, dated, undated }
+    let buckets = match (first, last) {
+        (Some(a), Some(b)) => aggregate::histogram(&days, period, Some(a), Some(b)),
+        _ => Vec::new(),
+    };
+    Ok(Histogram { period, buckets, dated, undated })
 }
 
 /// Pages reaching further than this many hits are cut to the matches first.
@@ -173,7 +198,8 @@ impl Engine {
         let parsed = sel.query.as_ref().unwrap_or(&empty);
         let filters = Filters {
             since: sel.since.map(|d| dates::start_of_day(d, &self.tz)),
-            before: sel.until.and_then(|d| d.tomorrow().ok()).map(|d| dates::start_of_day(d, &self.tz)),
+            // The day after the last one; past the calendar's end, the end of time.
+            before: sel.until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, &self.tz))),
             values: sel.values.clone(),
             title: sel.title.clone(),
             first_day: sel.since,
@@ -223,7 +249,7 @@ impl Engine {
     pub fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {
         let p = self.prepare(sel, false)?;
         let days = aggregate::per_day(&p.searcher, p.compiled.query.as_ref(), &self.tz)?;
-        Ok(histogram(days, &p.filters, period))
+        histogram(days, &p.filters, period)
     }
 
     /// The histogram and the breakdown by every counted field (source, author), in one
@@ -233,7 +259,7 @@ impl Engine {
         let fields: Vec<Field> = Field::counted().collect();
         let (days, values) = aggregate::per_day_and_value(&p.searcher, p.compiled.query.as_ref(), &self.tz, &fields)?;
         Ok(Overview {
-            histogram: histogram(days, &p.filters, period),
+            histogram: histogram(days, &p.filters, period)?,
             breakdowns: fields.into_iter().zip(values).collect(),
         })
     }

@@ -26,6 +26,10 @@ use crate::index::Fields;
 /// Weight of the character-view score relative to the word-view BM25.
 const LITERAL_WEIGHT: f32 = 0.3;
 
+/// The first and last second tantivy can hold as a date (1678-01-01, 2261-12-31).
+const MIN_DATE_SECONDS: i64 = -9_214_560_000;
+const MAX_DATE_SECONDS: i64 = 9_214_646_399;
+
 /// A query that parses but cannot be searched for (a literal of punctuation only): the
 /// user's mistake, not the index's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -202,13 +206,15 @@ pub fn compile(
 pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn Query>>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     if filters.since.is_some() || filters.before.is_some() {
+        // tantivy keeps dates as nanoseconds in an i64 (years 1678 to 2261): a bound
+        // beyond that range is moved to its edge (it would overflow), and still keeps
+        // the undated documents out.
         let bound = |t: Option<Timestamp>, inclusive: bool| match t {
             None => Bound::Unbounded,
             Some(t) => {
-                let term = Term::from_field_date_for_search(
-                    fields.get(Field::Date),
-                    DateTime::from_timestamp_secs(t.as_second()),
-                );
+                let seconds = t.as_second().clamp(MIN_DATE_SECONDS, MAX_DATE_SECONDS);
+                let term =
+                    Term::from_field_date_for_search(fields.get(Field::Date), DateTime::from_timestamp_secs(seconds));
                 if inclusive {
                     Bound::Included(term)
                 } else {
