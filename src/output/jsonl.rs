@@ -27,13 +27,18 @@ pub fn article_object(engine: &Engine, a: &Article, keep: impl Fn(&Spec) -> bool
     m
 }
 
-/// A hit as the CLI's `--json` prints it: rank, score, snippet and the hit fields.
-pub fn hit_object(engine: &Engine, h: &Hit, literals: &[String]) -> Map<String, Value> {
+/// The snippet hits carry in JSON.
+pub fn hit_snippet(h: &Hit, literals: &[String]) -> snippet::Snippet {
+    snippet::make(h.article.text(Field::Content), literals, SNIPPET_WIDTH)
+}
+
+/// A hit as the CLI's `--json` prints it: rank, score, snippet (from [`hit_snippet`])
+/// and the hit fields.
+pub fn hit_object(engine: &Engine, h: &Hit, snippet: &str) -> Map<String, Value> {
     let mut m = article_object(engine, &h.article, |s| s.in_hit_json);
     m.insert("rank".into(), json!(h.rank));
     m.insert("score".into(), json!(h.score));
-    let snip = snippet::make(h.article.text(Field::Content), literals, SNIPPET_WIDTH);
-    m.insert("snippet".into(), json!(snip.text));
+    m.insert("snippet".into(), json!(snippet));
     m
 }
 
@@ -77,7 +82,8 @@ impl Printer for Jsonl {
 
     fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
         for h in &hits.hits {
-            line(&mut self.0.w, &Value::Object(hit_object(engine, h, &hits.literals)))?;
+            let snip = hit_snippet(h, &hits.literals);
+            line(&mut self.0.w, &Value::Object(hit_object(engine, h, &snip.text)))?;
         }
         Ok(())
     }

@@ -21,7 +21,7 @@ use sou::query::parse::ParseError;
 use sou::snippet;
 
 use super::{AppState, REQUEST_TIME};
-use crate::output::{jsonl, SNIPPET_WIDTH};
+use crate::output::jsonl;
 
 /// Longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 1000;
@@ -226,8 +226,8 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
             .hits
             .iter()
             .map(|h| {
-                let mut m = jsonl::hit_object(engine, h, &hits.literals);
-                let snip = snippet::make(h.article.text(Field::Content), &hits.literals, SNIPPET_WIDTH);
+                let snip = jsonl::hit_snippet(h, &hits.literals);
+                let mut m = jsonl::hit_object(engine, h, &snip.text);
                 let title = h.article.text(Field::Title);
                 let title_hits = snippet::find_hits(title, &hits.literals);
                 m.insert("snippet_highlights".into(), json!(char_ranges(&snip.text, &snip.highlights)));
