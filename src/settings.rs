@@ -40,15 +40,7 @@ impl Settings {
             (false, None) if stdout_terminal => Format::Table,
             _ => Format::Tsv,
         };
-        let color = match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                stdout_terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-            }
-        };
+        let color = wants_color(cli.color, stdout_terminal);
         Settings { format, color, width: terminal_width(), tz: dates::default_tz(), columns: None }
     }
 
@@ -56,6 +48,20 @@ impl Settings {
     pub fn with_columns(mut self, columns: Option<Vec<Column>>) -> Settings {
         self.columns = columns;
         self
+    }
+}
+
+/// Whether to colour output that goes to a terminal (`terminal`) or not: `--color`,
+/// then `NO_COLOR` and `TERM=dumb` for auto.
+pub fn wants_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
     }
 }
 

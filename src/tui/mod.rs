@@ -31,7 +31,7 @@ use sou::engine::Engine;
 use sou::sanitize::{clean, strip_escapes};
 use sou::snippet;
 
-use crate::cli::{Cli, ColorChoice, SearchArgs};
+use crate::cli::{Cli, SearchArgs};
 use app::{Action, App};
 use view::Theme;
 use worker::Answer;
@@ -148,14 +148,8 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         eprintln!("sou: --interactive needs a terminal");
         return Ok(2);
     }
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    };
+    // The interface draws on the terminal, whatever standard output is.
+    let color = crate::settings::wants_color(cli.color, true);
     let engine = Engine::open(&cli.index, sou::dates::default_tz())?;
     let f = &args.filters;
     let mut app = App::new(args.query.as_deref().unwrap_or(""), f.since.clone(), f.until.clone(), f.source.clone());
