@@ -174,3 +174,37 @@ fn small_things_a_user_meets_first() {
     let (_, deleted, err) = run(&idx, &["delete", "a"]);
     assert!(err.contains("deleted 1 document from"), "{deleted}{err}");
 }
+
+/// Sorted ids of the seed documents `keep` accepts (independent of sou).
+fn seed_ids(keep: impl Fn(&SeedDoc) -> bool) -> Vec<String> {
+    let mut v: Vec<String> = seed_docs().into_iter().filter(|d| keep(d)).map(|d| d.id).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn parentheses_group_in_every_position() {
+    let idx = seed_index();
+    let has = |d: &SeedDoc, w: &str| d.text.contains(w);
+    // A field scope over a group: both words looked for in titles only.
+    let want = seed_ids(|d| d.title.contains("孵化器") || d.title.contains("元宇宙"));
+    assert!(!want.is_empty());
+    assert_eq!(all_ids(idx, "title:(孵化器 OR 元宇宙)", &[]), want);
+    assert_ne!(all_ids(idx, "孵化器 OR 元宇宙", &[]), want, "the body hits must differ for this test to mean anything");
+    // A group ANDed with a word, in ASCII and full-width parentheses.
+    let want = seed_ids(|d| (has(d, "张江") || has(d, "临港")) && has(d, "人工智能"));
+    assert!(!want.is_empty());
+    assert_eq!(all_ids(idx, "(张江 OR 临港) 人工智能", &[]), want);
+    assert_eq!(all_ids(idx, "（张江　ＯＲ　临港）　人工智能", &[]), want);
+    // An excluded group.
+    let want = seed_ids(|d| has(d, "人工智能") && !(has(d, "张江") || has(d, "临港")));
+    assert!(!want.is_empty());
+    assert_eq!(all_ids(idx, "人工智能 -(张江 OR 临港)", &[]), want);
+    // Unbalanced parentheses point at their column.
+    let (code, _, err) = run(idx, &["search", "(张江 OR 临港 人工智能"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unclosed parenthesis") && err.contains("\n  ^"), "{err}");
+    let (code, _, err) = run(idx, &["search", "张江 OR 临港) 人工智能"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("without a matching '('"), "{err}");
+}

@@ -15,7 +15,7 @@ use tantivy::query::{
 use tantivy::schema::{Field as SchemaField, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
-use super::parse::{self, Literal, Scope};
+use super::parse::{self, Literal, Node, Scope};
 use crate::analysis::chars::{plan_literal, LiteralPlan};
 use crate::analysis::dictionary::Dictionary;
 use crate::analysis::fold::fold;
@@ -165,8 +165,48 @@ fn literal(fields: &Fields, lit: &Literal, words: Option<&QuerySegmenter>) -> Re
 /// segmenter would, from the dictionary words they contain only (see
 /// [`QuerySegmenter`]).
 pub fn query_segmenter(q: &parse::Query, dict: &Dictionary) -> QuerySegmenter {
-    let all_text: String = q.groups.iter().flatten().map(|l| fold(&l.text)).collect::<Vec<_>>().join(" ");
-    QuerySegmenter::new(dict, &all_text)
+    let mut texts = Vec::new();
+    q.root.for_each_literal(&mut |l| texts.push(fold(&l.text)));
+    QuerySegmenter::new(dict, &texts.join(" "))
+}
+
+/// Translates one node of the query tree. `words` is `None` under a negation: what must
+/// not match is never ranked.
+fn node(n: &Node, fields: &Fields, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
+    Ok(match n {
+        Node::Literal(lit) => literal(fields, lit, words)?,
+        Node::Any(children) => any_of(children.iter().map(|c| node(c, fields, words)).collect::<Result<Vec<_>>>()?),
+        Node::All(children) => {
+            let clauses = all_clauses(children, fields, words)?;
+            if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+                clauses.into_iter().next().expect("one clause").1
+            } else {
+                Box::new(BooleanQuery::new(clauses))
+            }
+        }
+        // A lone exclusion (`-a` inside OR is refused by the parser) matches what lacks it.
+        Node::Not(_) => Box::new(BooleanQuery::new(all_clauses(std::slice::from_ref(n), fields, words)?)),
+    })
+}
+
+/// The clauses of an AND: each child must match, excluded children must not; with
+/// exclusions only, every other document matches.
+fn all_clauses(
+    children: &[Node],
+    fields: &Fields,
+    words: Option<&QuerySegmenter>,
+) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    let mut clauses = Vec::new();
+    for c in children {
+        match c {
+            Node::Not(inner) => clauses.push((Occur::MustNot, node(inner, fields, None)?)),
+            _ => clauses.push((Occur::Must, node(c, fields, words)?)),
+        }
+    }
+    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Ok(clauses)
 }
 
 /// Compiles a parsed query and filters. `words` is the [`query_segmenter`]; without one
@@ -178,23 +218,19 @@ pub fn compile(
     fields: &Fields,
     words: Option<&QuerySegmenter>,
 ) -> Result<Compiled> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut highlights = Vec::new();
-    for group in &q.groups {
-        let mut alternatives = Vec::new();
-        for lit in group {
-            alternatives.push(literal(fields, lit, words)?);
-            if keyword(lit.scope).is_none() {
-                highlights.push(fold(&lit.text));
-            }
+    let highlights = q.wanted().into_iter().filter(|l| keyword(l.scope).is_none()).map(|l| fold(&l.text)).collect();
+    let Node::All(top) = &q.root else {
+        return Err(QueryError("internal: the query tree has no top-level AND".into()).into());
+    };
+    let mut clauses = Vec::new();
+    for c in top {
+        match c {
+            Node::Not(inner) => clauses.push((Occur::MustNot, node(inner, fields, None)?)),
+            _ => clauses.push((Occur::Must, node(c, fields, words)?)),
         }
-        clauses.push((Occur::Must, any_of(alternatives)));
-    }
-    for lit in &q.excluded {
-        clauses.push((Occur::MustNot, literal(fields, lit, None)?));
     }
     for f in filter_queries(filters, fields)? {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0)) as Box<dyn Query>));
     }
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));

@@ -1,6 +1,11 @@
 //! The query language: words are ANDed, `"quoted phrase"`, `A OR B`, `-word` excludes,
-//! `title:`, `content:`, `source:` restrict a word or phrase to a field (any searchable
-//! text or keyword field of the field table).
+//! `( … )` groups, and `title:`, `content:`, `author:`, `source:` restrict a word, a
+//! phrase or a group to a field (any searchable text or keyword field of the field
+//! table). OR binds tighter than the implicit AND: `张江 OR 临港 人工智能` is
+//! `(张江 OR 临港) 人工智能`.
+//!
+//! The parser builds a tree ([`Node`]) that every back end translates: tantivy here,
+//! other engines elsewhere.
 
 use std::fmt;
 
@@ -32,14 +37,61 @@ pub struct Literal {
     pub quoted: bool,
 }
 
-/// A parsed query: every group must match (each group is one or more literals joined by
-/// OR), and no excluded literal may.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A node of the query tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// A word or phrase.
+    Literal(Literal),
+    /// Every child must match (juxtaposition); a `Not` child must not.
+    All(Vec<Node>),
+    /// One of the children must match (`OR`).
+    Any(Vec<Node>),
+    /// Excluded (`-word`, `-( … )`): only ever a child of [`Node::All`].
+    Not(Box<Node>),
+}
+
+impl Node {
+    /// Calls `f` with every literal a matching document contains (not those under a
+    /// `Not`): what snippets highlight.
+    pub fn for_each_wanted<'a>(&'a self, f: &mut impl FnMut(&'a Literal)) {
+        match self {
+            Node::Literal(l) => f(l),
+            Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_wanted(f)),
+            Node::Not(_) => {}
+        }
+    }
+
+    /// Calls `f` with every literal of the tree, excluded ones included.
+    pub fn for_each_literal<'a>(&'a self, f: &mut impl FnMut(&'a Literal)) {
+        match self {
+            Node::Literal(l) => f(l),
+            Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_literal(f)),
+            Node::Not(n) => n.for_each_literal(f),
+        }
+    }
+}
+
+/// A parsed query.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Query {
-    /// Groups that must all match; each matches when one of its literals does.
-    pub groups: Vec<Vec<Literal>>,
-    /// Literals no matching document may contain.
-    pub excluded: Vec<Literal>,
+    /// The tree; always a [`Node::All`] at the top.
+    pub root: Node,
+}
+
+impl Default for Query {
+    /// The query that matches everything (no condition).
+    fn default() -> Self {
+        Query { root: Node::All(Vec::new()) }
+    }
+}
+
+impl Query {
+    /// The literals a matching document contains, in the order typed.
+    pub fn wanted(&self) -> Vec<&Literal> {
+        let mut v = Vec::new();
+        self.root.for_each_wanted(&mut |l| v.push(l));
+        v
+    }
 }
 
 /// A syntax error, with the character column it points at.
@@ -64,9 +116,20 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-#[derive(Debug)]
+/// What the lexer sees.
+#[derive(Debug, PartialEq)]
 enum Tok {
-    Word { text: String, negated: bool, scope: Scope, quoted: bool },
+    /// A word or phrase.
+    Word { text: String, quoted: bool },
+    /// `-` before a word or group.
+    Minus,
+    /// `field:` before a word or group.
+    Scope(Field),
+    /// `(`
+    Open,
+    /// `)`
+    Close,
+    /// `OR`
     Or,
 }
 
@@ -78,9 +141,9 @@ fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
-/// Splits the query into words, phrases and ORs.
 /// The query's characters with the full-width forms of the operators an input method
-/// types (＂ － ＯＲ) read as their ASCII forms; one character for one, so columns stay.
+/// types (＂ － ＯＲ （ ）) read as their ASCII forms; one character for one, so columns
+/// stay.
 fn operator_chars(q: &str) -> Vec<char> {
     q.chars()
         .map(|c| match c {
@@ -88,65 +151,84 @@ fn operator_chars(q: &str) -> Vec<char> {
             '－' => '-',
             'Ｏ' => 'O',
             'Ｒ' => 'R',
+            '（' => '(',
+            '）' => ')',
             _ => c,
         })
         .collect()
 }
 
+/// Splits the query into tokens, each with the column it starts at.
+///
+/// Only the ASCII quote (or its full-width form) is the phrase operator: Chinese
+/// quotation marks (“” ‘’ 「」 『』) are text, matched like any punctuation. A `(` at the
+/// start of a token opens a group; a `)` closes one unless it closes a `(` typed inside
+/// the same word (`f(x)` is one word).
 fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
-    // Only the ASCII quote (or its full-width form) is the phrase operator: Chinese
-    // quotation marks (“” ‘’ 「」 『』) are text, matched like any punctuation.
     let chars = operator_chars(q);
     // Literals keep what was typed.
     let typed: Vec<char> = q.chars().collect();
     let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if is_space(chars[i]) {
+        let c = chars[i];
+        if is_space(c) {
             i += 1;
             continue;
         }
-        let start = i;
-        let mut negated = false;
-        if chars[i] == '-' && i + 1 < chars.len() && !is_space(chars[i + 1]) {
-            negated = true;
+        // Here a token starts: words end only at a space or a `)`.
+        if c == '(' {
+            toks.push((i, Tok::Open));
             i += 1;
-        } else if chars[i] == '-' {
-            return Err(err(q, i, "'-' must be followed by the word to exclude, e.g. -广告"));
+            continue;
+        }
+        if c == ')' {
+            toks.push((i, Tok::Close));
+            i += 1;
+            continue;
+        }
+        if c == '-' {
+            if i + 1 >= chars.len() || is_space(chars[i + 1]) || chars[i + 1] == ')' {
+                return Err(err(q, i, "'-' must be followed by the word to exclude, e.g. -广告"));
+            }
+            toks.push((i, Tok::Minus));
+            i += 1;
+            continue;
         }
         // field prefix: letters followed by ':'
-        let mut scope = Scope::Any;
         let mut j = i;
         while j < chars.len() && chars[j].is_ascii_alphabetic() {
             j += 1;
         }
         if j > i && j < chars.len() && (chars[j] == ':' || chars[j] == '：') {
             let name: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
-            scope = match Field::from_name(&name).filter(|f| addressable(f.spec())) {
-                Some(f) => Scope::Field(f),
-                None if name == "http" || name == "https" => Scope::Any,
+            match Field::from_name(&name).filter(|f| addressable(f.spec())) {
+                Some(f) => {
+                    let after = j + 1;
+                    if after >= chars.len() || is_space(chars[after]) || chars[after] == ')' {
+                        return Err(err(
+                            q,
+                            after.min(chars.len()),
+                            format!("'{name}:' must be followed by a word, a \"phrase\" or a (group)"),
+                        ));
+                    }
+                    toks.push((i, Tok::Scope(f)));
+                    i = after;
+                    continue;
+                }
+                // A URL is a word.
+                None if name == "http" || name == "https" => {}
                 None => {
                     let names = Field::names(addressable, ":, ");
                     return Err(err(q, i, format!("unknown field '{name}:' (fields are {names}:)")));
                 }
-            };
-            if scope != Scope::Any || !(name == "http" || name == "https") {
-                i = j + 1;
-                if i >= chars.len() || is_space(chars[i]) {
-                    return Err(err(
-                        q,
-                        i.min(chars.len()),
-                        format!("'{name}:' must be followed by a word or a \"phrase\""),
-                    ));
-                }
             }
         }
-        if chars[i] == '"' {
-            let close = |c: char| c == '"';
+        if c == '"' {
             let open_at = i;
             i += 1;
             let body_start = i;
-            while i < chars.len() && !close(chars[i]) {
+            while i < chars.len() && chars[i] != '"' {
                 i += 1;
             }
             if i >= chars.len() {
@@ -157,24 +239,137 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
             if text.trim().is_empty() {
                 return Err(err(q, open_at, "empty phrase"));
             }
-            toks.push((start, Tok::Word { text, negated, scope, quoted: true }));
+            toks.push((open_at, Tok::Word { text, quoted: true }));
             continue;
         }
         let word_start = i;
+        let mut inner_parens = 0usize;
         while i < chars.len() && !is_space(chars[i]) {
-            if chars[i] == '"' {
-                return Err(err(q, i, "a quote must start a phrase, e.g. \"人工智能\""));
+            match chars[i] {
+                '"' => return Err(err(q, i, "a quote must start a phrase, e.g. \"人工智能\"")),
+                '(' => inner_parens += 1,
+                ')' if inner_parens == 0 => break,
+                ')' => inner_parens -= 1,
+                _ => {}
             }
             i += 1;
         }
         let text: String = typed[word_start..i].iter().collect();
-        if chars[word_start..i] == ['O', 'R'] && !negated && scope == Scope::Any {
-            toks.push((start, Tok::Or));
+        if chars[word_start..i] == ['O', 'R'] {
+            toks.push((word_start, Tok::Or));
         } else {
-            toks.push((start, Tok::Word { text, negated, scope, quoted: false }));
+            toks.push((word_start, Tok::Word { text, quoted: false }));
         }
     }
     Ok(toks)
+}
+
+/// A recursive-descent parser over the tokens.
+struct Parser<'a> {
+    q: &'a str,
+    toks: Vec<(usize, Tok)>,
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.at).map(|(_, t)| t)
+    }
+
+    fn column(&self) -> usize {
+        self.toks.get(self.at).map_or(self.q.chars().count(), |(c, _)| *c)
+    }
+
+    /// A sequence of terms up to `)` or the end: all must match.
+    fn sequence(&mut self, scope: Scope) -> Result<Vec<Node>, ParseError> {
+        let mut nodes = Vec::new();
+        while let Some(t) = self.peek() {
+            if *t == Tok::Close {
+                break;
+            }
+            nodes.push(self.alternatives(scope)?);
+        }
+        Ok(nodes)
+    }
+
+    /// Terms joined by OR.
+    fn alternatives(&mut self, scope: Scope) -> Result<Node, ParseError> {
+        let first_col = self.column();
+        let first = self.term(scope)?;
+        if self.peek() != Some(&Tok::Or) {
+            return Ok(first);
+        }
+        let mut any = vec![first];
+        while self.peek() == Some(&Tok::Or) {
+            let or_col = self.column();
+            self.at += 1;
+            if matches!(any.last(), Some(Node::Not(_))) {
+                return Err(err(self.q, first_col, "an excluded word cannot be part of OR"));
+            }
+            match self.peek() {
+                None | Some(Tok::Close) | Some(Tok::Or) => {
+                    return Err(err(self.q, or_col, "OR needs a word on each side"))
+                }
+                _ => {}
+            }
+            let col = self.column();
+            let next = self.term(scope)?;
+            if matches!(next, Node::Not(_)) {
+                return Err(err(self.q, col, "an excluded word cannot be part of OR"));
+            }
+            any.push(next);
+        }
+        Ok(Node::Any(any))
+    }
+
+    /// One term: `-term`, `field:term`, `( … )`, or a literal.
+    fn term(&mut self, scope: Scope) -> Result<Node, ParseError> {
+        let col = self.column();
+        let Some((_, tok)) = self.toks.get(self.at) else {
+            return Err(err(self.q, col, "a word is missing here"));
+        };
+        match tok {
+            Tok::Minus => {
+                self.at += 1;
+                let inner = self.term(scope)?;
+                if matches!(inner, Node::Not(_)) {
+                    return Err(err(self.q, col, "'--' excludes nothing: write one '-'"));
+                }
+                Ok(Node::Not(Box::new(inner)))
+            }
+            Tok::Scope(f) => {
+                let f = *f;
+                if scope != Scope::Any && scope != Scope::Field(f) {
+                    return Err(err(self.q, col, "a field inside another field's group can never match"));
+                }
+                self.at += 1;
+                self.term(Scope::Field(f))
+            }
+            Tok::Open => {
+                self.at += 1;
+                let nodes = self.sequence(scope)?;
+                if self.peek() != Some(&Tok::Close) {
+                    return Err(err(self.q, col, "unclosed parenthesis"));
+                }
+                if nodes.is_empty() {
+                    return Err(err(self.q, col, "empty parentheses"));
+                }
+                self.at += 1;
+                Ok(if nodes.len() == 1 && !matches!(nodes[0], Node::Not(_)) {
+                    nodes.into_iter().next().expect("one node")
+                } else {
+                    Node::All(nodes)
+                })
+            }
+            Tok::Close => Err(err(self.q, col, "')' without a matching '('")),
+            Tok::Or => Err(err(self.q, col, "OR needs a word on each side")),
+            Tok::Word { text, quoted } => {
+                let lit = Literal { scope, text: text.clone(), quoted: *quoted };
+                self.at += 1;
+                Ok(Node::Literal(lit))
+            }
+        }
+    }
 }
 
 /// Parses a query string.
@@ -183,88 +378,105 @@ pub fn parse(q: &str) -> Result<Query, ParseError> {
     if toks.is_empty() {
         return Err(err(q, 0, "the query is empty"));
     }
-    let mut out = Query::default();
-    let mut pending_or: Option<usize> = None;
-    for (k, (col, tok)) in toks.iter().enumerate() {
-        match tok {
-            Tok::Or => {
-                let prev_ok = k > 0 && matches!(toks[k - 1].1, Tok::Word { negated: false, .. });
-                if !prev_ok || pending_or.is_some() {
-                    return Err(err(q, *col, "OR needs a word on each side"));
-                }
-                pending_or = Some(*col);
-            }
-            Tok::Word { text, negated, scope, quoted } => {
-                let lit = Literal { scope: *scope, text: text.clone(), quoted: *quoted };
-                if *negated {
-                    if pending_or.is_some() {
-                        return Err(err(q, *col, "an excluded word cannot be part of OR"));
-                    }
-                    out.excluded.push(lit);
-                } else if pending_or.take().is_some() {
-                    if let Some(g) = out.groups.last_mut() {
-                        g.push(lit);
-                    }
-                } else {
-                    out.groups.push(vec![lit]);
-                }
-            }
-        }
+    let mut p = Parser { q, toks, at: 0 };
+    let nodes = p.sequence(Scope::Any)?;
+    if p.peek() == Some(&Tok::Close) {
+        return Err(err(q, p.column(), "')' without a matching '('"));
     }
-    if let Some(col) = pending_or {
-        return Err(err(q, col, "OR needs a word on each side"));
-    }
-    Ok(out)
+    Ok(Query { root: Node::All(nodes) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lit(scope: Scope, text: &str, quoted: bool) -> Literal {
-        Literal { scope, text: text.into(), quoted }
+    fn lit(scope: Scope, text: &str) -> Node {
+        Node::Literal(Literal { scope, text: text.into(), quoted: false })
+    }
+
+    fn phrase(text: &str) -> Node {
+        Node::Literal(Literal { scope: Scope::Any, text: text.into(), quoted: true })
+    }
+
+    fn any(text: &str) -> Node {
+        lit(Scope::Any, text)
     }
 
     #[test]
     fn parses_the_language() {
         let q = parse("人工智能 \"集成 电路\" 张江 OR 临港 -广告 title:孵化器 source:上海科技").unwrap();
         assert_eq!(
-            q.groups,
-            vec![
-                vec![lit(Scope::Any, "人工智能", false)],
-                vec![lit(Scope::Any, "集成 电路", true)],
-                vec![lit(Scope::Any, "张江", false), lit(Scope::Any, "临港", false)],
-                vec![lit(Scope::Field(Field::Title), "孵化器", false)],
-                vec![lit(Scope::Field(Field::Source), "上海科技", false)],
-            ]
+            q.root,
+            Node::All(vec![
+                any("人工智能"),
+                phrase("集成 电路"),
+                Node::Any(vec![any("张江"), any("临港")]),
+                Node::Not(Box::new(any("广告"))),
+                lit(Scope::Field(Field::Title), "孵化器"),
+                lit(Scope::Field(Field::Source), "上海科技"),
+            ])
         );
-        assert_eq!(q.excluded, vec![lit(Scope::Any, "广告", false)]);
+    }
+
+    #[test]
+    fn parentheses_group_and_carry_scope_and_negation() {
+        let title = Scope::Field(Field::Title);
+        assert_eq!(
+            parse("title:(孵化器 OR 元宇宙)").unwrap().root,
+            Node::All(vec![Node::Any(vec![lit(title, "孵化器"), lit(title, "元宇宙")])])
+        );
+        assert_eq!(
+            parse("(张江 OR 临港) 人工智能").unwrap().root,
+            Node::All(vec![Node::Any(vec![any("张江"), any("临港")]), any("人工智能")])
+        );
+        assert_eq!(
+            parse("-(广告 OR 推广)").unwrap().root,
+            Node::All(vec![Node::Not(Box::new(Node::Any(vec![any("广告"), any("推广")])))])
+        );
+        assert_eq!(
+            parse("（张江 ＯＲ 临港） 芯片").unwrap().root,
+            Node::All(vec![Node::Any(vec![any("张江"), any("临港")]), any("芯片")])
+        );
+        // Parentheses inside a word are text.
+        assert_eq!(parse("f(x) (a OR g(y))").unwrap().root, {
+            Node::All(vec![any("f(x)"), Node::Any(vec![any("a"), any("g(y)")])])
+        });
+        assert_eq!(parse("((芯片))").unwrap().root, Node::All(vec![any("芯片")]));
     }
 
     #[test]
     fn chinese_quotes_are_text_and_full_width_operators_work() {
         let q = parse("加快建设“五个中心” 「孵化器」").unwrap();
-        assert_eq!(
-            q.groups,
-            vec![vec![lit(Scope::Any, "加快建设“五个中心”", false)], vec![lit(Scope::Any, "「孵化器」", false)]]
-        );
+        assert_eq!(q.root, Node::All(vec![any("加快建设“五个中心”"), any("「孵化器」")]));
         let q = parse("张江　ＯＲ　临港 －广告 ＂集成 电路＂").unwrap();
         assert_eq!(
-            q.groups,
-            vec![
-                vec![lit(Scope::Any, "张江", false), lit(Scope::Any, "临港", false)],
-                vec![lit(Scope::Any, "集成 电路", true)]
-            ]
+            q.root,
+            Node::All(vec![
+                Node::Any(vec![any("张江"), any("临港")]),
+                Node::Not(Box::new(any("广告"))),
+                phrase("集成 电路"),
+            ])
         );
-        assert_eq!(q.excluded, vec![lit(Scope::Any, "广告", false)]);
         // ＯＲ inside a word is text.
-        assert_eq!(parse("ＡＯＲＢ").unwrap().groups, vec![vec![lit(Scope::Any, "ＡＯＲＢ", false)]]);
+        assert_eq!(parse("ＡＯＲＢ").unwrap().root, Node::All(vec![any("ＡＯＲＢ")]));
     }
 
     #[test]
     fn reports_errors_with_a_column() {
-        for (q, col) in [("人工 \"智能", 3), ("OR 张江", 0), ("张江 OR", 3), ("foo:bar", 0), ("a -", 2), ("\"\"", 0)]
-        {
+        for (q, col) in [
+            ("人工 \"智能", 3),
+            ("OR 张江", 0),
+            ("张江 OR", 3),
+            ("foo:bar", 0),
+            ("a -", 2),
+            ("\"\"", 0),
+            ("(张江 OR 临港 人工智能", 0),
+            ("张江 OR 临港) 人工智能", 8),
+            ("a ()", 2),
+            ("a OR -b", 5),
+            ("title:(source:x)", 7),
+            ("（张江", 0),
+        ] {
             let e = parse(q).unwrap_err();
             assert_eq!(e.column, col, "{q}: {e}");
         }
