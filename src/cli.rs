@@ -29,6 +29,12 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Time zone, as a UTC offset: `index` reads dates written without one in it and
+    /// records it with the index; the other commands show and filter dates in it.
+    /// Default: the index's own zone (+08:00, China, for a new index).
+    #[arg(long, global = true, value_name = "OFFSET", value_parser = parse_tz, allow_hyphen_values = true)]
+    pub tz: Option<jiff::tz::TimeZone>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -50,8 +56,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index.
     ///
-    /// Words are ANDed; "quoted phrase"; A OR B; -word excludes; title:, content:,
-    /// author:, source: restrict a word to a field. Any Chinese string is found wherever it
+    /// Words are ANDed; "quoted phrase"; A OR B; -word excludes; ( ) group; title:,
+    /// content:, author:, source: restrict a word or a group to a field. Any Chinese string is found wherever it
     /// occurs, across word boundaries, in simplified or traditional characters.
     ///
     /// Examples:
@@ -264,10 +270,6 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FIELD=KEY", value_parser = parse_field_mapping,
           help = format!("Take a field from this key instead of guessing, e.g. --field title=标题 --field date=pub_time (fields: {}).", input_field_names()))]
     pub field: Vec<(Field, String)>,
-
-    /// Time zone of dates written without one, as an offset (default +08:00, China).
-    #[arg(long, value_name = "OFFSET", value_parser = parse_tz, allow_hyphen_values = true)]
-    pub tz: Option<jiff::tz::TimeZone>,
 
     /// Fail (exit 2, committing nothing) if any record is malformed, instead of skipping it.
     #[arg(long)]

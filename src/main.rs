@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Index(args) => commands::index::run(&cli.index, args),
+        Command::Index(args) => commands::index::run(&cli.index, cli.tz.clone(), args),
         Command::Search(args) => commands::search::run(&cli, args),
         Command::Stats(args) => commands::stats::run(&cli, args),
         Command::Keywords(args) => commands::keywords::run(&cli, args),

@@ -44,6 +44,12 @@ impl Settings {
         Settings { format, color, width: terminal_width(), tz: dates::default_tz(), columns: None }
     }
 
+    /// The same settings showing dates in `tz` (the engine's zone).
+    pub fn in_zone(mut self, tz: &TimeZone) -> Settings {
+        self.tz = tz.clone();
+        self
+    }
+
     /// The same settings with these columns.
     pub fn with_columns(mut self, columns: Option<Vec<Column>>) -> Settings {
         self.columns = columns;

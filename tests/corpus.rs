@@ -172,6 +172,53 @@ const QUERIES: &[&str] = &[
     // traditional query over traditional poetry
     "靜夜思",
     "長安",
+    // symbols and emoji inside literals count (C++ is not C, AI+ is not AI)
+    "%",
+    "5%",
+    "50%",
+    "℃",
+    "38℃",
+    "@",
+    "#",
+    "&",
+    "+",
+    "×",
+    "→",
+    "★",
+    "°",
+    "C++",
+    "C#",
+    "AI+",
+    "R&D",
+    "上海😀",
+    "😀",
+    "＋",
+];
+
+/// Queries with operators, ASCII and full-width, and their truth as set algebra over
+/// literals: documents containing one of `any` (when given), all of `all`, none of `not`.
+struct Compound {
+    query: &'static str,
+    any: &'static [&'static str],
+    all: &'static [&'static str],
+    not: &'static [&'static str],
+}
+
+const COMPOUND: &[Compound] = &[
+    Compound { query: "张江　ＯＲ　临港", any: &["张江", "临港"], all: &[], not: &[] },
+    Compound {
+        query: "上海 OR 北京 经济 -房地产", any: &["上海", "北京"], all: &["经济"], not: &["房地产"]
+    },
+    Compound {
+        query: "（上海　ＯＲ　北京）　经济　－房地产",
+        any: &["上海", "北京"],
+        all: &["经济"],
+        not: &["房地产"],
+    },
+    Compound { query: "芯片 -(华为 OR 高通)", any: &[], all: &["芯片"], not: &["华为", "高通"] },
+    Compound { query: "＂人工智能＂ 机器人", any: &[], all: &["人工智能", "机器人"], not: &[] },
+    Compound { query: "(C++ OR Java) 程序", any: &["C++", "java"], all: &["程序"], not: &[] },
+    Compound { query: "明月 －(故鄉 ＯＲ 思鄉)", any: &[], all: &["明月"], not: &["故乡", "思乡"] },
 ];
 
 #[test]
@@ -200,6 +247,39 @@ fn every_literal_finds_exactly_the_documents_containing_it() {
             }
         }
         eprintln!("{q}\t{}", want.len());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn operators_in_ascii_or_full_width_combine_exact_literal_sets() {
+    let c = corpus();
+    let mut failures = Vec::new();
+    for q in COMPOUND {
+        let has = |d: &Doc, l: &str| contains_literal(&d.text, &fold(l));
+        let want: HashSet<&str> = c
+            .docs
+            .iter()
+            .filter(|d| q.any.is_empty() || q.any.iter().any(|l| has(d, l)))
+            .filter(|d| q.all.iter().all(|l| has(d, l)))
+            .filter(|d| !q.not.iter().any(|l| has(d, l)))
+            .map(|d| d.id.as_str())
+            .collect();
+        let (code, out, err) = run(&c.index, &["search", q.query, "--format", "ids", "-n", "1000000"]);
+        assert!(code == 0 || code == 1, "{}: {err}", q.query);
+        let got: HashSet<&str> = out.lines().collect();
+        if got != want {
+            let missing: Vec<_> = want.difference(&got).take(5).collect();
+            let extra: Vec<_> = got.difference(&want).take(5).collect();
+            failures.push(format!(
+                "{}: {} vs {}: missing {missing:?}, extra {extra:?}",
+                q.query,
+                got.len(),
+                want.len()
+            ));
+        }
+        eprintln!("{}\t{}", q.query, want.len());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -208,3 +208,196 @@ fn parentheses_group_in_every_position() {
     assert_eq!(code, 2);
     assert!(err.contains("without a matching '('"), "{err}");
 }
+
+/// A small index of the given JSON Lines records (`id`, `title`, `content`, …), with
+/// extra `sou index` arguments.
+fn index_of(dir: &std::path::Path, records: &[Value], extra: &[&str]) -> std::path::PathBuf {
+    let input = dir.join("records.jsonl");
+    let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&input, lines).expect("write");
+    let idx = dir.join("index");
+    let mut args = vec!["index", input.to_str().expect("path"), "-q"];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&idx, &args);
+    assert_eq!(code, 0, "{err}");
+    idx
+}
+
+#[test]
+fn symbols_and_emoji_inside_literals_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let texts = [
+        ("cpp", "我们用 C++ 编程"),
+        ("c-class", "C类产品和C端用户"),
+        ("celsius", "气温达到500℃高温"),
+        ("csharp", "C# 语言"),
+        ("ai-plus", "推进AI+行动"),
+        ("ai", "AI 技术"),
+        ("rnd", "R&D 投入"),
+        ("r-d", "R-D 区间"),
+        ("smile", "上海😀真好"),
+        ("plain", "上海真好"),
+        ("percent", "增长5%，而非15%"),
+    ];
+    let records: Vec<Value> =
+        texts.iter().map(|(id, t)| serde_json::json!({"id": id, "title": "", "content": t})).collect();
+    let idx = index_of(dir.path(), &records, &[]);
+    let ids = |q: &str| all_ids(&idx, q, &[]);
+    assert_eq!(ids("C++"), ["cpp"]);
+    assert_eq!(ids("C#"), ["csharp"]);
+    assert_eq!(ids("AI+"), ["ai-plus"]);
+    assert_eq!(ids("AI"), ["ai", "ai-plus"]);
+    assert_eq!(ids("R&D"), ["rnd"]);
+    assert_eq!(
+        ids("R-D"),
+        ["r-d", "rnd"],
+        "punctuation in a literal stays a gap: matched by any punctuation or symbol"
+    );
+    assert_eq!(ids("上海😀"), ["smile"]);
+    assert_eq!(ids("上海"), ["plain", "smile"]);
+    assert_eq!(ids("500℃"), ["celsius"]);
+    assert_eq!(ids("℃"), ["celsius"]);
+    assert_eq!(ids("5%"), ["percent"]);
+    // ℃ is folded (NFKC) to °C, so a lone C finds it, as grep on folded text would.
+    assert_eq!(ids("C"), ["c-class", "celsius", "cpp", "csharp"]);
+    // The symbol is highlighted with the rest of the literal.
+    let (_, out, _) = run(&idx, &["search", "C++", "--json"]);
+    let v: Value = serde_json::from_str(out.lines().next().expect("a hit")).expect("json");
+    assert!(v["snippet"].as_str().expect("snippet").contains("C++"), "{v}");
+}
+
+#[test]
+fn an_index_of_an_older_analysis_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idx = index_of(dir.path(), &[serde_json::json!({"id": "a", "content": "C++ 编程"})], &[]);
+    // What an index of the previous version looks like: no sou record in meta.json.
+    let meta_path = idx.join("meta.json");
+    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).expect("meta")).expect("json");
+    assert!(meta["payload"].as_str().is_some_and(|p| p.contains("\"format\"")), "{meta}");
+    meta["payload"] = Value::Null;
+    std::fs::write(&meta_path, meta.to_string()).expect("write");
+    let (code, _, err) = run(&idx, &["search", "C++"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("older version of sou") && err.contains("sou index --rebuild"), "{err}");
+    let input = dir.path().join("records.jsonl");
+    let (code, _, err) = run(&idx, &["index", input.to_str().expect("path"), "--rebuild", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(all_ids(&idx, "C++", &[]), ["a"]);
+}
+
+#[test]
+fn the_index_keeps_its_time_zone_and_search_can_override_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idx = index_of(
+        dir.path(),
+        &[serde_json::json!({"id": "late", "content": "晚间新闻", "date": "2025-12-23 22:00"})],
+        &["--tz", "-05:00"],
+    );
+    // 22:00 at -05:00 is 11:00 the next day in China: the index's own zone decides.
+    let (code, out, _) = run(&idx, &["search", "新闻", "--json", "--since", "2025-12-23", "--until", "2025-12-23"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["date"], "2025-12-23");
+    let (_, out, _) = run(&idx, &["search", "新闻", "--json", "--tz", "+08:00"]);
+    let v: Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["date"], "2025-12-24");
+    let (code, _, _) = run(&idx, &["search", "新闻", "--until", "2025-12-23", "--tz", "+08:00"]);
+    assert_eq!(code, 1);
+    // A later run without --tz keeps reading in the index's zone.
+    let more = dir.path().join("more.jsonl");
+    std::fs::write(&more, "{\"id\":\"b\",\"content\":\"早间新闻\",\"date\":\"2025-12-23 22:00\"}\n").expect("write");
+    assert_eq!(run(&idx, &["index", more.to_str().expect("path"), "-q"]).0, 0);
+    assert_eq!(all_ids(&idx, "新闻", &["--since", "2025-12-23", "--until", "2025-12-23"]), ["b", "late"]);
+}
+
+/// Runs sou as a user who cannot write `idx`: the current user after `chmod -R a-w`,
+/// or, for root (whom permissions do not stop), the `nobody` user through `setpriv`.
+fn run_read_only(dir: &std::path::Path, idx: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    use std::os::unix::fs::PermissionsExt;
+    // A copy of the binary any user can run, in a directory any user can enter.
+    let bin = dir.join("sou");
+    if !bin.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_sou"), &bin).expect("copy sou");
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd.arg("--index").arg(idx).args(args).env_remove("NO_COLOR").output().expect("run sou read-only");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_read_only_command_works_on_an_index_the_user_cannot_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idx = index_of(
+        dir.path(),
+        &[
+            serde_json::json!({"id": "a", "title": "芯片产业", "content": "上海的芯片产业", "source": "新华社", "date": "2025-12-20"}),
+            serde_json::json!({"id": "b", "title": "机器人", "content": "上海的机器人", "date": "2025-12-21"}),
+        ],
+        &[],
+    );
+    for e in std::fs::read_dir(&idx).expect("index dir") {
+        let p = e.expect("entry").path();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    }
+    std::fs::set_permissions(&idx, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    for args in [
+        vec!["search", "上海", "--format", "ids"],
+        vec!["search", "上海", "--count"],
+        vec!["search", "上海", "--histogram", "day", "--json"],
+        vec!["search", "上海", "--by", "source"],
+        vec!["keywords", "上海"],
+        vec!["stats"],
+        vec!["show", "a"],
+    ] {
+        let (code, out, err) = run_read_only(dir.path(), &idx, &args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(!out.is_empty() && err.is_empty(), "{args:?}: {out} {err}");
+    }
+    let (_, out, _) = run_read_only(dir.path(), &idx, &["search", "上海", "--format", "ids"]);
+    assert_eq!(out.lines().count(), 2);
+    std::fs::set_permissions(&idx, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+}
+
+#[test]
+fn a_stale_writer_pid_is_never_named() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idx = index_of(dir.path(), &[serde_json::json!({"id": "a", "content": "上海"})], &[]);
+    // A live writer: `sou index -` holds the lock while it waits for its input.
+    let mut writer = sou(&idx).args(["index", "-", "-q"]).stdin(Stdio::piped()).spawn().expect("spawn");
+    let pid_file = idx.join("sou-writer.pid");
+    let started = std::time::Instant::now();
+    while !pid_file.exists() && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let input = dir.path().join("records.jsonl");
+    let second = |_: ()| run(&idx, &["index", input.to_str().expect("path"), "-q"]);
+    let (code, _, err) = second(());
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("(process {})", writer.id())), "{err}");
+    // The file names a process that is gone (a writer killed long ago): not named.
+    std::fs::write(&pid_file, "4194300").expect("write");
+    let (code, _, err) = second(());
+    assert_eq!(code, 2);
+    assert!(err.contains("being written by another sou;"), "{err}");
+    assert!(!err.contains("4194300"), "{err}");
+    std::fs::write(&pid_file, writer.id().to_string()).expect("write");
+    writer.stdin.take().expect("stdin").write_all("{\"id\":\"b\",\"content\":\"北京\"}\n".as_bytes()).expect("write");
+    assert!(writer.wait().expect("wait").success());
+    // A run that finished leaves no pid file behind.
+    assert!(!pid_file.exists());
+    assert_eq!(second(()).0, 0);
+}

@@ -1,6 +1,9 @@
 //! The character view: the folded text as a sequence of *units* — each CJK character,
-//! each run of other letters and digits — with positions that leave a gap wherever
-//! punctuation or white space stands between two units.
+//! each symbol or emoji (`+ # & @ % ° 😀`), each run of other letters and digits — with
+//! positions that leave a gap wherever punctuation or white space stands between two
+//! units. Symbols are units so that `C++`, `AI+`, `R&D` and `上海😀` match only
+//! themselves; punctuation (，。、“” . , - / and the like) is a gap, matched by any
+//! punctuation.
 //!
 //! Every unit is indexed with its position. A query literal becomes a phrase of its
 //! units with the same gaps (see [`plan_literal`]), which matches exactly the documents
@@ -17,6 +20,8 @@
 pub enum Class {
     /// A character that is a unit on its own: Han, kana, hangul, bopomofo.
     Cjk,
+    /// A symbol or emoji: also a unit on its own.
+    Symbol,
     /// A letter or digit of a non-CJK script; adjacent ones form one word.
     Word,
     /// White space; a run of it is one gap.
@@ -42,6 +47,8 @@ pub fn classify(c: char) -> Class {
             Class::Word
         } else if c.is_ascii_whitespace() {
             Class::Space
+        } else if matches!(c, '#' | '$' | '%' | '&' | '*' | '+' | '<' | '=' | '>' | '@' | '^' | '`' | '|' | '~') {
+            Class::Symbol
         } else {
             Class::Punct
         }
@@ -53,9 +60,28 @@ pub fn classify(c: char) -> Class {
         Class::Word
     } else if c.is_whitespace() {
         Class::Space
-    } else {
+    } else if let Some(a) =
+        char::from_u32((c as u32).wrapping_sub(0xFEE0)).filter(|_| matches!(c as u32, 0xFF01..=0xFF5E))
+    {
+        // A full-width form of ASCII (folding maps it there): as its ASCII character.
+        classify(a)
+    } else if is_other_punct(c) || c.is_control() {
         Class::Punct
+    } else {
+        Class::Symbol
     }
+}
+
+/// Punctuation and invisible format characters outside [`is_common_punct`]: the rest of
+/// Latin-1's and Unicode's general punctuation (¡ § « · » ¿, zero-width joiners, word
+/// joiners), CJK, vertical and half-width punctuation, variation selectors, the
+/// byte-order mark.
+/// Whatever else is neither a letter, a digit nor a space is a symbol.
+#[inline]
+fn is_other_punct(c: char) -> bool {
+    matches!(c as u32,
+        0xA1 | 0xA7 | 0xAB | 0xAD | 0xB6 | 0xB7 | 0xBB | 0xBF
+        | 0x2000..=0x206F | 0x3000..=0x303F | 0xFE00..=0xFE1F | 0xFE30..=0xFE4F | 0xFEFF | 0xFF5F..=0xFF65)
 }
 
 /// Punctuation of Chinese text (、。《》「」“”… and the like), recognised without the
@@ -120,7 +146,7 @@ impl UnitCursor {
                     }
                     self.in_space = false;
                 }
-                Class::Cjk => {
+                Class::Cjk | Class::Symbol => {
                     cjk = Some(Unit { start: i, end: self.at, pos: self.pos });
                     self.pos += 1;
                     self.in_space = false;
@@ -217,7 +243,28 @@ mod tests {
         assert_eq!(plan_literal("ai"), plan(&[(0, "ai")]));
         assert_eq!(plan_literal("创中心"), plan(&[(0, "创"), (1, "中"), (2, "心")]));
         assert_eq!(plan_literal("5g网络"), plan(&[(0, "5g"), (1, "网"), (2, "络")]));
-        assert_eq!(plan_literal("r&d"), plan(&[(0, "r"), (2, "d")]));
+        assert_eq!(plan_literal("r-d"), plan(&[(0, "r"), (2, "d")]));
         assert_eq!(plan_literal("  人工 智能"), plan(&[(0, "人"), (1, "工"), (3, "智"), (4, "能")]));
+    }
+
+    #[test]
+    fn symbols_and_emoji_are_units_punctuation_is_not() {
+        assert_eq!(plan_literal("r&d"), plan(&[(0, "r"), (1, "&"), (2, "d")]));
+        assert_eq!(plan_literal("c++"), plan(&[(0, "c"), (1, "+"), (2, "+")]));
+        assert_eq!(plan_literal("ai+"), plan(&[(0, "ai"), (1, "+")]));
+        assert_eq!(plan_literal("c#"), plan(&[(0, "c"), (1, "#")]));
+        assert_eq!(plan_literal("上海😀"), plan(&[(0, "上"), (1, "海"), (2, "😀")]));
+        assert_eq!(plan_literal("50%"), plan(&[(0, "50"), (1, "%")]));
+        // ℃ folds to °c: the degree sign is a symbol.
+        assert_eq!(plan_literal("500°c"), plan(&[(0, "500"), (1, "°"), (2, "c")]));
+        for c in [
+            '，', '。', '、', '“', '”', '「', '』', '《', '·', '—', '…', '\u{200d}', '\u{fe0f}', '.', ',', '-', '/',
+            '(', '!',
+        ] {
+            assert_eq!(classify(c), Class::Punct, "{c:?}");
+        }
+        for c in ['+', '#', '&', '@', '%', '°', '😀', '€', '©', '→', '★'] {
+            assert_eq!(classify(c), Class::Symbol, "{c:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use tantivy::Term;
 
 use sou::analysis::dictionary::Dictionary;
 use sou::article::Field;
-use sou::index::{self, writer::Indexer};
+use sou::index::{self, meta::Meta, writer::Indexer};
 
 use crate::cli::DeleteArgs;
 
@@ -33,7 +33,8 @@ pub fn run(index_dir: &Path, args: &DeleteArgs) -> Result<i32> {
         eprintln!("sou: no document matched; nothing deleted");
         return Ok(super::NOT_FOUND);
     }
-    let mut indexer = Indexer::new(&idx, &Dictionary::default(), 1, 32 << 20)?;
+    let meta = idx.meta.clone().unwrap_or_else(|| Meta::new(&sou::dates::default_tz()));
+    let mut indexer = Indexer::new(&idx, &Dictionary::default(), 1, 32 << 20, meta)?;
     for t in terms {
         indexer.delete(t);
     }

@@ -8,10 +8,11 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use jiff::tz::TimeZone;
 use sou::analysis::dictionary::Dictionary;
 use sou::article::Field;
 use sou::dates;
-use sou::index::{self, writer::Indexer};
+use sou::index::{self, meta::Meta, writer::Indexer};
 use sou::ingest::{self, fields::KeyMap, Item, Options};
 
 use crate::cli::IndexArgs;
@@ -44,8 +45,7 @@ fn limit_heap_growth() {
 }
 
 /// The reading options of `args`: key overrides, default source and date, time zone.
-fn options(args: &IndexArgs) -> Result<Options> {
-    let tz = args.tz.clone().unwrap_or_else(dates::default_tz);
+fn options(args: &IndexArgs, tz: TimeZone) -> Result<Options> {
     let default_date = match &args.date {
         Some(d) => Some(
             dates::parse_timestamp(d, &tz)
@@ -65,7 +65,8 @@ fn options(args: &IndexArgs) -> Result<Options> {
 
 /// Opens (or creates) the index and its dictionary, adding `--dict`'s words, and
 /// prepares a writer with the run's threads, memory and commit policy.
-fn writer(index_dir: &Path, args: &IndexArgs) -> Result<Indexer> {
+/// Dates without a zone are read in `tz`, else in the zone the index was built in.
+fn writer(index_dir: &Path, args: &IndexArgs, tz: Option<TimeZone>) -> Result<(Indexer, TimeZone)> {
     // --rebuild empties the index inside the run's own commit (a crash keeps the old
     // index); only an index of an incompatible schema is removed first.
     let idx = match index::open_or_create(index_dir) {
@@ -94,7 +95,9 @@ fn writer(index_dir: &Path, args: &IndexArgs) -> Result<Indexer> {
         );
     }
     let memory = args.memory.max(16 * threads) << 20;
-    let mut indexer = Indexer::new(&idx, &dict, threads, memory)?;
+    let tz =
+        tz.or_else(|| idx.meta.as_ref().filter(|_| !args.rebuild).map(|m| m.tz())).unwrap_or_else(dates::default_tz);
+    let mut indexer = Indexer::new(&idx, &dict, threads, memory, Meta::new(&tz))?;
     if args.rebuild {
         indexer.clear()?;
     }
@@ -105,7 +108,7 @@ fn writer(index_dir: &Path, args: &IndexArgs) -> Result<Indexer> {
         // All or nothing: no intermediate commit.
         indexer.commit_every = u64::MAX;
     }
-    Ok(indexer)
+    Ok((indexer, tz))
 }
 
 /// What a run read.
@@ -166,10 +169,11 @@ fn ingest_files(
 }
 
 /// Runs `sou index`.
-pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
+pub fn run(index_dir: &Path, tz: Option<TimeZone>, args: &IndexArgs) -> Result<i32> {
     let started = Instant::now();
     limit_heap_growth();
-    let opts = options(args)?;
+    // Bad options are reported before the index is touched.
+    options(args, tz.clone().unwrap_or_else(dates::default_tz))?;
     let files = ingest::list_files(&args.paths, &args.glob)?;
     if files.is_empty() {
         bail!(
@@ -177,7 +181,8 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> Result<i32> {
             args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
-    let mut indexer = writer(index_dir, args)?;
+    let (mut indexer, tz) = writer(index_dir, args, tz)?;
+    let opts = options(args, tz)?;
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = progress(total_bytes, !args.quiet && std::io::stderr().is_terminal());
     // With --strict the problems are errors: they are listed even with -q.

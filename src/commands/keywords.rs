@@ -12,7 +12,8 @@ use crate::settings::{selection, Settings};
 pub fn run(cli: &Cli, args: &KeywordsArgs) -> Result<i32> {
     let settings = Settings::resolve(cli, args.format, args.json);
     let sel = selection(args.query.as_deref(), &args.filters)?;
-    let engine = Engine::open(&cli.index, settings.tz.clone())?;
+    let engine = Engine::open(&cli.index, cli.tz.clone())?;
+    let settings = settings.in_zone(engine.tz());
     let keywords = engine.keywords(&sel, args.limit)?;
     let mut p = printer(Out::stdout(settings));
     p.keywords(&keywords)?;

@@ -17,7 +17,8 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         return crate::tui::run(cli, args);
     }
     let sel = selection(args.query.as_deref(), &args.filters)?;
-    let engine = Engine::open(&cli.index, settings.tz.clone())?;
+    let engine = Engine::open(&cli.index, cli.tz.clone())?;
+    let settings = settings.in_zone(engine.tz());
     let table = settings.format == Format::Table;
     let mut p = printer(Out::stdout(settings));
     let found = |n: usize| if n > 0 { super::FOUND } else { super::NOT_FOUND };

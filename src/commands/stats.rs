@@ -11,7 +11,8 @@ use crate::settings::Settings;
 /// Runs `sou stats`.
 pub fn run(cli: &Cli, args: &StatsArgs) -> Result<i32> {
     let settings = Settings::resolve(cli, Some(Format::Table), args.json);
-    let engine = Engine::open(&cli.index, settings.tz.clone())?;
+    let engine = Engine::open(&cli.index, cli.tz.clone())?;
+    let settings = settings.in_zone(engine.tz());
     let stats = engine.stats()?;
     let mut p = printer(Out::stdout(settings));
     p.stats(&stats)?;

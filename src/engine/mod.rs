@@ -137,6 +137,11 @@ pub struct Engine {
 }
 
 /// A selection compiled against the index.
+/// The zone asked for, else the index's own, else China's.
+fn zone(index: &index::SouIndex, asked: Option<TimeZone>) -> TimeZone {
+    asked.or_else(|| index.meta.as_ref().map(|m| m.tz())).unwrap_or_else(dates::default_tz)
+}
+
 struct Prepared {
     searcher: Searcher,
     compiled: Compiled,
@@ -144,18 +149,21 @@ struct Prepared {
 }
 
 impl Engine {
-    /// Opens the index in `dir` for reading; dates are shown and filtered in `tz`.
-    pub fn open(dir: &Path, tz: TimeZone) -> Result<Engine> {
+    /// Opens the index in `dir` for reading; dates are shown and filtered in `tz`, or
+    /// without one in the zone the index was built in.
+    pub fn open(dir: &Path, tz: Option<TimeZone>) -> Result<Engine> {
         let index = index::open(dir)?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let tz = zone(&index, tz);
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
     }
 
     /// Opens the index in `dir` for a long-lived front-end: what `sou index` commits
     /// becomes visible by itself, shortly after the commit.
-    pub fn open_live(dir: &Path, tz: TimeZone) -> Result<Engine> {
+    pub fn open_live(dir: &Path, tz: Option<TimeZone>) -> Result<Engine> {
         let index = index::open(dir)?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        let tz = zone(&index, tz);
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
     }
 

@@ -2,7 +2,9 @@
 //! settings it is created with.
 
 pub mod document;
+pub mod meta;
 pub mod schema;
+pub mod shared_dir;
 pub mod trimmed_dir;
 pub mod writer;
 
@@ -31,6 +33,8 @@ pub struct SouIndex {
     pub fields: Fields,
     /// Its directory.
     pub dir: PathBuf,
+    /// What sou recorded with the last commit (`None` before the first).
+    pub meta: Option<meta::Meta>,
 }
 
 /// Whether `dir` holds an index.
@@ -46,9 +50,12 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
             dir.display()
         );
     }
-    let index = Index::open_in_dir(dir).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
+    let directory =
+        shared_dir::SharedDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
+    let index = Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
     let fields = Fields::of(&index.schema())?;
-    Ok(SouIndex { index, fields, dir: dir.to_path_buf() })
+    let meta = meta::read(&index, dir)?;
+    Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
 }
 
 /// Opens the index in `dir` for writing, creating it (and the directory) if needed.
@@ -76,7 +83,8 @@ pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
             .with_context(|| format!("cannot create an index in '{}'", dir.display()))?
     };
     let fields = Fields::of(&index.schema())?;
-    Ok(SouIndex { index, fields, dir: dir.to_path_buf() })
+    let meta = meta::read(&index, dir)?;
+    Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
 }
 
 /// Removes every index file from `dir` (for `--rebuild`), keeping the directory, the

@@ -56,6 +56,24 @@ impl TrimmedDirectory {
     }
 }
 
+/// Gives `path` the mode a newly created file gets (0666 less the umask).
+#[cfg(unix)]
+fn readable_like_created(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    // The umask, read without changing it (`umask(2)` would race with other threads).
+    let umask = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Umask:").map(|v| v.trim().to_string())))
+        .and_then(|v| u32::from_str_radix(&v, 8).ok())
+        .unwrap_or(0o022);
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666 & !umask))
+}
+
+#[cfg(not(unix))]
+fn readable_like_created(_: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 fn trim_loop(maps: Weak<Registry>) {
     loop {
         std::thread::sleep(TRIM_EVERY);
@@ -146,7 +164,10 @@ impl Directory for TrimmedDirectory {
         self.inner.atomic_read(path)
     }
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.inner.atomic_write(path, data)
+        self.inner.atomic_write(path, data)?;
+        // Written through a temporary file, which is private (0600): give it the
+        // permissions of the segment files, so that other users can read a shared index.
+        readable_like_created(&self.root.join(path))
     }
     fn sync_directory(&self) -> io::Result<()> {
         self.inner.sync_directory()

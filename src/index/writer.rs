@@ -11,6 +11,7 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexWriter, Term};
 
 use super::document::SouDoc;
+use super::meta::Meta;
 use super::{Fields, SouIndex};
 use crate::analysis::dictionary::Dictionary;
 use crate::analysis::tokenizers::{CharTokenizer, WordTokenizer, CHARS, WORDS};
@@ -42,6 +43,8 @@ pub struct Indexer {
     since_commit: u64,
     /// The index directory.
     dir: PathBuf,
+    /// Recorded with every commit.
+    meta: Meta,
     /// Input bytes between two commits (crash safety vs. commit cost).
     pub commit_every: u64,
     /// Records added in this run.
@@ -53,7 +56,8 @@ pub struct Indexer {
 impl Indexer {
     /// Prepares `index` for writing with `threads` indexing threads sharing
     /// `memory_bytes` of buffer.
-    pub fn new(index: &SouIndex, dict: &Dictionary, threads: usize, memory_bytes: usize) -> Result<Self> {
+    /// `meta` is recorded with every commit.
+    pub fn new(index: &SouIndex, dict: &Dictionary, threads: usize, memory_bytes: usize, meta: Meta) -> Result<Self> {
         let jieba = Arc::new(dict.full_jieba());
         let tokenizers = index.index.tokenizers();
         tokenizers.register(WORDS, WordTokenizer(jieba));
@@ -61,9 +65,11 @@ impl Indexer {
         let pid_file = index.dir.join(PID_FILE);
         let writer = index.index.writer_with_num_threads(threads, memory_bytes).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => {
+                // The OS lock is the truth; the file only names a process that is alive.
                 let holder = std::fs::read_to_string(&pid_file)
                     .ok()
                     .and_then(|p| p.trim().parse::<u32>().ok())
+                    .filter(|p| alive(*p))
                     .map(|p| format!(" (process {p})"))
                     .unwrap_or_default();
                 anyhow::anyhow!(
@@ -83,6 +89,7 @@ impl Indexer {
             fresh,
             since_commit: 0,
             dir: index.dir.clone(),
+            meta,
             commit_every: COMMIT_EVERY_BYTES,
             added: 0,
             replaced: 0,
@@ -128,7 +135,9 @@ impl Indexer {
 
     /// Makes everything added so far durable and visible.
     pub fn commit(&mut self) -> Result<()> {
-        self.writer.commit().context("cannot commit the index")?;
+        let mut commit = self.writer.prepare_commit().context("cannot commit the index")?;
+        commit.set_payload(&self.meta.payload());
+        commit.commit().context("cannot commit the index")?;
         self.since_commit = 0;
         Ok(())
     }
@@ -158,8 +167,17 @@ impl Indexer {
         if let Some((_, writer)) = merging_writer(&self.dir)? {
             writer.garbage_collect_files().wait().context("cannot remove the files of merged segments")?;
         }
+        let pid_file = self.dir.join(PID_FILE);
+        if std::fs::read_to_string(&pid_file).is_ok_and(|p| p.trim() == std::process::id().to_string()) {
+            let _ = std::fs::remove_file(pid_file);
+        }
         Ok(())
     }
+}
+
+/// Whether process `pid` is running.
+fn alive(pid: u32) -> bool {
+    Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// A fresh instance of the index in `dir` with a one-thread writer that merges only when

@@ -94,8 +94,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<i32> {
             args.addr
         );
     }
-    let tz = sou::dates::default_tz();
-    let engine = Engine::open_live(&cli.index, tz)?;
+    let engine = Engine::open_live(&cli.index, cli.tz.clone())?;
     let listener = std::net::TcpListener::bind(args.addr).with_context(|| format!("cannot listen on {}", args.addr))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;

@@ -150,12 +150,13 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     }
     // The interface draws on the terminal, whatever standard output is.
     let color = crate::settings::wants_color(cli.color, true);
-    let engine = Engine::open(&cli.index, sou::dates::default_tz())?;
+    let engine = Engine::open(&cli.index, cli.tz.clone())?;
     let f = &args.filters;
     let mut app = App::new(args.query.as_deref().unwrap_or(""), f.since.clone(), f.until.clone(), f.source.clone());
     app.authors = f.author.clone();
     app.title = f.title.clone();
     app.sort = args.sort;
+    app.tz = engine.tz().clone();
     app.print = args.print;
     let (requests, answers) = worker::start(engine);
     let (tx, rx) = channel::<Message>();
