@@ -79,10 +79,15 @@ pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
         };
         // Fractional seconds are dropped: sou keeps dates to the second.
         let r = r.strip_prefix('.').map_or(r, |f| f.trim_start_matches(|c: char| c.is_ascii_digit()));
-        dt = date.at(h as i8, mi as i8, sec as i8, 0);
-        if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..61).contains(&sec) {
-            return None;
-        }
+        dt = match (h, mi, sec) {
+            // ISO 8601's end of the day: the next day's midnight.
+            (24, 0, 0) => DateTime::from(date.tomorrow().ok()?),
+            _ if (0..24).contains(&h) && (0..60).contains(&mi) && (0..60).contains(&sec) => {
+                date.at(h as i8, mi as i8, sec as i8, 0)
+            }
+            // 25:00, 10:61, a leap second: not a time sou can place.
+            _ => return None,
+        };
         rest = r;
     }
     let rest = rest.trim();

@@ -35,6 +35,11 @@ fn messy() -> impl Strategy<Value = String> {
         Just("\r".to_string()),
         Just("\u{1b}[31m".to_string()),
         Just("2025年12月".to_string()),
+        Just("2025-12-23 24:00".to_string()),
+        Just(" 10:30:60".to_string()),
+        Just("(".to_string()),
+        Just("）".to_string()),
+        Just("C++".to_string()),
         Just("-13-45".to_string()),
         Just("\u{feff}".to_string()),
         "[a-zA-Z0-9]{0,6}",
@@ -58,6 +63,29 @@ proptest! {
         let _ = dates::parse_day_range(&s);
         let _ = dates::parse_unix(n);
         let _ = dates::parse_tz(&s);
+    }
+
+    #[test]
+    fn times_of_day_out_of_range_are_unreadable_not_a_panic(
+        day in 1u32..=31, h in 0u32..100, mi in 0u32..100, sec in proptest::option::of(0u32..100),
+        zone in prop_oneof![Just(""), Just(" +08:00"), Just("Z")],
+    ) {
+        let s = match sec {
+            Some(sec) => format!("2025-12-{day:02} {h:02}:{mi:02}:{sec:02}{zone}"),
+            None => format!("2025-12-{day:02} {h:02}:{mi:02}{zone}"),
+        };
+        let tz = dates::default_tz();
+        let got = dates::parse_timestamp(&s, &tz);
+        let sec = sec.unwrap_or(0);
+        let valid = h < 24 && mi < 60 && sec < 60;
+        let end_of_day = h == 24 && mi == 0 && sec == 0;
+        // RFC 3339 allows a leap second; jiff reads `…:60Z` as `…:59Z`.
+        let leap = sec == 60 && h < 24 && mi < 60 && zone == "Z";
+        prop_assert_eq!(got.is_some(), valid || end_of_day || leap, "{}", s);
+        if end_of_day {
+            let midnight = dates::parse_timestamp(&format!("2025-12-{day:02} 00:00{zone}"), &tz).expect("midnight");
+            prop_assert_eq!(got.map(|t| t.as_second() - midnight.as_second()), Some(86_400));
+        }
     }
 
     #[test]
