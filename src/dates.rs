@@ -56,8 +56,25 @@ pub fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
     Some(((y as i16, Some(m as i8), Some(d as i8)), r3))
 }
 
+/// `s` with full-width ASCII forms (２０２５－１２－２０, ：) and the ideographic space
+/// as their ASCII characters, as a Chinese input method may type a date.
+pub fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Parses an instant from a string; `None` when it is not a date sou understands.
 pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
+    let s = half_width(s);
     let s = s.trim();
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Some(ts);
@@ -148,7 +165,8 @@ pub fn parse_day_range(s: &str) -> Result<(Date, Date), String> {
             "'{s}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-12-23, 2025/12/23, 2025年12月23日)"
         )
     };
-    let ((y, m, d), rest) = parse_date_prefix(s.trim()).ok_or_else(bad)?;
+    let ascii = half_width(s);
+    let ((y, m, d), rest) = parse_date_prefix(ascii.trim()).ok_or_else(bad)?;
     if !rest.trim().is_empty() {
         return Err(bad());
     }

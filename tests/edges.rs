@@ -310,32 +310,6 @@ fn the_index_keeps_its_time_zone_and_search_can_override_it() {
     assert_eq!(all_ids(&idx, "新闻", &["--since", "2025-12-23", "--until", "2025-12-23"]), ["b", "late"]);
 }
 
-/// Runs sou as a user who cannot write `idx`: the current user after `chmod -R a-w`,
-/// or, for root (whom permissions do not stop), the `nobody` user through `setpriv`.
-fn run_read_only(dir: &std::path::Path, idx: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    use std::os::unix::fs::PermissionsExt;
-    // A copy of the binary any user can run, in a directory any user can enter.
-    let bin = dir.join("sou");
-    if !bin.exists() {
-        std::fs::copy(env!("CARGO_BIN_EXE_sou"), &bin).expect("copy sou");
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
-    let mut cmd = if root {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
-        c
-    } else {
-        std::process::Command::new(&bin)
-    };
-    let out = cmd.arg("--index").arg(idx).args(args).env_remove("NO_COLOR").output().expect("run sou read-only");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn every_read_only_command_works_on_an_index_the_user_cannot_write() {
     use std::os::unix::fs::PermissionsExt;
@@ -362,11 +336,11 @@ fn every_read_only_command_works_on_an_index_the_user_cannot_write() {
         vec!["stats"],
         vec!["show", "a"],
     ] {
-        let (code, out, err) = run_read_only(dir.path(), &idx, &args);
+        let (code, out, err) = run_unprivileged(dir.path(), &idx, &args);
         assert_eq!(code, 0, "{args:?}: {err}");
         assert!(!out.is_empty() && err.is_empty(), "{args:?}: {out} {err}");
     }
-    let (_, out, _) = run_read_only(dir.path(), &idx, &["search", "上海", "--format", "ids"]);
+    let (_, out, _) = run_unprivileged(dir.path(), &idx, &["search", "上海", "--format", "ids"]);
     assert_eq!(out.lines().count(), 2);
     std::fs::set_permissions(&idx, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
 }

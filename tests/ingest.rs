@@ -194,7 +194,10 @@ fn date_forms_and_time_zones() {
     );
     let (code, _, err) = s.sou(&["index", &g, "--tz", "-05:00"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(s.hits("时区测试")[0]["date"], "2025-12-24");
+    // The index now keeps -05:00 as its zone, so dates show there; --tz shows them in another.
+    assert_eq!(s.hits("时区测试")[0]["date"], "2025-12-23");
+    let (_, out, _) = s.sou(&["search", "时区测试", "--json", "--tz", "+08:00"]);
+    assert!(out.contains("\"date\":\"2025-12-24\""), "{out}");
 }
 
 #[test]
@@ -232,7 +235,10 @@ fn records_of_a_json_array_are_reported_at_their_own_line() {
     let (a, w) = (a.trim_start_matches("./"), w.trim_start_matches("./"));
     assert!(err.contains(&format!("{a}:3: expected a JSON object, found a number; skipped")), "{err}");
     assert!(err.contains(&format!("warning: {a}:4: unreadable date '上周'")), "{err}");
-    assert!(err.contains(&format!("{a}:6: invalid JSON (expected `,` or `}}`)")), "{err}");
+    assert!(
+        err.contains(&format!("{a}:5: invalid JSON at line 6 (expected `,` or `}}`); this record is skipped")),
+        "{err}"
+    );
     assert!(err.contains(&format!("{w}:3: expected a JSON object, found null; skipped")), "{err}");
     assert!(err.contains("indexed 5 documents (3 skipped"), "{err}");
     let mut ids: Vec<String> =
@@ -393,4 +399,198 @@ fn a_finished_run_leaves_only_the_files_of_live_segments() {
         }
     }
     assert!(segment_files >= live.len() * 5, "{segment_files} files for {} segments", live.len());
+}
+
+/// The summary line of a run's stderr.
+fn summary(err: &str) -> &str {
+    err.lines().find(|l| l.starts_with("sou: indexed")).unwrap_or("")
+}
+
+#[test]
+fn a_mostly_utf8_file_is_read_as_utf8_with_a_warning() {
+    let s = Sandbox::new();
+    let seed = fs::read(
+        root().join("seeds").join(
+            fs::read_dir(root().join("seeds"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .find(|n| n.starts_with("001_"))
+                .unwrap(),
+        ),
+    )
+    .unwrap();
+    let cut = &seed[..seed.len() - 1];
+    let stop = seed.windows(3).position(|w| w == "。".as_bytes()).unwrap() + 3;
+    let stray = [&seed[..stop], b"\xff", &seed[stop..]].concat();
+    let para = seed.iter().enumerate().skip(2000).find(|(_, b)| **b == b'\n').unwrap().0;
+    // 上海市科技创新中心 in GBK.
+    let gbk = b"\xc9\xcf\xba\xa3\xca\xd0\xbf\xc6\xbc\xbc\xb4\xb4\xd0\xc2\xd6\xd0\xd0\xc4";
+    let pasted = [&seed[..para], b"\n", &gbk[..], b"\n", &seed[para..]].concat();
+    let files = [s.file("cut.txt", cut), s.file("stray.txt", &stray), s.file("pasted.txt", &pasted)];
+    let mut args = vec!["index"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, _, err) = s.sou(&args);
+    assert_eq!(code, 0, "{err}");
+    for f in &files {
+        assert!(
+            err.lines().any(|l| l.starts_with(&format!("sou: warning: {f}:")) && l.contains("invalid UTF-8")),
+            "{err}"
+        );
+    }
+    let hits = s.hits("习近平");
+    assert_eq!(hits.len(), 3, "{hits:?}");
+    for h in &hits {
+        assert!(h["title"].as_str().unwrap().starts_with("习近平"), "{h}");
+        assert_eq!(h["source"], "文汇报");
+    }
+}
+
+#[test]
+fn bad_paths_are_skipped_and_the_rest_is_indexed() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let s = Sandbox::new();
+    let data = s.dir.path().join("data");
+    s.file("data/good.txt", "好文章\n正文".as_bytes());
+    s.file("data/private/secret.txt", "秘密\n正文".as_bytes());
+    s.file("data/locked.txt", "锁住\n正文".as_bytes());
+    symlink("/nonexistent/sou", data.join("dangling.txt")).unwrap();
+    symlink("..", data.join("private").join("loop")).unwrap();
+    fs::set_permissions(data.join("private"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(data.join("locked.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    // The index must be writable by the unprivileged user.
+    let idx = s.dir.path().join("open-index");
+    fs::create_dir(&idx).unwrap();
+    fs::set_permissions(&idx, fs::Permissions::from_mode(0o777)).unwrap();
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o755)).unwrap();
+    let data_arg = data.to_str().unwrap();
+    let (code, _, err) = run_unprivileged(s.dir.path(), &idx, &["index", data_arg, "--strict"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nothing was committed"), "{err}");
+    let (code, _, err) = run_unprivileged(s.dir.path(), &idx, &["index", data_arg]);
+    assert_eq!(code, 0, "{err}");
+    for (path, why) in [
+        ("dangling.txt", "symbolic link to nothing"),
+        ("private", "permission denied"),
+        ("locked.txt", "ermission denied"),
+    ] {
+        assert!(err.lines().any(|l| l.contains(path) && l.contains(why) && l.ends_with("; skipped")), "{path}: {err}");
+    }
+    assert!(summary(&err).contains("3 paths unreadable"), "{err}");
+    let (_, out, _) = run_unprivileged(s.dir.path(), &idx, &["search", "正文", "--format", "ids"]);
+    assert_eq!(out.trim(), format!("{data_arg}/good.txt"));
+    fs::set_permissions(data.join("private"), fs::Permissions::from_mode(0o755)).unwrap();
+    // Once readable, the loop inside is reported and the rest read.
+    let (code, _, err) = run_unprivileged(s.dir.path(), &idx, &["index", data_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("loop: a symbolic link loop; skipped"), "{err}");
+}
+
+#[test]
+fn the_index_being_written_is_never_read() {
+    let s = Sandbox::new();
+    s.file("s2/a.txt", "第一篇\n正文".as_bytes());
+    let folder = s.dir.path().join("s2");
+    let idx = folder.join("index");
+    for _ in 0..2 {
+        let (code, _, err) = run(&idx, &["index", folder.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(err.lines().count(), 1, "only the summary: {err}");
+        assert!(summary(&err).contains("indexed 1 document (0 skipped) from 1 file"), "{err}");
+    }
+    assert!(run(&idx, &["stats", "--json"]).1.contains("\"documents\":1"));
+}
+
+#[test]
+fn a_broken_element_of_a_json_array_costs_only_itself() {
+    let s = Sandbox::new();
+    let records: Vec<String> = (0..5)
+        .map(|i| {
+            format!("  {{\n    \"id\": \"r{i}\",\n    \"title\": \"标题{i}\",\n    \"content\": \"内容{i}\"\n  }}")
+        })
+        .collect();
+    let mut pretty = format!("[\n{}\n]\n", records.join(",\n"));
+    pretty = pretty.replace("\"内容1\"", "\"内容1\" oops");
+    let pretty_file = s.file("onebad.json", pretty.as_bytes());
+    let (code, _, err) = s.sou(&["index", &pretty_file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{pretty_file}:7: invalid JSON at line 10")), "{err}");
+    assert!(summary(&err).contains("indexed 4 documents (1 skipped)"), "{err}");
+    let ids: HashSet<String> = s.hits("内容").iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, ["r0", "r2", "r3", "r4"].iter().map(|s| s.to_string()).collect());
+    // On one line, where the broken record ends cannot be told: the loss is stated.
+    let one_line = r#"[{"id":"a","content":"甲"},{"id":"b","content":"乙" x},{"id":"c","content":"丙"}]"#;
+    let file = s.file("oneline.json", one_line.as_bytes());
+    let (code, _, err) = s.sou(&["index", &file]);
+    assert_eq!(code, 0, "{err}");
+    let rest = one_line.len() - one_line.find(r#"{"id":"b""#).unwrap();
+    assert!(err.contains(&format!("the remaining {rest} bytes of the array are skipped")), "{err}");
+    assert!(summary(&err).contains("an unknown number lost"), "{err}");
+}
+
+#[test]
+fn extra_fields_are_never_parsed_however_deep() {
+    let s = Sandbox::new();
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let record = format!(r#"{{"id":"deep","title":"深","content":"深层字段","extra":{deep}}}"#);
+    let lines = s.file("deep.jsonl", format!("{record}\n{}\n", record.replace("\"deep\"", "\"deep1\"")).as_bytes());
+    let array = s.file("deep-array.json", format!("[\n{}\n]", record.replace("\"deep\"", "\"deep2\"")).as_bytes());
+    let object = s.file("deep-object.json", record.replace("\"deep\"", "\"deep3\"").as_bytes());
+    let (code, _, err) = s.sou(&["index", &lines, &array, &object]);
+    assert_eq!(code, 0, "{err}");
+    assert!(summary(&err).contains("(0 skipped"), "{err}");
+    let ids: HashSet<String> = s.hits("深层字段").iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+}
+
+#[test]
+fn text_headers_in_the_forms_chinese_sites_write_them() {
+    let s = Sandbox::new();
+    let a = s
+        .file("a.txt", "标题一\n【来源：新华社】\n发布时间：２０２５年５月７日\n作者：张三\n正文内容一。\n".as_bytes());
+    let b = s.file("b.txt", "標題二\n來源：中央社　記者 陳六\n正文內容二\n".as_bytes());
+    let c = s.file("c.txt", "标题三\n来 源：经济日报\n发布时间：2025-02-30\n正文内容三\n".as_bytes());
+    let d = s.file("d.md", "# 市场 周报\n\n稿源：文汇报\n正文内容四\n".as_bytes());
+    let (code, _, err) = s.sou(&["index", &a, &b, &c, &d]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("sou: warning: {c}:3: unreadable date '2025-02-30'")), "{err}");
+    let hits = s.hits("正文内容");
+    let get = |title: &str, key: &str| field(&hits, title, key).clone();
+    assert_eq!(get("标题一", "source"), "新华社");
+    assert_eq!(get("标题一", "author"), "张三");
+    assert_eq!(get("标题一", "date"), "2025-05-07");
+    assert_eq!(get("標題二", "source"), "中央社");
+    assert_eq!(get("標題二", "author"), "陳六");
+    assert_eq!(get("标题三", "source"), "经济日报");
+    assert_eq!(get("标题三", "date"), Value::Null);
+    assert_eq!(get("市场 周报", "source"), "文汇报");
+    let (_, out, _) = s.sou(&["search", "正文内容", "--since", "２０２５-０５-０７", "--format", "ids"]);
+    assert_eq!(out.trim(), a);
+}
+
+#[test]
+fn titles_are_one_line() {
+    let s = Sandbox::new();
+    let csv = s.file("t.csv", "id,title,content\nx,\"多行\n标题\",正文五\ny,\"Multi\nline\",正文六\n".as_bytes());
+    let (code, _, err) = s.sou(&["index", &csv]);
+    assert_eq!(code, 0, "{err}");
+    let hits = s.hits("多行标题");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["title"], "多行标题");
+    assert_eq!(s.hits("正文六")[0]["title"], "Multi line");
+}
+
+#[test]
+fn end_of_day_times_and_impossible_times() {
+    let s = Sandbox::new();
+    let f = s.file(
+        "t.jsonl",
+        "{\"id\":\"a\",\"content\":\"午夜\",\"date\":\"2025-12-23 24:00\"}\n{\"id\":\"b\",\"content\":\"午夜\",\"date\":\"2025-12-23 10:30:60\"}\n".as_bytes(),
+    );
+    let (code, _, err) = s.sou(&["index", &f]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(":2: unreadable date '2025-12-23 10:30:60'"), "{err}");
+    let hits = s.hits("午夜");
+    let date = |id: &str| hits.iter().find(|h| h["id"] == id).map(|h| h["date"].clone());
+    assert_eq!(date("a"), Some(Value::String("2025-12-24".into())));
+    assert_eq!(date("b"), Some(Value::Null));
 }

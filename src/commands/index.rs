@@ -13,7 +13,7 @@ use sou::analysis::dictionary::Dictionary;
 use sou::article::Field;
 use sou::dates;
 use sou::index::{self, meta::Meta, writer::Indexer};
-use sou::ingest::{self, fields::KeyMap, Item, Options};
+use sou::ingest::{self, fields::KeyMap, Item, Lost, Options};
 
 use crate::cli::IndexArgs;
 
@@ -118,6 +118,10 @@ struct Tally {
     bytes: u64,
     /// Records not indexed.
     skipped: usize,
+    /// Some input could not be read past an error: how many records it held is unknown.
+    unknown_loss: bool,
+    /// Paths skipped whole, with why.
+    unreadable: Vec<String>,
 }
 
 /// Reads every file into `indexer`, reporting problems on stderr above the progress bar
@@ -134,7 +138,7 @@ fn ingest_files(
     for (n, file) in files.iter().enumerate() {
         let message = |added: usize| format!("file {}/{} · {}", n + 1, files.len(), super::count_of(added, "document"));
         bar.set_message(message(indexer.added));
-        let size = ingest::read_file(file, opts, &mut |item| match item {
+        let read = ingest::read_file(file, opts, &mut |item| match item {
             Item::Record(r) => {
                 if failure.is_none() {
                     let share = (r.article.text(Field::Content).len() + r.article.text(Field::Title).len()) as u64;
@@ -148,17 +152,30 @@ fn ingest_files(
                 }
             }
             Item::Problem(p) => {
-                if !p.warning_only {
-                    tally.skipped += 1;
+                match p.lost {
+                    Lost::Nothing => {}
+                    Lost::One => tally.skipped += 1,
+                    Lost::Unknown => tally.unknown_loss = true,
                 }
                 if !quiet {
                     bar.suspend(|| {
-                        let _ =
-                            writeln!(std::io::stderr(), "sou: {}{p}", if p.warning_only { "warning: " } else { "" });
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "sou: {}{p}",
+                            if p.lost == Lost::Nothing { "warning: " } else { "" }
+                        );
                     });
                 }
             }
-        })?;
+        });
+        let size = match read {
+            Ok(size) => size,
+            // An unreadable file is skipped; the others are still read.
+            Err(e) => {
+                tally.unreadable.push(format!("{e:#}"));
+                0
+            }
+        };
         tally.bytes += size;
         bar.set_position(tally.bytes);
         if let Some(e) = failure.take() {
@@ -174,8 +191,12 @@ pub fn run(index_dir: &Path, tz: Option<TimeZone>, args: &IndexArgs) -> Result<i
     limit_heap_growth();
     // Bad options are reported before the index is touched.
     options(args, tz.clone().unwrap_or_else(dates::default_tz))?;
-    let files = ingest::list_files(&args.paths, &args.glob)?;
+    let listing = ingest::list_files(&args.paths, &args.glob, Some(index_dir))?;
+    let files = listing.files;
     if files.is_empty() {
+        for u in &listing.unreadable {
+            eprintln!("sou: {u}");
+        }
         bail!(
             "no files to index in {}",
             args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
@@ -187,11 +208,25 @@ pub fn run(index_dir: &Path, tz: Option<TimeZone>, args: &IndexArgs) -> Result<i
     let bar = progress(total_bytes, !args.quiet && std::io::stderr().is_terminal());
     // With --strict the problems are errors: they are listed even with -q.
     let quiet = args.quiet && !args.strict;
-    let Tally { bytes, skipped } = ingest_files(&files, &opts, &mut indexer, &bar, quiet)?;
+    let mut tally = ingest_files(&files, &opts, &mut indexer, &bar, quiet)?;
     bar.finish_and_clear();
-    if args.strict && skipped > 0 {
+    tally.unreadable.splice(0..0, listing.unreadable);
+    if !quiet {
+        let prefix = if args.strict { "" } else { "warning: " };
+        for u in &tally.unreadable {
+            eprintln!("sou: {prefix}{u}; skipped");
+        }
+    }
+    let Tally { bytes, skipped, unknown_loss, unreadable } = tally;
+    if args.strict && (skipped > 0 || unknown_loss || !unreadable.is_empty()) {
         indexer.rollback()?;
-        bail!("--strict: {skipped} malformed records (listed above); nothing was committed");
+        let what = match (skipped + usize::from(unknown_loss), unreadable.len()) {
+            (0, n) => super::count_of(n, "unreadable path"),
+            (_, 0) if unknown_loss => "malformed input".to_string(),
+            (_, 0) => format!("{skipped} malformed records"),
+            (_, n) => format!("malformed records and {}", super::count_of(n, "unreadable path")),
+        };
+        bail!("--strict: {what} (listed above); nothing was committed");
     }
     let added = indexer.added;
     let replaced = indexer.replaced;
@@ -204,8 +239,17 @@ pub fn run(index_dir: &Path, tz: Option<TimeZone>, args: &IndexArgs) -> Result<i
         } else {
             String::new()
         };
+        let skipped = match (unknown_loss, unreadable.len()) {
+            (false, 0) => format!("{skipped} skipped"),
+            (true, 0) => format!("{skipped} skipped, and an unknown number lost after an error, see above"),
+            (false, n) => format!("{skipped} skipped, {} unreadable", super::count_of(n, "path")),
+            (true, n) => format!(
+                "{skipped} skipped, an unknown number lost after an error, {} unreadable",
+                super::count_of(n, "path")
+            ),
+        };
         eprintln!(
-            "sou: indexed {} ({skipped} skipped{replaced}) from {}, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}",
+            "sou: indexed {} ({skipped}{replaced}) from {}, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}",
             super::count_of(added, "document"),
             super::count_of(files.len(), "file"),
             mb / secs.max(1e-9),

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{json, Item, Options, Problem};
+use super::{json, Item, Lost, Options, Problem};
 
 /// Reads `text` as delimited values (`b','` for CSV, `b'\t'` for TSV).
 pub fn read(path: &str, text: &str, delimiter: u8, opts: &Options, emit: &mut dyn FnMut(Item)) {
@@ -19,7 +19,7 @@ pub fn read(path: &str, text: &str, delimiter: u8, opts: &Options, emit: &mut dy
                 path: path.into(),
                 line: 1,
                 message: format!("unreadable header row ({e}); file skipped"),
-                warning_only: false,
+                lost: Lost::One,
             }));
             return;
         }
@@ -34,7 +34,7 @@ pub fn read(path: &str, text: &str, delimiter: u8, opts: &Options, emit: &mut dy
                     path: path.into(),
                     line,
                     message: format!("unreadable row ({e}); skipped"),
-                    warning_only: false,
+                    lost: Lost::One,
                 }));
                 continue;
             }
@@ -48,7 +48,7 @@ pub fn read(path: &str, text: &str, delimiter: u8, opts: &Options, emit: &mut dy
                 path: path.into(),
                 line,
                 message: format!("expected {} fields, found {}; skipped", headers.len(), row.len()),
-                warning_only: false,
+                lost: Lost::One,
             }));
             continue;
         }

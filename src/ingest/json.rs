@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::Field;
-use super::{finish, Item, Options, Problem, Record};
+use super::{finish, Item, Lost, Options, Problem, Record};
 use crate::dates;
 
 /// Reads `text` as JSON; returns false when it is not JSON at all (then it is text).
@@ -49,13 +49,7 @@ fn read_object(path: &str, text: &str, obj: BTreeMap<String, &RawValue>, opts: &
             read_array(path, text, start, opts, emit);
         }
         _ => {
-            let mut record = Map::new();
-            for (k, raw) in obj {
-                if let Ok(v) = serde_json::from_str::<Value>(raw.get()) {
-                    record.insert(k, v);
-                }
-            }
-            emit_object(path, 1, 1, record, true, opts, emit);
+            emit_object(path, 1, 1, parse_mapped(obj, opts), true, opts, emit);
         }
     }
 }
@@ -78,10 +72,35 @@ impl Lines<'_> {
     }
 }
 
+/// Where to go on after the element starting at byte `element` of `bytes` turned out
+/// broken: when the element starts its own line (a pretty-printed array), the next line
+/// that starts at the same indentation with `{` (the next element) or further left with
+/// `]` (the array's end). `None` when there is no such line, or the element shares its
+/// line with others (then where it ends cannot be told).
+fn resume_after(bytes: &[u8], element: usize) -> Option<usize> {
+    let line_start = bytes[..element].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let indent = &bytes[line_start..element];
+    if !indent.iter().all(|b| *b == b' ' || *b == b'\t') {
+        return None;
+    }
+    let mut at = element;
+    while let Some(nl) = memchr::memchr(b'\n', &bytes[at..]) {
+        let line = at + nl + 1;
+        let first = line + bytes[line..].iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+        match bytes.get(first) {
+            Some(b'{') if &bytes[line..first] == indent => return Some(first),
+            Some(b']') if first - line < indent.len() => return Some(first),
+            _ => at = line,
+        }
+    }
+    None
+}
+
 /// Reads the array starting at byte `start` of `text` one element at a time, each record
-/// reported at its own line. A syntax error ends the array: the records before it are
-/// kept and the error names its line. Returns false when not even the first element is
-/// JSON (a text that happens to start with `[`).
+/// reported at its own line. A broken element is skipped when the array is
+/// pretty-printed (each element starting its own line); otherwise the rest of the array
+/// is lost, and the error says how many bytes. Returns false when not even the first
+/// element is JSON (a text that happens to start with `[`).
 fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
     let bytes = text.as_bytes();
     let skip_ws = |mut i: usize| {
@@ -92,7 +111,7 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
     };
     let mut lines = Lines { text: bytes, at: 0, line: 1 };
     let problem =
-        |line: usize, message: String| Item::Problem(Problem { path: path.into(), line, message, warning_only: false });
+        |line: usize, message: String, lost: Lost| Item::Problem(Problem { path: path.into(), line, message, lost });
     // The previous object, held back until we know whether it is the array's only one.
     let mut pending: Option<(usize, Map<String, Value>)> = None;
     let mut objects = 0usize;
@@ -104,23 +123,23 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
     }
     loop {
         let line = lines.line_of(pos);
-        let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<Value>();
+        let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<&RawValue>();
         match stream.next() {
-            Some(Ok(v)) => {
+            Some(Ok(raw)) => {
                 elements += 1;
                 pos += stream.byte_offset();
-                match v {
-                    Value::Object(obj) => {
+                match record(raw, opts) {
+                    Ok(obj) => {
                         objects += 1;
                         if let Some((l, o)) = pending.replace((line, obj)) {
                             emit_object(path, l, objects - 1, o, false, opts, emit);
                         }
                     }
-                    other => {
+                    Err(message) => {
                         if let Some((l, o)) = pending.take() {
                             emit_object(path, l, objects, o, false, opts, emit);
                         }
-                        emit(problem(line, format!("expected a JSON object, found {}; skipped", kind(&other))));
+                        emit(problem(line, message, Lost::One));
                     }
                 }
             }
@@ -131,14 +150,37 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
                 let at = line + e.line().saturating_sub(1);
                 let reason = e.to_string();
                 let reason = reason.split(" at line ").next().unwrap_or_default();
-                failure = Some(problem(at, format!("invalid JSON ({reason}); the rest of the file is skipped")));
-                break;
+                elements += 1;
+                match resume_after(bytes, pos) {
+                    Some(next) => {
+                        emit(problem(
+                            line,
+                            format!("invalid JSON at line {at} ({reason}); this record is skipped"),
+                            Lost::One,
+                        ));
+                        pos = next;
+                        if bytes[next] == b']' {
+                            break;
+                        }
+                        continue;
+                    }
+                    None => {
+                        let rest = bytes.len() - pos;
+                        failure = Some(problem(
+                            at,
+                            format!("invalid JSON ({reason}); the remaining {rest} bytes of the array are skipped"),
+                            Lost::Unknown,
+                        ));
+                        break;
+                    }
+                }
             }
             None => {
                 if elements == 0 {
                     return false;
                 }
-                failure = Some(problem(line, "the file ends inside a JSON array; the rest is missing".into()));
+                failure =
+                    Some(problem(line, "the file ends inside a JSON array; the rest is missing".into(), Lost::Unknown));
                 break;
             }
         }
@@ -147,14 +189,25 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
             Some(b',') => pos = skip_ws(pos + 1),
             Some(b']') => break,
             None => {
-                failure =
-                    Some(problem(lines.line_of(pos), "the file ends inside a JSON array; the rest is missing".into()));
+                failure = Some(problem(
+                    lines.line_of(pos),
+                    "the file ends inside a JSON array; the rest is missing".into(),
+                    Lost::Unknown,
+                ));
                 break;
+            }
+            // A missing comma between two records loses nothing.
+            Some(b'{') => {
+                emit(problem(lines.line_of(pos), "expected ',' before this record; read on".into(), Lost::Nothing))
             }
             Some(_) => {
                 let line = lines.line_of(pos);
-                failure =
-                    Some(problem(line, "expected ',' or ']' after a record; the rest of the file is skipped".into()));
+                let rest = bytes.len() - pos;
+                failure = Some(problem(
+                    line,
+                    format!("expected ',' or ']' after a record; the remaining {rest} bytes of the array are skipped"),
+                    Lost::Unknown,
+                ));
                 break;
             }
         }
@@ -168,13 +221,48 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
     true
 }
 
+/// One record from its raw JSON: the keys sou maps are parsed, the others are kept as
+/// `null` without being parsed (an extra field nested 200 levels deep costs nothing and
+/// cannot fail). `Err` says why it is not a record.
+fn record(raw: &RawValue, opts: &Options) -> Result<Map<String, Value>, String> {
+    let text = raw.get();
+    if !text.starts_with('{') {
+        let found = match text.as_bytes().first() {
+            Some(b'[') => "an array",
+            Some(b'"') => "a string",
+            Some(b'n') => "null",
+            Some(b't' | b'f') => "a boolean",
+            _ => "a number",
+        };
+        return Err(format!("expected a JSON object, found {found}; skipped"));
+    }
+    let raw_fields: BTreeMap<String, &RawValue> =
+        serde_json::from_str(text).map_err(|e| format!("invalid JSON ({e}); skipped"))?;
+    Ok(parse_mapped(raw_fields, opts))
+}
+
+/// The mapped fields parsed, the others `null`.
+fn parse_mapped(raw_fields: BTreeMap<String, &RawValue>, opts: &Options) -> Map<String, Value> {
+    let keys: Vec<&String> = raw_fields.keys().collect();
+    let mapped: Vec<usize> = opts.keys.resolve(&keys).into_iter().map(|(_, i)| i).collect();
+    raw_fields
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, raw))| {
+            let v =
+                if mapped.contains(&i) { serde_json::from_str(raw.get()).unwrap_or(Value::Null) } else { Value::Null };
+            (k, v)
+        })
+        .collect()
+}
+
 /// JSON Lines: one object per line; a broken line is reported and skipped. Returns
 /// false when no line at all is JSON (then the file is read as text).
 fn read_lines(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
     let mut good = 0usize;
     let mut problems = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        match parse_line(path, n + 1, line) {
+        match parse_line(path, n + 1, line, opts) {
             None => {}
             Some(Ok(obj)) => {
                 good += 1;
@@ -199,15 +287,14 @@ fn read_lines(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)
 }
 
 /// One line of JSON Lines: `None` when blank, else the object or why it is skipped.
-fn parse_line(path: &str, line_no: usize, line: &str) -> Option<Result<Map<String, Value>, Problem>> {
+fn parse_line(path: &str, line_no: usize, line: &str, opts: &Options) -> Option<Result<Map<String, Value>, Problem>> {
     let t = line.trim();
     if t.is_empty() {
         return None;
     }
-    let problem = |message: String| Problem { path: path.into(), line: line_no, message, warning_only: false };
-    Some(match serde_json::from_str::<Value>(t) {
-        Ok(Value::Object(obj)) => Ok(obj),
-        Ok(other) => Err(problem(format!("expected a JSON object, found {}; skipped", kind(&other)))),
+    let problem = |message: String| Problem { path: path.into(), line: line_no, message, lost: Lost::One };
+    Some(match serde_json::from_str::<&RawValue>(t) {
+        Ok(raw) => record(raw, opts).map_err(problem),
         Err(e) => Err(problem(format!("invalid JSON ({e}); skipped"))),
     })
 }
@@ -253,12 +340,12 @@ pub fn stream_lines(
                     path: path.into(),
                     line: line_no,
                     message: format!("invalid UTF-8 at byte {} of the line; skipped", e.valid_up_to() + 1),
-                    warning_only: false,
+                    lost: Lost::One,
                 }));
                 continue;
             }
         };
-        match parse_line(path, line_no, line) {
+        match parse_line(path, line_no, line, opts) {
             None => {}
             Some(Ok(obj)) => {
                 ordinal += 1;
@@ -266,17 +353,6 @@ pub fn stream_lines(
             }
             Some(Err(p)) => emit(Item::Problem(p)),
         }
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -322,7 +398,7 @@ pub fn emit_object(
                         path: path.into(),
                         line,
                         message: format!("unreadable date '{}'; kept without a date", text.unwrap_or_default()),
-                        warning_only: true,
+                        lost: Lost::Nothing,
                     }));
                 }
                 r.article.date = parsed;
@@ -335,7 +411,7 @@ pub fn emit_object(
             path: path.into(),
             line,
             message: "record has neither title nor content; skipped".into(),
-            warning_only: false,
+            lost: Lost::One,
         }));
         return;
     }

@@ -58,8 +58,20 @@ pub struct Problem {
     pub line: usize,
     /// What is wrong.
     pub message: String,
-    /// A warning keeps the record (e.g. an unparseable date); otherwise it is skipped.
-    pub warning_only: bool,
+    /// What the problem cost: nothing (a warning, e.g. an unparseable date), one
+    /// record, or records sou cannot count.
+    pub lost: Lost,
+}
+
+/// Records a [`Problem`] kept out of the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lost {
+    /// None: a warning (the record was kept).
+    Nothing,
+    /// The one record the problem is about.
+    One,
+    /// An unknown number (the rest of a file that cannot be read past an error).
+    Unknown,
 }
 
 impl std::fmt::Display for Problem {
@@ -122,38 +134,88 @@ pub enum Item {
     Problem(Problem),
 }
 
-/// The files below `paths` (directories recursively, sorted), skipping hidden ones; in
-/// directories, only those matching `globs` when any are given. `-` stands for stdin.
-pub fn list_files(paths: &[PathBuf], globs: &[String]) -> Result<Vec<PathBuf>> {
+/// The files to read, and the paths that could not be read (each with why).
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Files, in order.
+    pub files: Vec<PathBuf>,
+    /// `PATH: reason` for each path skipped (dangling symlink, loop, no permission).
+    pub unreadable: Vec<String>,
+}
+
+/// The files below `paths` (directories recursively, sorted), skipping hidden ones and
+/// the directory `exclude` (the index being written, wherever it is); in directories,
+/// only those matching `globs` when any are given. `-` stands for stdin. A path that
+/// cannot be read is listed in [`Listing::unreadable`], and the rest is still listed.
+pub fn list_files(paths: &[PathBuf], globs: &[String], exclude: Option<&Path>) -> Result<Listing> {
     let mut set = globset::GlobSetBuilder::new();
     for g in globs {
         set.add(globset::Glob::new(g).with_context(|| format!("--glob: '{g}' is not a valid pattern"))?);
     }
     let set = set.build().context("--glob")?;
-    let mut files = Vec::new();
+    let excluded = exclude.and_then(|e| fs::canonicalize(e).ok());
+    let is_excluded = |p: &Path| excluded.as_ref().is_some_and(|e| fs::canonicalize(p).is_ok_and(|c| c.starts_with(e)));
+    let mut out = Listing::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            files.push(p.clone());
+            out.files.push(p.clone());
             continue;
         }
-        let meta = fs::metadata(p).with_context(|| format!("cannot read '{}'", p.display()))?;
+        let meta = match fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                out.unreadable.push(format!("{}: {}", p.display(), io_reason(&e, p)));
+                continue;
+            }
+        };
         if meta.is_file() {
-            files.push(p.clone());
+            if !is_excluded(p) {
+                out.files.push(p.clone());
+            }
             continue;
         }
         let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter();
-        for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-            let entry = entry.with_context(|| format!("cannot walk '{}'", p.display()))?;
+        let entries = walker.filter_entry(|e| {
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            e.depth() == 0 || !(hidden || (e.file_type().is_dir() && is_excluded(e.path())))
+        });
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = e.path().unwrap_or(p).to_path_buf();
+                    let reason = if e.loop_ancestor().is_some() {
+                        "a symbolic link loop".to_string()
+                    } else {
+                        e.io_error().map_or_else(|| e.to_string(), |io| io_reason(io, &at))
+                    };
+                    out.unreadable.push(format!("{}: {reason}", at.display()));
+                    continue;
+                }
+            };
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(p).unwrap_or(entry.path());
             if globs.is_empty() || set.is_match(rel) || set.is_match(entry.file_name()) {
-                files.push(entry.into_path());
+                out.files.push(entry.into_path());
             }
         }
     }
-    Ok(files)
+    Ok(out)
+}
+
+/// Why `path` could not be read, in a user's words.
+fn io_reason(e: &std::io::Error, path: &Path) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound if fs::symlink_metadata(path).is_ok() => {
+            "a symbolic link to nothing (its target does not exist)".into()
+        }
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ if e.raw_os_error() == Some(40) => "a symbolic link loop".into(),
+        _ => e.to_string(),
+    }
 }
 
 /// A path as shown to the user and used in document ids: without a leading `./`.
@@ -166,30 +228,64 @@ pub fn display_path(p: &Path) -> String {
     s.to_string()
 }
 
-/// Decodes file bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else the
-/// encoding chardetng guesses (GB18030/GBK, Big5, …). `None` for binary data.
-pub fn decode(bytes: Vec<u8>) -> Option<String> {
+/// Text decoded from a file's bytes.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// Lines (1-based) where bytes that are not UTF-8 were replaced by U+FFFD, in a file
+    /// read as UTF-8.
+    pub replaced_lines: Vec<usize>,
+}
+
+/// Decodes file bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, UTF-8 with
+/// a few broken bytes (replaced, their lines reported), else the encoding chardetng
+/// guesses (GB18030/GBK, Big5, …). `None` for binary data.
+///
+/// "Mostly UTF-8" is decided by counting: in GBK or Big5 text most characters are byte
+/// pairs that are not valid UTF-8, and only a few happen to be; in a UTF-8 file with a
+/// stray byte or one pasted GBK paragraph the valid multi-byte characters far outnumber
+/// the invalid bytes.
+pub fn decode(bytes: Vec<u8>) -> Option<Decoded> {
+    let whole = |text: String| Decoded { text, replaced_lines: Vec::new() };
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return Some(text.into_owned());
+        return Some(whole(text.into_owned()));
     }
     let sample = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, sample).is_some() {
         return None;
     }
     let bytes = match String::from_utf8(bytes) {
-        Ok(s) => return Some(s),
+        Ok(s) => return Some(whole(s)),
         Err(e) => e.into_bytes(),
     };
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if multibyte >= 2 * invalid {
+        let mut replaced_lines = Vec::new();
+        let mut line = 1;
+        let mut text = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            line += memchr::memchr_iter(b'\n', chunk.valid().as_bytes()).count();
+            text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                text.push(char::REPLACEMENT_CHARACTER);
+                if replaced_lines.last() != Some(&line) {
+                    replaced_lines.push(line);
+                }
+            }
+        }
+        return Some(Decoded { text, replaced_lines });
+    }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(&bytes[..bytes.len().min(1 << 20)], bytes.len() <= 1 << 20);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
-    if enc == encoding_rs::UTF_8 {
-        // Mostly UTF-8 with broken sequences: keep the good parts.
-        return Some(String::from_utf8_lossy(&bytes).into_owned());
-    }
     let (text, _, _) = enc.decode(&bytes);
-    Some(text.into_owned())
+    Some(whole(text.into_owned()))
 }
 
 /// Reads one file (already decoded) and emits its records and problems.
@@ -216,7 +312,7 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
                         path: path.into(),
                         line: 0,
                         message: "not JSON; skipped".into(),
-                        warning_only: false,
+                        lost: Lost::One,
                     }));
                 } else {
                     text::read(path, body, opts, emit);
@@ -260,12 +356,26 @@ fn read_from(
     reader.read_to_end(&mut bytes)?;
     let n = bytes.len() as u64;
     match decode(bytes) {
-        Some(text) => read_text(path, &text, opts, emit),
+        Some(decoded) => {
+            if let Some(first) = decoded.replaced_lines.first() {
+                let more = match decoded.replaced_lines.len() {
+                    1 => String::new(),
+                    n => format!(" (and on {} more lines)", n - 1),
+                };
+                emit(Item::Problem(Problem {
+                    path: path.into(),
+                    line: *first,
+                    message: format!("invalid UTF-8{more}; the bad bytes are replaced by U+FFFD"),
+                    lost: Lost::Nothing,
+                }));
+            }
+            read_text(path, &decoded.text, opts, emit)
+        }
         None => emit(Item::Problem(Problem {
             path: path.into(),
             line: 0,
             message: "not a text file; skipped".into(),
-            warning_only: false,
+            lost: Lost::One,
         })),
     }
     Ok(n)
@@ -274,7 +384,7 @@ fn read_from(
 /// Fills in defaults and cleans up a record's text before it is indexed.
 pub fn finish(mut r: Record, opts: &Options) -> Record {
     let a = &mut r.article;
-    let title = a.text(Field::Title).trim().to_string();
+    let title = one_line(a.text(Field::Title));
     a.set(Field::Title, Some(title));
     let content = normalize_newlines(a.text(Field::Content));
     a.set(Field::Content, Some(content));
@@ -285,6 +395,21 @@ pub fn finish(mut r: Record, opts: &Options) -> Record {
         a.date = opts.default_date;
     }
     r
+}
+
+/// A title on one line: lines are joined directly where Chinese text was broken (as the
+/// hard-wrap repair does), with one space between other words.
+pub fn one_line(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    for line in title.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let cjk_break = out.chars().last().is_some_and(crate::analysis::chars::is_cjk)
+            || line.chars().next().is_some_and(crate::analysis::chars::is_cjk);
+        if !out.is_empty() && !cjk_break {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// `\r\n` and lone `\r` (as in WeChat exports) become `\n`.

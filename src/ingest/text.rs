@@ -1,13 +1,14 @@
 //! Plain-text articles (`.txt`, `.md`, files cut from newspaper PDFs): title = first
-//! non-empty line; source and date from header lines near the top (`信息来源:文汇报`,
-//! `发布时间:2025-04-30`, `2025年4月30日`); hard wraps inside Chinese text are repaired.
+//! non-empty line (without Markdown's `#`); source, author and date from header lines
+//! near the top (`信息来源:文汇报`, `【来源：新华社】`, `作者：张三`, `发布时间:2025-04-30`,
+//! `２０２５年５月７日`); hard wraps inside Chinese text are repaired.
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 use unicode_width::UnicodeWidthStr;
 
-use super::{finish, Item, Options, Record};
+use super::{finish, Item, Lost, Options, Problem, Record};
 use crate::analysis::chars::is_cjk;
 use crate::article::Field;
 use crate::dates;
@@ -15,9 +16,23 @@ use crate::dates;
 /// How many non-empty lines at the top are searched for source and date.
 const HEADER_LINES: usize = 8;
 
+/// `来源：新华社`, `【来源：新华社】`, `來源：中央社`, `来 源：经济日报`, `稿源：`.
 fn source_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?:信息来源|来源|稿源|出处|来自)\s*[:：]\s*([^\s|｜，,;；]+)").expect("valid regex"))
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?:信\s*息\s*)?(?:[来來]\s*源|稿\s*源|出\s*[处處]|[来來]\s*自)\s*[:：]\s*([^\s|｜，,;；】」』)）\]]+)",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// `作者：张三`, `记者：李四`, `本报记者 王五`, `記者 陳六`.
+fn author_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:作\s*者|[记記]\s*者)(?:\s*[:：]\s*|\s+)([^\s|｜，,;；】」』)）\]:：]+)").expect("valid regex")
+    })
 }
 
 fn date_re() -> &'static Regex {
@@ -37,17 +52,33 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
     let mut r = Record::at(path, 1, 1, true);
     let a = &mut r.article;
     a.set(Field::Title, Some(short_title(title)));
-    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()).take(HEADER_LINES) {
+    let mut date_seen = false;
+    for (n, line) in body.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).take(HEADER_LINES) {
+        let line = dates::half_width(line.trim());
         if a.get(Field::Source).is_none() {
-            if let Some(c) = source_re().captures(line) {
+            if let Some(c) = source_re().captures(&line) {
                 a.set(Field::Source, Some(c[1].to_string()));
             }
         }
-        if a.date.is_none() {
-            if let Some(m) = date_re().find(line) {
+        if a.get(Field::Author).is_none() {
+            if let Some(c) = author_re().captures(&line) {
+                a.set(Field::Author, Some(c[1].to_string()));
+            }
+        }
+        if !date_seen {
+            if let Some(m) = date_re().find(&line) {
+                date_seen = true;
                 let s: String = m.as_str().chars().filter(|c| !c.is_whitespace() || *c == ' ').collect();
                 a.date = dates::parse_timestamp(&s.replace(' ', ""), &opts.tz)
                     .or_else(|| dates::parse_timestamp(&s, &opts.tz));
+                if a.date.is_none() {
+                    emit(Item::Problem(Problem {
+                        path: path.into(),
+                        line: n + 1,
+                        message: format!("unreadable date '{}'; kept without a date", m.as_str()),
+                        lost: Lost::Nothing,
+                    }));
+                }
             }
         }
     }
@@ -59,6 +90,11 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
 /// after its first sentence, or at 80 characters.
 fn short_title(line: &str) -> String {
     const MAX: usize = 80;
+    // A Markdown heading's marks are not part of the title.
+    let line = match line.trim_start_matches('#') {
+        rest if rest.len() < line.len() && rest.starts_with([' ', '\t']) => rest.trim(),
+        _ => line,
+    };
     if line.chars().count() <= MAX {
         return line.to_string();
     }

@@ -103,3 +103,30 @@ pub fn all_ids(index: &Path, query: &str, args: &[&str]) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Runs sou (a copy in `dir`, runnable by anyone) as a user whom file permissions stop:
+/// the current user, or, for root (whom permissions do not stop), `nobody` through
+/// `setpriv`. Used to test read-only indexes and unreadable inputs.
+pub fn run_unprivileged(dir: &std::path::Path, idx: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    use std::os::unix::fs::PermissionsExt;
+    // A copy of the binary any user can run, in a directory any user can enter.
+    let bin = dir.join("sou");
+    if !bin.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_sou"), &bin).expect("copy sou");
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd.arg("--index").arg(idx).args(args).env_remove("NO_COLOR").output().expect("run sou unprivileged");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
