@@ -375,3 +375,34 @@ fn a_stale_writer_pid_is_never_named() {
     assert!(!pid_file.exists());
     assert_eq!(second(()).0, 0);
 }
+
+#[test]
+fn keywords_keep_user_tags_and_print_words_as_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dict = dir.path().join("dict.txt");
+    std::fs::write(&dict, "元宇宙 10 n\n数通链谷 5\n").expect("write");
+    let records: Vec<Value> = (0..6)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("d{i}"),
+                "title": format!("報導{i}"),
+                "content": "元宇宙產業與數通鏈谷發展迅速，AI技術與元宇宙深度融合，數通鏈谷推動AI應用。",
+            })
+        })
+        .collect();
+    let idx = index_of(dir.path(), &records, &["--dict", dict.to_str().expect("path")]);
+    let saved = std::fs::read_to_string(idx.join("sou-dict.txt")).expect("dictionary");
+    assert!(saved.lines().any(|l| l.starts_with("元宇宙 ") && l.ends_with(" n")), "{saved}");
+    let (code, out, err) = run(&idx, &["keywords", "融合", "--json", "-n", "50"]);
+    assert_eq!(code, 0, "{err}");
+    let words: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["word"].as_str().expect("word").to_string())
+        .collect();
+    // A tagged user word and an untagged one (a noun by default) are keywords; words
+    // are printed as the documents write them: traditional, upper-case.
+    for w in ["元宇宙", "數通鏈谷", "AI"] {
+        assert!(words.iter().any(|x| x == w), "{w} in {words:?}");
+    }
+    assert!(!words.iter().any(|x| x == "ai" || x == "数通链谷" || x == "产业"), "{words:?}");
+}

@@ -24,7 +24,7 @@ pub const DEFAULT_WORDS: u64 = DEFAULT_WORD_COUNT;
 
 static DEFAULT_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.fst"));
 
-/// File in the index directory holding the user dictionary (`word freq` lines).
+/// File in the index directory holding the user dictionary (`word freq tag` lines).
 pub const USER_DICT_FILE: &str = "sou-dict.txt";
 
 /// A word that no query can contain, carrying the frequency mass of the words a query
@@ -36,7 +36,13 @@ const PLACEHOLDER: &str = "\u{0}\u{0}";
 pub struct Dictionary {
     /// User words with their resolved frequencies, in the order they were added.
     user: BTreeMap<String, u64>,
+    /// Their part-of-speech tags (`n` when the user gave none: a user's word names a
+    /// thing, and `keywords` keeps nouns).
+    tags: BTreeMap<String, String>,
 }
+
+/// The tag of a user word given without one.
+const DEFAULT_TAG: &str = "n";
 
 fn default_fst() -> Fst<&'static [u8]> {
     Fst::new(DEFAULT_FST).expect("the dictionary FST is built by build.rs")
@@ -52,6 +58,7 @@ impl Dictionary {
     pub fn load(index_dir: &Path) -> Result<Self> {
         let path = index_dir.join(USER_DICT_FILE);
         let mut user = BTreeMap::new();
+        let mut tags = BTreeMap::new();
         if let Ok(text) = fs::read_to_string(&path) {
             for (n, line) in text.lines().enumerate() {
                 let mut it = line.split_whitespace();
@@ -60,9 +67,10 @@ impl Dictionary {
                 };
                 let f = f.parse().with_context(|| format!("{}:{}: bad frequency", path.display(), n + 1))?;
                 user.insert(w.to_string(), f);
+                tags.insert(w.to_string(), it.next().unwrap_or(DEFAULT_TAG).to_string());
             }
         }
-        Ok(Dictionary { user })
+        Ok(Dictionary { user, tags })
     }
 
     /// Writes the user dictionary into `index_dir` (atomically: temp file + rename).
@@ -73,7 +81,7 @@ impl Dictionary {
         let tmp = index_dir.join(format!("{USER_DICT_FILE}.tmp"));
         let mut f = fs::File::create(&tmp)?;
         for (w, freq) in &self.user {
-            writeln!(f, "{w} {freq}")?;
+            writeln!(f, "{w} {freq} {}", self.tag(w))?;
         }
         f.sync_all()?;
         fs::rename(&tmp, index_dir.join(USER_DICT_FILE))?;
@@ -109,8 +117,10 @@ impl Dictionary {
                 },
                 None => None,
             };
-            let freq = jieba.add_word(&word, freq.map(|f| f as usize), None) as u64;
-            self.user.insert(word, freq);
+            let tag = it.next().unwrap_or(DEFAULT_TAG).to_string();
+            let freq = jieba.add_word(&word, freq.map(|f| f as usize), Some(&tag)) as u64;
+            self.user.insert(word.clone(), freq);
+            self.tags.insert(word, tag);
             added += 1;
         }
         Ok(added)
@@ -132,9 +142,14 @@ impl Dictionary {
     pub fn full_jieba(&self) -> Jieba {
         let mut jieba = Jieba::new();
         for (w, f) in &self.user {
-            jieba.add_word(w, Some(*f as usize), None);
+            jieba.add_word(w, Some(*f as usize), Some(self.tag(w)));
         }
         jieba
+    }
+
+    /// The tag of user word `w`.
+    fn tag(&self, w: &str) -> &str {
+        self.tags.get(w).map_or(DEFAULT_TAG, String::as_str)
     }
 
     /// The dictionary words occurring anywhere in `text`, with their frequencies (user

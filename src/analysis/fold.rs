@@ -79,9 +79,38 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Folds `text` and maps it back: the second value holds, for every byte of the folded
+/// text and one past its end, the byte offset in `text` of the character it came from
+/// (so folded `[s, e)` came from `text[map[s]..map[e]]`).
+pub fn fold_mapped(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        fold_char(c, |f| {
+            out.push(f);
+            map.resize(out.len(), i);
+        });
+    }
+    map.push(text.len());
+    (out, map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mapped_folding_leads_back_to_the_original() {
+        let text = "ＡＩ與國家主席℃";
+        let (folded, map) = fold_mapped(text);
+        assert_eq!(folded, fold(text));
+        assert_eq!(map.len(), folded.len() + 1);
+        let at = folded.find("国家").expect("folded");
+        assert_eq!(&text[map[at]..map[at + "国家".len()]], "國家");
+        assert_eq!(&text[map[0]..map[2]], "ＡＩ");
+        let deg = folded.find('°').expect("℃ folds to °c");
+        assert_eq!(&text[map[deg]..map[folded.len()]], "℃");
+    }
 
     #[test]
     fn folds_width_case_and_script() {

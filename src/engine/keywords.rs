@@ -14,7 +14,7 @@ use tantivy::query::Query;
 use tantivy::{Searcher, Term};
 
 use crate::analysis::dictionary::Dictionary;
-use crate::analysis::fold::fold;
+use crate::analysis::fold::fold_mapped;
 use crate::article::Field;
 use crate::index::Fields;
 
@@ -44,7 +44,8 @@ fn is_candidate(w: &str, stop: &HashSet<&str>) -> bool {
 /// One keyword.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Keyword {
-    /// The word (folded).
+    /// The word, in the form the matching documents write it most often (traditional
+    /// stays traditional, `AI` stays upper-case).
     pub word: String,
     /// Its weight: the sum of its BM25 term weights over the documents read.
     pub weight: f64,
@@ -74,13 +75,21 @@ pub fn distinctive(
     let jieba = dict.full_jieba();
     let mut tf: HashMap<String, f64> = HashMap::new();
     let mut docs: HashMap<String, u64> = HashMap::new();
+    // How each (folded) word was written: keywords are printed in their most frequent form.
+    let mut forms: HashMap<String, HashMap<String, u32>> = HashMap::new();
     for (_, addr) in &hits {
         let a = super::search::load(searcher, fields, *addr)?;
-        let text = fold(&format!("{}\n{}", a.text(Field::Title), a.text(Field::Content)));
+        let original = format!("{}\n{}", a.text(Field::Title), a.text(Field::Content));
+        let (text, origin) = fold_mapped(&original);
         let mut counts: HashMap<&str, u32> = HashMap::new();
+        let mut at = 0;
         for t in jieba.tag(&text, true) {
+            let (start, end) = (at, at + t.word.len());
+            at = end;
             if is_noun_like(t.tag) && is_candidate(t.word, &stop) {
                 *counts.entry(t.word).or_default() += 1;
+                let form = &original[origin[start]..origin[end]];
+                *forms.entry(t.word.to_string()).or_default().entry(form.to_string()).or_default() += 1;
             }
         }
         for (w, c) in counts {
@@ -97,6 +106,10 @@ pub fn distinctive(
             let df = field.map_or(0, |fd| searcher.doc_freq(&Term::from_field_text(fd, &word)).unwrap_or(0)) as f64;
             let idf = (1.0 + (n_index - df + 0.5) / (df + 0.5)).ln();
             let n = docs.get(&word).copied().unwrap_or(0);
+            let word = forms
+                .get(&word)
+                .and_then(|f| f.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))))
+                .map_or(word, |(form, _)| form.clone());
             Keyword { word, weight: f * idf, docs: n }
         })
         .collect();
