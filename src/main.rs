@@ -8,6 +8,7 @@ mod output;
 mod serve;
 mod settings;
 mod tui;
+mod wrap;
 
 use std::process::ExitCode;
 

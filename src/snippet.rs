@@ -7,6 +7,7 @@
 //! literals' last units) plus work proportional to the passage: it is computed for every
 //! hit a query prints, in a process that lives a few milliseconds.
 
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 
 use crate::analysis::chars::{units, Unit, UnitCursor};
@@ -142,29 +143,65 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
 }
 
-/// Where a passage starting near byte `at` begins: up to a third of `max_width` columns
-/// back, not before the start of its sentence.
-fn passage_start(text: &str, at: usize, max_width: usize) -> usize {
-    let mut start = at;
-    let mut back = 0;
-    for (i, c) in text[..at].char_indices().rev() {
-        if back >= max_width / 3 || is_sentence_end(c) {
-            break;
-        }
-        back += width(c);
-        start = i;
-    }
-    start
+/// Punctuation inside a sentence, after which a passage may start or before which it
+/// may end without cutting a word.
+fn is_clause_break(c: char) -> bool {
+    matches!(c, '，' | '、' | '：' | '；' | ',' | ':' | ';' | '）' | ')' | '」' | '”') || c.is_whitespace()
 }
 
-/// End of the passage of at most `max_width` columns starting at byte `start`.
+/// Display width of a grapheme cluster (an emoji sequence is as wide as its first
+/// character).
+fn grapheme_width(g: &str) -> usize {
+    g.chars().next().map_or(0, width)
+}
+
+/// Where a passage showing byte `at` begins: at the start of its sentence when that is
+/// at most half of `max_width` columns back; else after the farthest clause break (，、：)
+/// within a third; else a third back. Always at a grapheme boundary (a flag or an emoji
+/// family is never cut).
+fn passage_start(text: &str, at: usize, max_width: usize) -> usize {
+    let mut back = 0;
+    let mut after_break = None;
+    let mut limit = at;
+    for (i, g) in text[..at].grapheme_indices(true).rev() {
+        let c = g.chars().next().unwrap_or(' ');
+        if is_sentence_end(c) {
+            return i + g.len();
+        }
+        back += grapheme_width(g);
+        if back > max_width / 2 {
+            break;
+        }
+        if back <= max_width / 3 {
+            limit = i;
+            if is_clause_break(c) {
+                after_break = Some(i + g.len());
+            }
+        }
+        if i == 0 {
+            return 0;
+        }
+    }
+    after_break.unwrap_or(limit)
+}
+
+/// End of the passage of at most `max_width` columns starting at byte `start`: at a
+/// grapheme boundary, and at a clause break when one is in the last sixth.
 fn passage_end(text: &str, start: usize, max_width: usize) -> usize {
     let mut w = 0;
-    for (i, c) in text[start..].char_indices() {
-        if w + width(c) > max_width {
-            return start + i;
+    let mut last_break = None;
+    for (i, g) in text[start..].grapheme_indices(true) {
+        let gw = grapheme_width(g);
+        if w + gw > max_width {
+            return match last_break {
+                Some((b, bw)) if bw * 6 >= max_width * 5 => b,
+                _ => start + i,
+            };
         }
-        w += width(c);
+        w += gw;
+        if g.chars().next().is_some_and(|c| is_clause_break(c) || is_sentence_end(c)) {
+            last_break = Some((start + i + g.len(), w));
+        }
     }
     text.len()
 }
@@ -262,6 +299,38 @@ fn build(text: &str, start: usize, end: usize, hits: &[Hit]) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passages_start_at_a_sentence_or_clause_and_never_cut_a_grapheme() {
+        // The sentence start is near: the passage starts there, not inside 近日.
+        let text =
+            "前面的一句话说了很多很多的事情。近日，上海启动建设新一轮高质量孵化器，在后摩尔时代的产业竞逐中继续前行。";
+        let s = make(text, &["孵化器".to_string()], 80);
+        assert!(s.text.starts_with("…近日") || s.text.starts_with("近日"), "{}", s.text);
+        // Far from any sentence start: after a clause break, not mid-word.
+        let long = format!("{}，高质量孵化器。", "很长的句子".repeat(20));
+        let s = make(&long, &["孵化器".to_string()], 40);
+        assert!(s.text.starts_with("…高质量孵化器"), "{}", s.text);
+        // A flag and a ZWJ family are whole at either end of a passage.
+        for emoji in ["🇨🇳", "👨\u{200d}👩\u{200d}👧\u{200d}👦"] {
+            for n in 1..30 {
+                let text = format!(
+                    "{}{emoji}{}人工智能{}{emoji}{}",
+                    "字".repeat(n),
+                    "字".repeat(n % 7),
+                    "字".repeat(n % 5),
+                    "字".repeat(n)
+                );
+                let s = make(&text, &["人工智能".to_string()], 12 + n % 9);
+                let body = s.text.trim_matches('…');
+                for g in body.graphemes(true) {
+                    assert!(g == emoji || g.chars().count() == 1, "{emoji} cut in {:?}", s.text);
+                }
+                assert!(!body.starts_with('\u{200d}') && !body.ends_with('\u{200d}'), "{:?}", s.text);
+                assert!(!body.starts_with('🇳') || emoji != "🇨🇳" || body.starts_with("🇨🇳"), "{:?}", s.text);
+            }
+        }
+    }
 
     #[test]
     fn highlights_literals_as_whole_spans_on_the_original_text() {

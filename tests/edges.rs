@@ -406,3 +406,68 @@ fn keywords_keep_user_tags_and_print_words_as_written() {
     }
     assert!(!words.iter().any(|x| x == "ai" || x == "数通链谷" || x == "产业"), "{words:?}");
 }
+
+/// Display width of a line, escape sequences excluded.
+fn display_width(line: &str) -> usize {
+    let plain = String::from_utf8(strip_ansi(line.as_bytes())).expect("utf-8");
+    plain.chars().map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum()
+}
+
+/// `bytes` without `ESC [ … m` sequences; panics on a broken one (an ESC not starting a
+/// whole sequence, or a sequence's tail without its ESC).
+fn strip_ansi(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b {
+            assert_eq!(bytes.get(i + 1), Some(&b'['), "a broken escape sequence");
+            let end = bytes[i..].iter().position(|&b| b == b'm').expect("an unterminated escape sequence");
+            i += end + 1;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn table_at(width: usize, args: &[&str]) -> String {
+    let out = sou(seed_index())
+        .env("COLUMNS", width.to_string())
+        .args(["search", "孵化器 张江", "--format", "table", "-n", "5"])
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn tables_fit_the_terminal_and_become_lists_when_it_is_narrow() {
+    for width in [40, 44, 50, 60, 66, 80, 100, 120, 160] {
+        let out = table_at(width, &["--color", "always"]);
+        for line in out.lines() {
+            assert!(display_width(line) <= width, "{width}: {line:?}");
+            // Styles are closed on the line they open: no colour bleeds into borders.
+            if let Some(last) = line.rfind('\u{1b}') {
+                assert!(line[last..].starts_with("\u{1b}[0m"), "{width}: a style left open: {line:?}");
+            }
+            assert!(!line.contains("1m") || line.contains('\u{1b}'), "a split escape code at {width}: {line:?}");
+        }
+        let table = out.starts_with('┌');
+        assert_eq!(table, width >= 66, "{width}: {out}");
+        if table {
+            // The table fills the terminal.
+            assert_eq!(display_width(out.lines().next().expect("a line")), width, "{width}");
+        } else {
+            // A list: each hit's block starts with its rank.
+            assert!(out.starts_with("1  2025-12-23  上海科技"), "{out}");
+        }
+    }
+    // Without a snippet, the columns whose content was cut get the room.
+    let out = table_at(100, &["--color", "never", "--fields", "rank,title,url"]);
+    let first = out.lines().next().expect("a line");
+    assert_eq!(display_width(first), 100);
+    let url_lines = out.lines().filter(|l| l.contains("http")).count();
+    assert!(url_lines >= 1 && out.lines().count() < 30, "{out}");
+}

@@ -6,7 +6,6 @@
 //! The terminal is restored on every way out, a panic included.
 
 mod app;
-mod text;
 mod view;
 mod worker;
 

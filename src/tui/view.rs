@@ -15,7 +15,7 @@ use sou::sanitize::{clean, strip_escapes};
 use sou::snippet;
 
 use super::app::{App, FilterField, Focus};
-use super::text::{fit, width, wrap};
+use crate::wrap::{fit, width, wrap};
 
 /// Terminals narrower than this show the preview below the list.
 const SIDE_BY_SIDE: u16 = 100;
@@ -387,7 +387,7 @@ mod tests {
         let mut x = 0;
         while x < b.area.width {
             let s = b[(x, y)].symbol().to_string();
-            let w = crate::tui::text::width(&s).max(1) as u16;
+            let w = crate::wrap::width(&s).max(1) as u16;
             out.push((x, s));
             x += w;
         }
@@ -402,7 +402,7 @@ mod tests {
     fn assert_no_overflow(b: &Buffer) {
         for y in 0..b.area.height {
             let r = row(b, y);
-            assert!(crate::tui::text::width(&r) <= b.area.width as usize, "row {y} too wide: {r}");
+            assert!(crate::wrap::width(&r) <= b.area.width as usize, "row {y} too wide: {r}");
         }
     }
 

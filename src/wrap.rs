@@ -1,6 +1,8 @@
-//! Text for the terminal: the article wrapped to a pane's width in display columns (a
-//! Chinese character is two), with the literals' occurrences as highlighted spans and
-//! the line each occurrence starts on, so the preview can scroll to it.
+//! Text for the terminal, shared by the TUI's preview and the table's list layout:
+//! wrapped to a width in display columns (a Chinese character is two), with the
+//! literals' occurrences as highlighted spans and the line each occurrence starts on
+//! (so the preview can scroll to it). Styles are applied to whole spans, so an escape
+//! sequence is never split.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
