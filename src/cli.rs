@@ -57,14 +57,15 @@ pub enum Command {
     /// Search the index.
     ///
     /// Words are ANDed; "quoted phrase"; A OR B; -word excludes; ( ) group; title:,
-    /// content:, author:, source: restrict a word or a group to a field. Any Chinese string is found wherever it
-    /// occurs, across word boundaries, in simplified or traditional characters.
+    /// content:, author:, source: restrict a word or a group to a field. Any Chinese
+    /// string is found wherever it occurs, across word boundaries, in simplified or
+    /// traditional characters.
     ///
     /// Examples:
     ///   sou search 人工智能
     ///   sou search '孵化器 -广告' --source 上海科技 --since 2025-12-20
     ///   sou search 'title:张江 "集成电路"' --json | jq .title
-    #[command(verbatim_doc_comment)]
+    #[command(verbatim_doc_comment, after_long_help = QUERY_SYNTAX)]
     Search(SearchArgs),
     /// What the index holds: documents, sources, date range, size, dictionary.
     ///
@@ -107,8 +108,14 @@ pub enum Command {
     ///   sou completions zsh > "${fpath[1]}/_sou"
     #[command(verbatim_doc_comment)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), e.g. `sou man | man -l -`.
-    Man,
+    /// Print a manual page (roff): sou's, or a command's.
+    ///
+    /// Examples:
+    ///   sou man | man -l -
+    ///   sou man search | man -l -
+    ///   sou man --dir /usr/local/share/man/man1
+    #[command(verbatim_doc_comment)]
+    Man(ManArgs),
     /// Remove documents by id or by source.
     ///
     /// Examples:
@@ -239,6 +246,39 @@ pub struct ServeArgs {
     /// Allow this origin to call the API from its pages (CORS); none by default.
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Option<String>,
+}
+
+/// The query language, for `sou search --help` and `sou man search`.
+pub const QUERY_SYNTAX: &str = "\
+Query syntax:
+  人工智能          the string anywhere, across word boundaries;
+                    simplified = traditional, full-width = half-width
+  AI  5G  iPhone    Latin letters and digits: whole words, any case
+  芯片 上海         both (AND)
+  张江 OR 临港      either; OR binds tighter than AND
+  -广告             exclude; also -(广告 OR 推广)
+  (张江 OR 临港) 芯片
+                    group
+  \"集成 电路\"       a phrase, spaces kept; only ASCII \" (or ＂) quotes:
+                    “” ‘’ 「」 『』 are text
+  title:孵化器      a field: title: author: content: source: (exact
+                    name); also title:(孵化器 OR 元宇宙)
+  C++  AI+  R&D     symbols and emoji count as typed; punctuation
+                    (，。、-/) is matched by any punctuation
+  ＯＲ －（）＂       full-width operators work like ASCII ones
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on error.";
+
+/// `sou man`.
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// The command whose page to print (search, index, …); none: sou's own page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Write every page (sou.1, sou-search.1, …) into DIR instead of printing one.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `sou completions`.

@@ -36,10 +36,7 @@ fn main() -> ExitCode {
         }
         Command::Delete(args) => commands::delete::run(&cli.index, args),
         Command::Serve(args) => serve::run(&cli, args),
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|_| commands::FOUND)
-            .map_err(Into::into),
+        Command::Man(args) => commands::man::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -471,3 +471,26 @@ fn tables_fit_the_terminal_and_become_lists_when_it_is_narrow() {
     let url_lines = out.lines().filter(|l| l.contains("http")).count();
     assert!(url_lines >= 1 && out.lines().count() < 30, "{out}");
 }
+
+#[test]
+fn every_command_has_a_manual_page_and_the_top_page_points_to_real_ones() {
+    let idx = seed_index();
+    let (code, top, _) = run(idx, &["man"]);
+    assert_eq!(code, 0);
+    let (code, search, _) = run(idx, &["man", "search"]);
+    assert_eq!(code, 0);
+    assert!(search.contains("sou\\-search") || search.contains("sou-search"), "{search}");
+    assert!(search.contains("Query syntax") && search.contains("title:(孵化器 OR 元宇宙)"), "{search}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(idx, &["man", "--dir", dir.path().to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    // Every page the top page refers to, `sou-search(1)` and the others, exists.
+    for cmd in ["index", "search", "stats", "keywords", "show", "serve", "delete", "man"] {
+        let page = format!("sou-{cmd}");
+        assert!(top.contains(&page.replace('-', "\\-")) || top.contains(&page), "{page} not in the top page");
+        assert!(dir.path().join(format!("{page}.1")).is_file(), "{page}.1");
+    }
+    let (code, _, err) = run(idx, &["man", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no manual page for 'nope'"), "{err}");
+}
