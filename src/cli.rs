@@ -336,6 +336,15 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
+    /// Remove the documents of files that are gone from the directories given.
+    #[arg(long)]
+    pub prune: bool,
+
+    /// After indexing, keep watching the paths: index new and changed files as they
+    /// settle, one commit (and one line on stderr) per batch, until Ctrl-C or SIGTERM.
+    #[arg(long, conflicts_with = "strict")]
+    pub watch: bool,
+
     /// Indexing memory budget in MB, shared by the indexing threads.
     #[arg(long, value_name = "MB", default_value_t = 128)]
     pub memory: usize,

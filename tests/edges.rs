@@ -146,11 +146,11 @@ fn small_things_a_user_meets_first() {
     // Singular for one; -q prints nothing, not even with a skipped record.
     let (code, _, err) = run(&idx, &["index", path]);
     assert_eq!(code, 0);
-    assert!(err.contains("indexed 1 document (1 skipped) from 1 file,"), "{err}");
+    assert!(err.contains("indexed 1 document (1 skipped) from 1 file (1 new),"), "{err}");
     let (code, _, err) = run(&idx, &["index", path, "-q"]);
     assert_eq!((code, err.as_str()), (0, ""));
     // --strict lists the broken record even with -q.
-    let (code, _, err) = run(&idx, &["index", path, "-q", "--strict"]);
+    let (code, _, err) = run(&idx, &["index", path, "-q", "--strict", "--rebuild"]);
     assert_eq!(code, 2);
     assert!(err.contains("one.jsonl:2"), "{err}");
     // The memory budget's range in sou's words.

@@ -491,11 +491,13 @@ fn the_index_being_written_is_never_read() {
     s.file("s2/a.txt", "第一篇\n正文".as_bytes());
     let folder = s.dir.path().join("s2");
     let idx = folder.join("index");
-    for _ in 0..2 {
-        let (code, _, err) = run(&idx, &["index", folder.to_str().unwrap()]);
+    for args in [&[][..], &["--rebuild"][..]] {
+        let mut a = vec!["index", folder.to_str().unwrap()];
+        a.extend_from_slice(args);
+        let (code, _, err) = run(&idx, &a);
         assert_eq!(code, 0, "{err}");
         assert_eq!(err.lines().count(), 1, "only the summary: {err}");
-        assert!(summary(&err).contains("indexed 1 document (0 skipped) from 1 file"), "{err}");
+        assert!(summary(&err).contains("indexed 1 document (0 skipped) from 1 file (1 new)"), "{err}");
     }
     assert!(run(&idx, &["stats", "--json"]).1.contains("\"documents\":1"));
 }

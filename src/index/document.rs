@@ -20,7 +20,9 @@ pub struct SouDoc {
 
 impl SouDoc {
     /// Builds the document of `article` under `id` (its identity).
-    pub fn new(f: &Fields, id: String, mut article: Article) -> SouDoc {
+    /// `file` is the canonical path of the file the document came from (none for
+    /// standard input).
+    pub fn new(f: &Fields, id: String, mut article: Article, file: Option<&str>) -> SouDoc {
         let mut doc = SouDoc { values: Vec::with_capacity(12), store: Vec::with_capacity(8) };
         for spec in &FIELDS {
             let field = f.get(spec.field);
@@ -46,6 +48,9 @@ impl SouDoc {
                     }
                 }
             }
+        }
+        if let Some(file) = file {
+            doc.push(&[f.file()], OwnedValue::Str(file.to_string()));
         }
         doc
     }
@@ -89,7 +94,7 @@ mod tests {
     fn every_text_is_offered_to_its_views() {
         let f = Fields::of(&schema::build()).expect("schema");
         let a = Article::default().with(Field::Title, "標題").with(Field::Content, "正文").with(Field::Path, "p");
-        let doc = SouDoc::new(&f, "id1".into(), a);
+        let doc = SouDoc::new(&f, "id1".into(), a, None);
         let pairs: Vec<(SchemaField, String)> = doc
             .iter_fields_and_values()
             .filter_map(|(field, v)| match v {

@@ -9,8 +9,11 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
-/// Version of the analysis. 2: symbols and emoji are units of the character view.
-pub const FORMAT: u32 = 2;
+use super::files::Fingerprints;
+
+/// Version of the index. 2: symbols and emoji are units of the character view. 3: every
+/// document knows its file, and the index the files it read.
+pub const FORMAT: u32 = 3;
 
 /// The record kept with each commit.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -19,13 +22,16 @@ pub struct Meta {
     pub format: u32,
     /// UTC offset of the index's time zone, in seconds.
     pub tz_seconds: i32,
+    /// Every file whose documents are in the index, as it was when read.
+    #[serde(default)]
+    pub files: Fingerprints,
 }
 
 impl Meta {
     /// The record for an index whose zone-less dates are read in `tz`.
     pub fn new(tz: &TimeZone) -> Meta {
         let tz_seconds = tz.to_fixed_offset().map_or(8 * 3600, |o| o.seconds());
-        Meta { format: FORMAT, tz_seconds }
+        Meta { format: FORMAT, tz_seconds, files: Fingerprints::new() }
     }
 
     /// The index's time zone.
@@ -48,7 +54,7 @@ pub fn read(index: &Index, dir: &std::path::Path) -> Result<Option<Meta>> {
         Some(m) if m.format == FORMAT => Ok(Some(m)),
         _ if metas.segments.is_empty() => Ok(None),
         _ => bail!(
-            "the index at '{}' was built by an older version of sou (its analysis differs: symbols such as C++ and emoji were not indexed); rebuild it with `sou index --rebuild`",
+            "the index at '{}' was built by an older version of sou (symbols such as C++ were not indexed, documents did not know their files); rebuild it with `sou index --rebuild`",
             dir.display()
         ),
     }

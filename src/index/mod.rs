@@ -2,6 +2,7 @@
 //! settings it is created with.
 
 pub mod document;
+pub mod files;
 pub mod meta;
 pub mod schema;
 pub mod shared_dir;

@@ -26,6 +26,7 @@ pub struct Views {
 pub struct Fields {
     stored: [SchemaField; FIELD_COUNT],
     views: [Option<Views>; FIELD_COUNT],
+    file: SchemaField,
 }
 
 fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -43,6 +44,11 @@ fn untokenized() -> TextOptions {
             .set_fieldnorms(false),
     )
 }
+
+/// The internal field holding the canonical path of the file a document came from: a
+/// file is the unit of update (`sou index` replaces all of a file's documents at once).
+/// Indexed, not stored, not searchable from the query language.
+pub const FILE_FIELD: &str = "file";
 
 fn words_name(f: Field) -> String {
     format!("{}_words", f.name())
@@ -71,6 +77,7 @@ pub fn build() -> Schema {
         b.add_text_field(&words_name(f), analysed(WORDS, IndexRecordOption::WithFreqs));
         b.add_text_field(&chars_name(f), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions));
     }
+    b.add_text_field(FILE_FIELD, untokenized());
     b.build()
 }
 
@@ -88,12 +95,17 @@ impl Fields {
         for (field, _) in Field::texts() {
             views[field as usize] = Some(Views { words: f(&words_name(field))?, chars: f(&chars_name(field))? });
         }
-        Ok(Fields { stored, views })
+        Ok(Fields { stored, views, file: f(FILE_FIELD)? })
     }
 
     /// The stored (and, for ids, outlets and dates, indexed) field of `f`.
     pub fn get(&self, f: Field) -> SchemaField {
         self.stored[f as usize]
+    }
+
+    /// The field of the canonical path of a document's file ([`FILE_FIELD`]).
+    pub fn file(&self) -> SchemaField {
+        self.file
     }
 
     /// The analysed views of a searchable text field.

@@ -1,16 +1,22 @@
-//! Writing documents: the analysis tokenizers are registered on the index, records are
-//! upserted by identity (delete by id, then add), and commits come in batches so a
-//! crash loses at most the batch in progress, never what was committed.
+//! Writing documents: the analysis tokenizers are registered on the index; a file is the
+//! unit of update (all of a file's documents are deleted, then its records added, and
+//! its fingerprint recorded, in one commit); records are also upserted by identity, so an
+//! id moving between files leaves one document; commits come in batches at file
+//! boundaries, so a crash loses at most the batch in progress, never what was committed.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use tantivy::collector::TopDocs;
 use tantivy::indexer::NoMergePolicy;
-use tantivy::{Index, IndexWriter, Term};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::document::SouDoc;
+use super::files::{Fingerprint, Fingerprints};
 use super::meta::Meta;
 use super::{Fields, SouIndex};
 use crate::analysis::dictionary::Dictionary;
@@ -36,7 +42,13 @@ const COMMIT_EVERY_BYTES: u64 = 256 << 20;
 pub struct Indexer {
     writer: IndexWriter<SouDoc>,
     fields: Fields,
-    seen: HashSet<String>,
+    /// Ids added in this run, with the file their record came from.
+    seen: HashMap<String, Option<String>>,
+    /// The committed index when the run started: which file holds an id.
+    before: Option<Searcher>,
+    /// The file being read (canonical path), and whether it is new to the index (then
+    /// its records may be committed in several batches: no older copy can be half gone).
+    current: Option<(String, bool)>,
     /// The index held no document when this run started: only ids repeated within the
     /// run need deleting.
     fresh: bool,
@@ -51,6 +63,15 @@ pub struct Indexer {
     pub added: usize,
     /// Records that replaced an earlier record with the same id in this run.
     pub replaced: usize,
+}
+
+/// A record whose id a document of another file already held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// The id.
+    pub id: String,
+    /// The file (as shown) the older document came from.
+    pub from: String,
 }
 
 impl Indexer {
@@ -85,7 +106,9 @@ impl Indexer {
         Ok(Indexer {
             writer,
             fields: index.fields,
-            seen: HashSet::new(),
+            seen: HashMap::new(),
+            before: if fresh { None } else { index.index.reader().ok().map(|r| r.searcher()) },
+            current: None,
             fresh,
             since_commit: 0,
             dir: index.dir.clone(),
@@ -96,23 +119,104 @@ impl Indexer {
         })
     }
 
+    /// The fingerprints of the files whose documents the index holds (as of this run).
+    pub fn files(&self) -> &Fingerprints {
+        &self.meta.files
+    }
+
+    /// Starts reading the file `canonical`: its documents from earlier runs are removed in
+    /// the commit that adds its records again.
+    pub fn begin_file(&mut self, canonical: &str) {
+        // Its fingerprint comes back with `end_file`: a run that fails in between leaves
+        // the file to be read again.
+        let known = self.meta.files.remove(canonical).is_some();
+        if !self.fresh {
+            self.writer.delete_term(Term::from_field_text(self.fields.file(), canonical));
+        }
+        self.current = Some((canonical.to_string(), !known));
+    }
+
+    /// Ends the file begun with [`Indexer::begin_file`]: records its fingerprint, and
+    /// commits when enough input has been read since the last commit.
+    pub fn end_file(&mut self, canonical: &str, print: Fingerprint) -> Result<()> {
+        self.meta.files.insert(canonical.to_string(), print);
+        self.current = None;
+        if self.since_commit >= self.commit_every {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Records a new fingerprint for a file whose content did not change (touched,
+    /// renamed back): nothing is read again.
+    pub fn touch_file(&mut self, canonical: &str, print: Fingerprint) {
+        self.meta.files.insert(canonical.to_string(), print);
+    }
+
+    /// How many documents of the committed index came from the file `canonical`.
+    pub fn documents_of(&self, canonical: &str) -> u64 {
+        let term = Term::from_field_text(self.fields.file(), canonical);
+        self.before.as_ref().and_then(|s| s.doc_freq(&term).ok()).unwrap_or(0)
+    }
+
+    /// Removes the documents of a file that is gone (`--prune`).
+    pub fn forget_file(&mut self, canonical: &str) {
+        self.writer.delete_term(Term::from_field_text(self.fields.file(), canonical));
+        self.meta.files.remove(canonical);
+    }
+
     /// Adds (or replaces) one record; `bytes` is its share of the input, for batching.
-    pub fn add(&mut self, r: Record, bytes: u64) -> Result<()> {
+    /// Returns where its id was before when a document of another file held it.
+    pub fn add(&mut self, r: Record, bytes: u64) -> Result<Option<Moved>> {
         let id = r.identity();
-        let repeated = !self.seen.insert(id.clone());
+        let file = self.current.as_ref().map(|(f, _)| f.clone());
+        let own_id = r.article.get(Field::Id).is_some();
+        let moved = if own_id && file.is_some() { self.moved_from(&id, file.as_deref()) } else { None };
+        let repeated = self.seen.insert(id.clone(), file.clone()).is_some();
         if repeated {
             self.replaced += 1;
         }
         if repeated || !self.fresh {
             self.writer.delete_term(Term::from_field_text(self.fields.get(Field::Id), &id));
         }
-        self.writer.add_document(SouDoc::new(&self.fields, id, r.article)).context("cannot add a document")?;
+        let doc = SouDoc::new(&self.fields, id, r.article, file.as_deref());
+        self.writer.add_document(doc).context("cannot add a document")?;
         self.added += 1;
         self.since_commit += bytes;
-        if self.since_commit >= self.commit_every {
+        // Inside a file that had documents, no commit: its old and new documents change
+        // places in one commit.
+        let may_commit = self.current.as_ref().is_none_or(|(_, new)| *new);
+        if may_commit && self.since_commit >= self.commit_every {
             self.commit()?;
         }
-        Ok(())
+        Ok(moved)
+    }
+
+    /// The file (as shown) of another file's document holding `id`: earlier in this
+    /// run, or in the committed index.
+    fn moved_from(&self, id: &str, file: Option<&str>) -> Option<Moved> {
+        if let Some(other) = self.seen.get(id) {
+            return (other.as_deref() != file).then(|| Moved {
+                id: id.to_string(),
+                from: other.as_deref().map_or_else(|| "<stdin>".into(), |o| super::files::display(Path::new(o))),
+            });
+        }
+        let searcher = self.before.as_ref()?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(TermQuery::new(Term::from_field_text(self.fields.get(Field::Id), id), IndexRecordOption::Basic)),
+        )];
+        if let Some(f) = file {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(Term::from_field_text(self.fields.file(), f), IndexRecordOption::Basic)),
+            ));
+        }
+        let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(1).order_by_score()).ok()?;
+        let (_, addr) = hits.first()?;
+        let doc: TantivyDocument = searcher.doc(*addr).ok()?;
+        let from = doc.get_first(self.fields.get(Field::Path)).and_then(|v| v.as_str()).unwrap_or("<stdin>");
+        Some(Moved { id: id.to_string(), from: from.to_string() })
     }
 
     /// Removes every document holding `term` (an id or a source).
@@ -124,6 +228,8 @@ impl Indexer {
     pub fn clear(&mut self) -> Result<()> {
         self.writer.delete_all_documents().context("cannot clear the index")?;
         self.fresh = true;
+        self.before = None;
+        self.meta.files.clear();
         Ok(())
     }
 

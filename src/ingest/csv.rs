@@ -55,7 +55,7 @@ pub fn read(path: &str, text: &str, delimiter: u8, opts: &Options, emit: &mut dy
         let obj: Map<String, Value> =
             headers.iter().zip(row.iter()).map(|(k, v)| (k.clone(), Value::String(v.to_string()))).collect();
         ordinal += 1;
-        json::emit_object(path, line, ordinal, obj, false, opts, emit);
+        json::emit_object(path, line, ordinal, obj, opts, emit);
     }
 }
 

@@ -49,7 +49,7 @@ fn read_object(path: &str, text: &str, obj: BTreeMap<String, &RawValue>, opts: &
             read_array(path, text, start, opts, emit);
         }
         _ => {
-            emit_object(path, 1, 1, parse_mapped(obj, opts), true, opts, emit);
+            emit_object(path, 1, 1, parse_mapped(obj, opts), opts, emit);
         }
     }
 }
@@ -132,12 +132,12 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
                     Ok(obj) => {
                         objects += 1;
                         if let Some((l, o)) = pending.replace((line, obj)) {
-                            emit_object(path, l, objects - 1, o, false, opts, emit);
+                            emit_object(path, l, objects - 1, o, opts, emit);
                         }
                     }
                     Err(message) => {
                         if let Some((l, o)) = pending.take() {
-                            emit_object(path, l, objects, o, false, opts, emit);
+                            emit_object(path, l, objects, o, opts, emit);
                         }
                         emit(problem(line, message, Lost::One));
                     }
@@ -213,7 +213,7 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
         }
     }
     if let Some((l, o)) = pending {
-        emit_object(path, l, objects, o, elements == 1 && failure.is_none(), opts, emit);
+        emit_object(path, l, objects, o, opts, emit);
     }
     if let Some(f) = failure {
         emit(f);
@@ -269,7 +269,7 @@ fn read_lines(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)
                 for p in problems.drain(..) {
                     emit(Item::Problem(p));
                 }
-                emit_object(path, n + 1, good, obj, false, opts, emit);
+                emit_object(path, n + 1, good, obj, opts, emit);
             }
             Some(Err(p)) => problems.push(p),
         }
@@ -349,7 +349,7 @@ pub fn stream_lines(
             None => {}
             Some(Ok(obj)) => {
                 ordinal += 1;
-                emit_object(path, line_no, ordinal, obj, false, opts, emit);
+                emit_object(path, line_no, ordinal, obj, opts, emit);
             }
             Some(Err(p)) => emit(Item::Problem(p)),
         }
@@ -375,14 +375,13 @@ pub fn emit_object(
     line: usize,
     ordinal: usize,
     obj: Map<String, Value>,
-    whole_file: bool,
     opts: &Options,
     emit: &mut dyn FnMut(Item),
 ) {
     let keys: Vec<&String> = obj.keys().collect();
     let map = opts.keys.resolve(&keys);
     let values: Vec<&Value> = obj.values().collect();
-    let mut r = Record::at(path, line, ordinal, whole_file);
+    let mut r = Record::at(path, line, ordinal, false);
     for (field, i) in map {
         let v = values[i];
         let text = as_text(v);

@@ -28,7 +28,7 @@ pub struct Record {
     pub line: usize,
     /// Position of the record in its file (1-based).
     pub ordinal: usize,
-    /// Whether the file holds this one record only.
+    /// Whether the record is the whole file (a plain-text article): its id is the path.
     pub whole_file: bool,
 }
 
@@ -38,13 +38,21 @@ impl Record {
         Record { article: Article::default().with(Field::Path, path), line, ordinal, whole_file }
     }
 
-    /// The document's identity: its own id, else its path (and position in the file).
+    /// The document's identity: its own id; else, for a file that is one article (plain
+    /// text), the file's path; else the path and a hash of the title, content and date,
+    /// which does not depend on where in the file the record is, nor on the file's other
+    /// bytes (`news.jsonl#1f3a…`; `<stdin>#…` for standard input).
     pub fn identity(&self) -> String {
         let path = self.article.text(Field::Path);
         match self.article.get(Field::Id) {
             Some(id) => id.to_string(),
             None if self.whole_file => path.to_string(),
-            None => format!("{path}#{}", self.ordinal),
+            None => {
+                let date = self.article.date.map(|d| d.as_second().to_string()).unwrap_or_default();
+                let a = &self.article;
+                let hash = crate::index::files::hash_parts(&[a.text(Field::Title), a.text(Field::Content), &date]);
+                format!("{path}#{:012x}", hash >> 16)
+            }
         }
     }
 }
@@ -335,8 +343,11 @@ pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Res
     }
     let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).ok();
-    read_from(&display_path(file), handle, size, opts, emit)
-        .with_context(|| format!("cannot read '{}'", file.display()))
+    // The same file however it was named: relative to here when below, else absolute.
+    let shown = crate::index::files::canonical(file)
+        .map(|c| crate::index::files::display(&c))
+        .unwrap_or_else(|_| display_path(file));
+    read_from(&shown, handle, size, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))
 }
 
 fn read_from(
