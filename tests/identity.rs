@@ -1,0 +1,294 @@
+//! Every document knows where it came from: the same files by other paths, standard
+//! input, records without ids, one-object files, edits, ids moving between files, gone
+//! files, incremental runs and `--watch`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// A folder with an index, where sou runs from.
+struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    fn new() -> Self {
+        Folder { dir: tempfile::tempdir().expect("tempdir") }
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    /// sou run from `cwd` (relative to the folder) on the folder's index.
+    fn sou_in(&self, cwd: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sou"));
+        cmd.current_dir(self.path(cwd)).env_remove("SOU_INDEX").arg("--index").arg(self.path("index")).args(args);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        if let Some(text) = stdin {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+    fn sou(&self, args: &[&str]) -> (i32, String, String) {
+        self.sou_in(".", args, None)
+    }
+    fn index(&self, args: &[&str]) -> String {
+        let mut a = vec!["index"];
+        a.extend_from_slice(args);
+        let (code, _, err) = self.sou(&a);
+        assert_eq!(code, 0, "{err}");
+        err
+    }
+    /// Every document: id → content.
+    fn docs(&self) -> BTreeMap<String, String> {
+        let (code, out, err) = self.sou(&["search", "-zzzzzz", "--json", "-n", "100000"]);
+        assert!(code == 0 || code == 1, "{err}");
+        out.lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).expect("json");
+                let (_, shown, _) = self.sou(&["show", v["id"].as_str().expect("id"), "--json"]);
+                let full: Value = serde_json::from_str(&shown).expect("show json");
+                (v["id"].as_str().expect("id").to_string(), full["content"].as_str().unwrap_or("").to_string())
+            })
+            .collect()
+    }
+    fn count(&self) -> usize {
+        let (_, out, _) = self.sou(&["search", "-zzzzzz", "--count"]);
+        out.trim().parse().expect("count")
+    }
+}
+
+fn copy_seeds(f: &Folder) {
+    for e in std::fs::read_dir(root().join("seeds")).expect("seeds") {
+        let e = e.expect("entry");
+        std::fs::create_dir_all(f.path("seeds")).expect("mkdir");
+        std::fs::copy(e.path(), f.path("seeds").join(e.file_name())).expect("copy");
+    }
+}
+
+#[test]
+fn the_same_files_by_any_path_are_the_same_documents() {
+    let f = Folder::new();
+    copy_seeds(&f);
+    std::os::unix::fs::symlink(f.path("seeds"), f.path("link")).expect("symlink");
+    f.index(&["seeds"]);
+    let first = f.docs();
+    assert_eq!(first.len(), 62);
+    // By absolute path and through a symbolic link, from the same place: the same ids.
+    let abs = f.path("seeds").display().to_string();
+    f.index(&[&abs]);
+    f.index(&["link"]);
+    f.index(&["link", "--rebuild"]);
+    f.index(&[&abs, "seeds", "link"]);
+    assert_eq!(f.docs(), first, "the same ids and texts");
+    // From inside the folder, every file read again: the same documents (ids are paths as
+    // seen from where sou runs, so these show without the folder's name).
+    assert_eq!(f.sou_in("seeds", &["index", ".", "--rebuild"], None).0, 0);
+    assert_eq!(f.sou_in("seeds", &["index", "."], None).0, 0);
+    let inside = f.docs();
+    assert_eq!(inside.len(), 62);
+    let texts = |d: &BTreeMap<String, String>| {
+        let mut v: Vec<String> = d.values().cloned().collect();
+        v.sort();
+        v
+    };
+    assert_eq!(texts(&inside), texts(&first));
+    let (_, n, _) = f.sou(&["search", "陈吉宁", "--title", "陈吉宁", "--count"]);
+    assert_eq!(n.trim(), "1");
+}
+
+#[test]
+fn standard_input_imports_never_collide_nor_duplicate() {
+    let f = Folder::new();
+    std::fs::create_dir_all(f.path("")).expect("dir");
+    let a = "{\"title\":\"甲\",\"content\":\"第一次导入\"}\n";
+    let b = "{\"title\":\"乙\",\"content\":\"第二次导入\"}\n";
+    for input in [a, b, a] {
+        let (code, _, err) = f.sou_in(".", &["index", "-", "--source", "管道"], Some(input));
+        assert_eq!(code, 0, "{err}");
+    }
+    let docs = f.docs();
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert!(docs.keys().all(|id| id.starts_with("<stdin>#")), "{docs:?}");
+    let (_, n, _) = f.sou(&["search", "导入", "--source", "管道", "--count"]);
+    assert_eq!(n.trim(), "2");
+}
+
+#[test]
+fn a_file_is_replaced_whole_whatever_its_records_ids() {
+    let f = Folder::new();
+    // Records without ids: delete the first line, re-index: no stale copy.
+    f.write("d/abc.jsonl", "{\"content\":\"甲\"}\n{\"content\":\"乙\"}\n{\"content\":\"丙\"}\n");
+    f.index(&["d"]);
+    assert_eq!(f.count(), 3);
+    f.write("d/abc.jsonl", "{\"content\":\"乙\"}\n{\"content\":\"丙\"}\n");
+    f.index(&["d"]);
+    let texts: Vec<String> = f.docs().into_values().collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(texts.iter().filter(|t| *t == "丙").count(), 1);
+    // Records with ids: edit one, delete one, add one.
+    f.write("d/ids.jsonl", "{\"id\":\"x1\",\"content\":\"一\"}\n{\"id\":\"x2\",\"content\":\"二\"}\n");
+    f.index(&["d"]);
+    f.write("d/ids.jsonl", "{\"id\":\"x1\",\"content\":\"一改\"}\n{\"id\":\"x3\",\"content\":\"三\"}\n");
+    let err = f.index(&["d"]);
+    assert!(err.contains("(1 changed, 1 unchanged)"), "{err}");
+    let docs = f.docs();
+    assert_eq!(docs.get("x1").map(String::as_str), Some("一改"));
+    assert_eq!(docs.get("x3").map(String::as_str), Some("三"));
+    assert!(!docs.contains_key("x2"), "{docs:?}");
+    assert_eq!(docs.len(), 4);
+}
+
+#[test]
+fn a_one_object_file_has_one_id_with_or_without_a_final_newline() {
+    let f = Folder::new();
+    f.write("one.json", "{\"title\":\"独一\",\"content\":\"一个对象\"}");
+    f.index(&["one.json"]);
+    let before: Vec<String> = f.docs().into_keys().collect();
+    f.write("one.json", "{\"title\":\"独一\",\"content\":\"一个对象\"}\n");
+    f.index(&["one.json"]);
+    let after: Vec<String> = f.docs().into_keys().collect();
+    assert_eq!(before, after);
+    assert_eq!(after.len(), 1);
+    assert!(after[0].starts_with("one.json#"), "{after:?}");
+}
+
+#[test]
+fn an_id_moving_to_another_file_warns_and_leaves_one_document() {
+    let f = Folder::new();
+    f.write("a.jsonl", "{\"id\":\"same\",\"content\":\"旧\"}\n");
+    f.write("b.jsonl", "{\"id\":\"same\",\"content\":\"新\"}\n");
+    f.index(&["a.jsonl"]);
+    let err = f.index(&["b.jsonl"]);
+    assert!(err.contains("b.jsonl:1: id same was also in a.jsonl; replaced"), "{err}");
+    assert!(err.contains("1 id moved from another file"), "{err}");
+    let docs = f.docs();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs["same"], "新");
+}
+
+#[test]
+fn unchanged_files_are_not_read_touched_ones_not_analysed_gone_ones_pruned() {
+    let f = Folder::new();
+    copy_seeds(&f);
+    f.index(&["seeds"]);
+    let err = f.index(&["seeds"]);
+    assert!(err.contains("indexed 0 documents (0 skipped) from 0 files (5 unchanged), 0.0 MB"), "{err}");
+    // Touched: same content, another time.
+    let first = std::fs::read_dir(f.path("seeds")).expect("dir").next().expect("a file").expect("entry").path();
+    let text = std::fs::read(&first).expect("read");
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&first, &text).expect("rewrite");
+    let err = f.index(&["seeds"]);
+    assert!(err.contains("from 0 files (5 unchanged), 0.0 MB"), "{err}");
+    // Gone: reported, then pruned.
+    let gone = f.path("seeds").join("002_796d7d15a6c68fce.txt");
+    std::fs::remove_file(&gone).expect("remove");
+    let err = f.index(&["seeds"]);
+    assert!(err.contains("1 file under seeds is gone (1 document); --prune removes it"), "{err}");
+    assert_eq!(f.count(), 62);
+    let err = f.index(&["seeds", "--prune"]);
+    assert!(err.contains("removed 1 file under seeds that is gone (1 document)"), "{err}");
+    assert_eq!(f.count(), 61);
+}
+
+/// Waits until `check` holds, up to `limit`.
+fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
+    let f = Folder::new();
+    f.write("w/a.jsonl", "{\"id\":\"a\",\"content\":\"第一篇\"}\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sou"))
+        .current_dir(f.path(""))
+        .args(["--index", "index", "index", "w", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    assert!(eventually(Duration::from_secs(20), || f.path("index/meta.json").exists() && f.count() == 1));
+    f.write("w/b.jsonl", "{\"id\":\"b\",\"content\":\"第二篇\"}\n");
+    assert!(eventually(Duration::from_secs(10), || f.count() == 2), "a new file within seconds");
+    f.write("w/a.jsonl", "{\"id\":\"a\",\"content\":\"第一篇改\"}\n");
+    assert!(
+        eventually(Duration::from_secs(10), || f.sou(&["search", "第一篇改", "--count"]).1.trim() == "1"),
+        "a changed file within seconds"
+    );
+    // SIGTERM: exit 0, everything committed, the lock released.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("stopped watching"), "{err}");
+    assert_eq!(f.count(), 2);
+    f.index(&["w"]);
+}
+
+#[test]
+#[ignore = "slow: cargo test --release -- --include-ignored"]
+fn a_kill_during_an_incremental_run_loses_nothing_committed() {
+    let f = Folder::new();
+    let docs = seed_docs();
+    let write_part = |n: usize, tag: &str| {
+        let lines: String = (0..1500)
+            .map(|i| {
+                let d = &docs[i % docs.len()];
+                format!("{}\n", serde_json::json!({"id": format!("p{n}-{i}"), "title": d.title, "content": format!("{tag} {}", d.text)}))
+            })
+            .collect();
+        f.write(&format!("parts/p{n}.jsonl"), &lines);
+    };
+    for n in 0..6 {
+        write_part(n, "初版");
+    }
+    f.index(&["parts", "--commit-every", "1"]);
+    assert_eq!(f.count(), 9000);
+    for n in 0..6 {
+        write_part(n, "二版");
+    }
+    for delay in [200u64, 700, 1500] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sou"))
+            .current_dir(f.path(""))
+            .args(["--index", "index", "index", "parts", "--commit-every", "1", "-q"])
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Never a file half replaced: every file has all its records, old or new.
+        assert_eq!(f.count(), 9000, "after a kill at {delay} ms");
+    }
+    f.index(&["parts"]);
+    let (_, n, _) = f.sou(&["search", "二版", "--count"]);
+    assert_eq!(n.trim(), "9000");
+    let path: &Path = &f.path("parts");
+    assert!(path.is_dir());
+}
