@@ -83,6 +83,18 @@ pub enum Command {
     ///   sou keywords --since 2025-12-20 -n 30
     #[command(verbatim_doc_comment)]
     Keywords(KeywordsArgs),
+    /// Every occurrence of the query in context (concordance, keyword in context).
+    ///
+    /// One line per occurrence in the matching documents' text: date, source, id, the
+    /// left context right-aligned, the match, the right context. Contexts stop at the
+    /// article's edges and at paragraph breaks (unless --cross-paragraphs).
+    ///
+    /// Examples:
+    ///   sou kwic 孵化器
+    ///   sou kwic 孵化器 --sort left -n 50
+    ///   sou kwic '人工智能 OR AI' --width 20 --json | jq -r .right
+    #[command(verbatim_doc_comment)]
+    Kwic(KwicArgs),
     /// Print one whole article by its id (as shown by search).
     ///
     /// Examples:
@@ -215,6 +227,58 @@ pub struct KeywordsArgs {
     pub format: Option<Format>,
 
     /// Print {"word", "weight", "docs"} JSON Lines (same as --format jsonl).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// The order of concordance lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum KwicSort {
+    /// Documents by relevance, occurrences in text order.
+    Doc,
+    /// Documents newest first, occurrences in text order.
+    Date,
+    /// By the words just left of the match, read leftwards (what precedes it).
+    Left,
+    /// By the words just right of the match (what follows it).
+    Right,
+}
+
+/// `sou kwic`.
+#[derive(Args, Debug)]
+pub struct KwicArgs {
+    /// The query; its words and phrases are the occurrences shown.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Characters of context on each side [default: what fits the terminal; 30 in a pipe].
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+
+    /// Order of the lines.
+    #[arg(long, value_enum, default_value_t = KwicSort::Doc)]
+    pub sort: KwicSort,
+
+    /// At most N occurrences.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Print only the number of occurrences and of documents with one.
+    #[arg(long)]
+    pub count: bool,
+
+    /// Let contexts run across paragraph breaks.
+    #[arg(long)]
+    pub cross_paragraphs: bool,
+
+    /// Output format [default: aligned columns on a terminal, TSV `id date source left match right` otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Print {"id", "date", "source", "left", "match", "right", "offset"} JSON Lines.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }

@@ -5,6 +5,7 @@
 pub mod delete;
 pub mod index;
 pub mod keywords;
+pub mod kwic;
 pub mod man;
 pub mod search;
 pub mod show;

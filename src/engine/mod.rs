@@ -7,6 +7,7 @@
 //! and calls [`Engine::reload`] to see what `sou index` committed since.
 
 mod aggregate;
+pub mod concordance;
 mod keywords;
 mod search;
 mod stats;
@@ -21,6 +22,7 @@ use tantivy::query::Query;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 pub use aggregate::{Bucket, Histogram, Period};
+pub use concordance::{Context, Line};
 pub use keywords::{Keyword, Keywords};
 pub use search::{Hit, Hits, Sort};
 pub use stats::Stats;
@@ -283,6 +285,36 @@ impl Engine {
     pub fn keywords(&self, sel: &Selection, limit: usize) -> Result<Keywords> {
         let p = self.prepare(sel, true)?;
         keywords::distinctive(&p.searcher, &self.index.fields, p.compiled.query.as_ref(), self.dictionary()?, limit)
+    }
+
+    /// Every occurrence of the selection's literals in its documents' text, `ctx` around
+    /// each, documents in `sort` order, handed to `visit` as each document is read
+    /// (`visit` returns false to stop). Returns the occurrences and the documents they
+    /// are in (as far as they were read).
+    pub fn concordance(
+        &self,
+        sel: &Selection,
+        sort: Sort,
+        ctx: Context,
+        visit: &mut dyn FnMut(Line) -> bool,
+    ) -> Result<(usize, usize)> {
+        let p = self.prepare(sel, sort == Sort::Score)?;
+        let query = p.compiled.query.as_ref();
+        let n = search::count(&p.searcher, query)?;
+        let (mut lines, mut docs) = (0, 0);
+        for (_, addr) in search::addresses(&p.searcher, query, Page { limit: n, offset: 0, sort })? {
+            let a = search::load(&p.searcher, &self.index.fields, addr)?;
+            let meta = (a.text(Field::Id), self.day(&a), a.get(Field::Source));
+            let found = concordance::lines_of(concordance::text_of(&a), &p.compiled.highlights, ctx, meta);
+            docs += usize::from(!found.is_empty());
+            for l in found {
+                lines += 1;
+                if !visit(l) {
+                    return Ok((lines, docs));
+                }
+            }
+        }
+        Ok((lines, docs))
     }
 
     /// The article whose id is `id`.

@@ -78,6 +78,16 @@ fn date_key(reader: &SegmentReader) -> impl Fn(tantivy::DocId) -> i64 {
 
 /// The hits ranked `offset+1 ..= offset+limit`.
 pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) -> Result<Vec<Hit>> {
+    let found = addresses(searcher, query, page)?;
+    let mut hits = Vec::with_capacity(found.len());
+    for (i, (score, addr)) in found.into_iter().enumerate() {
+        hits.push(Hit { rank: page.offset + i + 1, score, article: load(searcher, fields, addr)? });
+    }
+    Ok(hits)
+}
+
+/// The addresses (and scores) of the hits of `page`, in order, nothing loaded.
+pub fn addresses(searcher: &Searcher, query: &dyn Query, page: Page) -> Result<Vec<(Option<Score>, DocAddress)>> {
     let Page { limit, offset, sort } = page;
     if limit == 0 {
         return Ok(Vec::new());
@@ -101,11 +111,7 @@ pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) 
             .map(|(_, addr)| (None, addr))
             .collect(),
     };
-    let mut hits = Vec::with_capacity(found.len());
-    for (i, (score, addr)) in found.into_iter().enumerate() {
-        hits.push(Hit { rank: offset + i + 1, score, article: load(searcher, fields, addr)? });
-    }
-    Ok(hits)
+    Ok(found)
 }
 
 /// The number of matching documents.

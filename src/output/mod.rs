@@ -7,6 +7,7 @@ pub mod chart;
 pub mod columns;
 mod delimited;
 pub mod jsonl;
+pub mod kwic;
 mod table;
 pub mod text;
 

@@ -1,0 +1,90 @@
+//! Exploring: the concordance (`sou kwic`) against an independent scan of the stored
+//! articles, its sorts, offsets and formats.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use serde_json::Value;
+use sou::analysis::fold::fold;
+
+/// Every matching document's stored content, by id (read through `sou show`).
+fn contents(query: &str) -> BTreeMap<String, String> {
+    let idx = seed_index();
+    all_ids(idx, query, &[])
+        .into_iter()
+        .map(|id| {
+            let (_, out, _) = run(idx, &["show", &id, "--json"]);
+            let v: Value = serde_json::from_str(&out).expect("json");
+            (id, v["content"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+fn kwic_json(args: &[&str]) -> Vec<Value> {
+    let mut a = vec!["kwic"];
+    a.extend_from_slice(args);
+    a.push("--json");
+    let (code, out, err) = run(seed_index(), &a);
+    assert!(code == 0 || code == 1, "{err}");
+    out.lines().map(|l| serde_json::from_str(l).expect("json")).collect()
+}
+
+#[test]
+fn every_occurrence_is_a_line_whose_offset_slices_the_article() {
+    for word in ["孵化器", "人工智能", "张江"] {
+        let texts = contents(word);
+        let want: usize = texts.values().map(|t| t.matches(word).count()).sum();
+        let lines = kwic_json(&[word, "--width", "10"]);
+        assert_eq!(lines.len(), want, "{word}");
+        for l in &lines {
+            let text = &texts[l["id"].as_str().expect("id")];
+            let offset = l["offset"].as_u64().expect("offset") as usize;
+            let at: String = text.chars().skip(offset).take(word.chars().count()).collect();
+            assert_eq!(at, word);
+            assert_eq!(l["match"], word);
+            let left = l["left"].as_str().expect("left");
+            let before: String = text.chars().take(offset).collect();
+            assert!(before.replace('\n', " ").ends_with(left), "{left:?}");
+            assert!(left.chars().count() <= 10 && !left.contains('\n'));
+        }
+        let (_, out, _) = run(seed_index(), &["kwic", word, "--count"]);
+        let docs = texts.values().filter(|t| t.contains(word)).count();
+        assert_eq!(out.trim(), format!("{want}\t{docs}"));
+    }
+}
+
+#[test]
+fn left_and_right_sorts_order_by_the_neighbouring_words() {
+    // Sorted as folded text (a full-width comma is a comma), independently of sou's sort.
+    let right = kwic_json(&["孵化器", "--sort", "right"]);
+    let keys: Vec<String> = right.iter().map(|l| fold(l["right"].as_str().expect("right"))).collect();
+    assert!(keys.len() > 100 && keys.windows(2).all(|w| w[0] <= w[1]), "right contexts out of order");
+    let left = kwic_json(&["孵化器", "--sort", "left", "-n", "1000"]);
+    let keys: Vec<String> =
+        left.iter().map(|l| fold(l["left"].as_str().expect("left")).chars().rev().collect::<String>()).collect();
+    assert!(keys.len() > 100 && keys.windows(2).all(|w| w[0] <= w[1]), "left contexts out of order");
+    assert_eq!(kwic_json(&["孵化器", "-n", "7"]).len(), 7);
+}
+
+#[test]
+fn a_simplified_query_shows_traditional_text_as_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("t.jsonl");
+    std::fs::write(&input, "{\"id\":\"t\",\"content\":\"臺灣的國家圖書館。\\n第二段也有國家。\"}\n").expect("write");
+    let idx = dir.path().join("index");
+    assert_eq!(run(&idx, &["index", input.to_str().expect("path"), "-q"]).0, 0);
+    let (code, out, _) = run(&idx, &["kwic", "国家", "--format", "tsv"]);
+    assert_eq!(code, 0);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][3..], ["臺灣的", "國家", "圖書館。"]);
+    // A paragraph break ends the context unless asked.
+    assert_eq!(rows[1][3..], ["第二段也有", "國家", "。"]);
+    let (_, out, _) = run(&idx, &["kwic", "国家", "--format", "csv", "--cross-paragraphs"]);
+    assert!(out.starts_with("id,date,source,left,match,right\n"), "{out}");
+    assert!(out.contains("圖書館。 第二段也有"), "{out}");
+    let (code, _, _) = run(&idx, &["kwic", "没有的词"]);
+    assert_eq!(code, 1);
+}
