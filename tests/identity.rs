@@ -226,7 +226,7 @@ fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
 fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
     let f = Folder::new();
     f.write("w/a.jsonl", "{\"id\":\"a\",\"content\":\"第一篇\"}\n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sou"))
+    let child = Command::new(env!("CARGO_BIN_EXE_sou"))
         .current_dir(f.path(""))
         .args(["--index", "index", "index", "w", "--watch"])
         .stdout(Stdio::null())

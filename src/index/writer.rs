@@ -259,11 +259,12 @@ impl Indexer {
         // whole, so the merge and the clean-up are simply left to a later run.
         let Some((index, mut writer)) = merging_writer(&self.dir)? else { return Ok(()) };
         let mut segments = index.searchable_segment_metas().context("cannot list segments")?;
-        if segments.len() > MAX_SEGMENTS {
-            // Merging the smallest segments is enough to get down to MAX_SEGMENTS, and
-            // much cheaper than rewriting the largest ones.
-            segments.sort_by_key(|s| s.num_docs());
-            let ids: Vec<_> = segments[..=segments.len() - MAX_SEGMENTS].iter().map(|s| s.id()).collect();
+        segments.sort_by_key(|s| s.num_docs());
+        let ids: Vec<_> = to_merge(&segments.iter().map(|s| s.num_docs()).collect::<Vec<_>>())
+            .into_iter()
+            .map(|i| segments[i].id())
+            .collect();
+        if ids.len() > 1 {
             writer.merge(&ids).wait().context("cannot merge segments")?;
         }
         writer.wait_merging_threads().context("cannot finish merging")?;
@@ -281,6 +282,25 @@ impl Indexer {
     }
 }
 
+/// Which segments to merge (indices into `docs`, the segments' sizes in increasing
+/// order). Small segments (under an eighth of the largest, as an incremental run
+/// leaves) are merged together once there are two; the large ones only when there are
+/// more than [`MAX_SEGMENTS`], the smallest first. A small run never rewrites a large
+/// segment: re-indexing one file of a 1 GB folder costs that file, not a merge.
+fn to_merge(docs: &[u32]) -> Vec<usize> {
+    let largest = docs.last().copied().unwrap_or(0);
+    let small = docs.iter().take_while(|&&d| (d as u64) * 8 < largest as u64).count();
+    let large = docs.len() - small;
+    if large > MAX_SEGMENTS {
+        // Down to MAX_SEGMENTS segments, smallest first (the small ones with them).
+        return (0..=docs.len() - MAX_SEGMENTS).collect();
+    }
+    if small >= 2 {
+        return (0..small).collect();
+    }
+    Vec::new()
+}
+
 /// Whether process `pid` is running.
 fn alive(pid: u32) -> bool {
     Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
@@ -295,4 +315,20 @@ fn merging_writer(dir: &Path) -> Result<Option<(Index, IndexWriter<SouDoc>)>> {
     };
     writer.set_merge_policy(Box::new(NoMergePolicy));
     Ok(Some((index, writer)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_leave_large_segments_alone_after_a_small_run() {
+        // Four large segments and the one a re-indexed file left: nothing to merge.
+        assert!(to_merge(&[7_000, 70_000, 72_000, 73_000, 74_000]).is_empty());
+        // Two small ones: merged together.
+        assert_eq!(to_merge(&[500, 7_000, 70_000, 72_000, 73_000, 74_000]), vec![0, 1]);
+        // A first run with two threads and many commits: down to four.
+        assert_eq!(to_merge(&[10, 20, 30, 40, 50, 60]), vec![0, 1, 2]);
+        assert!(to_merge(&[100]).is_empty());
+    }
 }
