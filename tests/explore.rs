@@ -88,3 +88,36 @@ fn a_simplified_query_shows_traditional_text_as_written() {
     let (code, _, _) = run(&idx, &["kwic", "没有的词"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn keywords_of_a_query_are_significant_terms_with_their_evidence() {
+    let idx = seed_index();
+    let (_, n, _) = run(idx, &["stats", "--json"]);
+    let all: f64 = serde_json::from_str::<Value>(&n).expect("json")["documents"].as_f64().expect("documents");
+    let (_, m, _) = run(idx, &["search", "孵化器", "--count"]);
+    let matching: f64 = m.trim().parse().expect("count");
+    let (code, out, err) = run(idx, &["keywords", "孵化器", "--json", "-n", "15"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert!(rows.len() >= 5);
+    let mut last = f64::INFINITY;
+    for r in &rows {
+        let (docs, docs_all) = (r["docs"].as_f64().expect("docs"), r["docs_all"].as_f64().expect("docs_all"));
+        let score = r["score"].as_f64().expect("score");
+        let word = r["word"].as_str().expect("word");
+        assert!(docs >= 2.0 && docs <= docs_all && docs <= matching, "{r}");
+        // Over-represented in the matches: a larger share of them than of all documents.
+        assert!(docs / matching > docs_all / all, "{r}");
+        assert!(score <= last, "scores descend");
+        last = score;
+        assert!(!"孵化器".contains(word), "the query's own word: {r}");
+        // The word occurs in at least that many matching documents (a substring scan of
+        // their text, which sees every occurrence jieba's words can).
+        let (_, both, _) = run(idx, &["search", &format!("孵化器 \"{word}\""), "--count"]);
+        assert!(both.trim().parse::<f64>().expect("count") >= docs, "{r}");
+    }
+    // The whole index keeps its corpus keywords and their keys.
+    let (_, out, _) = run(idx, &["keywords", "--json", "-n", "3"]);
+    let first: Value = serde_json::from_str(out.lines().next().expect("a line")).expect("json");
+    assert!(first.get("weight").is_some() && first.get("docs_all").is_none(), "{first}");
+}

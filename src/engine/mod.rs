@@ -23,7 +23,7 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 pub use aggregate::{Bucket, Histogram, Period};
 pub use concordance::{Context, Line};
-pub use keywords::{Keyword, Keywords};
+pub use keywords::{Keyword, Keywords, Ranking};
 pub use search::{Hit, Hits, Sort};
 pub use stats::Stats;
 
@@ -281,10 +281,25 @@ impl Engine {
         aggregate::per_value(&p.searcher, p.compiled.query.as_ref(), field)
     }
 
-    /// The most distinctive words of the matching documents.
+    /// The most distinctive words of the matching documents: significant terms against
+    /// the rest of the index for a query or filters, the corpus's own words for all.
     pub fn keywords(&self, sel: &Selection, limit: usize) -> Result<Keywords> {
         let p = self.prepare(sel, true)?;
-        keywords::distinctive(&p.searcher, &self.index.fields, p.compiled.query.as_ref(), self.dictionary()?, limit)
+        let query = p.compiled.query.as_ref();
+        let subset = sel.query.is_some()
+            || sel.since.is_some()
+            || sel.until.is_some()
+            || sel.title.is_some()
+            || sel.values.iter().any(|(_, v)| !v.is_empty());
+        let ranking = if subset {
+            Ranking::Significant {
+                matching: search::count(&p.searcher, query)?,
+                exclude: p.compiled.highlights.clone(),
+            }
+        } else {
+            Ranking::Corpus
+        };
+        keywords::distinctive(&p.searcher, &self.index.fields, query, self.dictionary()?, limit, &ranking)
     }
 
     /// Every occurrence of the selection's literals in its documents' text, `ctx` around

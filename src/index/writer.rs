@@ -63,6 +63,8 @@ pub struct Indexer {
     pub added: usize,
     /// Records that replaced an earlier record with the same id in this run.
     pub replaced: usize,
+    /// Whether documents were deleted in this run (by id, source, file or --rebuild).
+    deleted: bool,
 }
 
 /// A record whose id a document of another file already held.
@@ -116,6 +118,7 @@ impl Indexer {
             commit_every: COMMIT_EVERY_BYTES,
             added: 0,
             replaced: 0,
+            deleted: false,
         })
     }
 
@@ -161,6 +164,7 @@ impl Indexer {
 
     /// Removes the documents of a file that is gone (`--prune`).
     pub fn forget_file(&mut self, canonical: &str) {
+        self.deleted = true;
         self.writer.delete_term(Term::from_field_text(self.fields.file(), canonical));
         self.meta.files.remove(canonical);
     }
@@ -221,12 +225,14 @@ impl Indexer {
 
     /// Removes every document holding `term` (an id or a source).
     pub fn delete(&mut self, term: Term) {
+        self.deleted = true;
         self.writer.delete_term(term);
     }
 
     /// Removes every document (`--rebuild`); takes effect with the next commit.
     pub fn clear(&mut self) -> Result<()> {
         self.writer.delete_all_documents().context("cannot clear the index")?;
+        self.deleted = true;
         self.fresh = true;
         self.before = None;
         self.meta.files.clear();
@@ -254,6 +260,13 @@ impl Indexer {
     /// still hold one of its segments.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
+        // A run that changed no document (every file unchanged) leaves the segments as
+        // they are: re-running on an unchanged folder costs the listing only.
+        if self.added == 0 && !self.deleted {
+            remove_pid_file(&self.dir);
+            return Ok(());
+        }
+        let dir = self.dir.clone();
         self.writer.wait_merging_threads().context("cannot finish merging")?;
         // Another writer may have taken the lock in between: the index is committed and
         // whole, so the merge and the clean-up are simply left to a later run.
@@ -274,10 +287,7 @@ impl Indexer {
         if let Some((_, writer)) = merging_writer(&self.dir)? {
             writer.garbage_collect_files().wait().context("cannot remove the files of merged segments")?;
         }
-        let pid_file = self.dir.join(PID_FILE);
-        if std::fs::read_to_string(&pid_file).is_ok_and(|p| p.trim() == std::process::id().to_string()) {
-            let _ = std::fs::remove_file(pid_file);
-        }
+        remove_pid_file(&dir);
         Ok(())
     }
 }
@@ -299,6 +309,14 @@ fn to_merge(docs: &[u32]) -> Vec<usize> {
         return (0..small).collect();
     }
     Vec::new()
+}
+
+/// Removes the pid file of `dir` when it still names this process.
+fn remove_pid_file(dir: &Path) {
+    let pid_file = dir.join(PID_FILE);
+    if std::fs::read_to_string(&pid_file).is_ok_and(|p| p.trim() == std::process::id().to_string()) {
+        let _ = std::fs::remove_file(pid_file);
+    }
 }
 
 /// Whether process `pid` is running.

@@ -53,7 +53,10 @@ pub fn counts_tsv(w: &mut dyn Write, rows: &[Bucket]) -> io::Result<()> {
 /// `word<TAB>weight<TAB>docs` lines.
 pub fn keywords_tsv(w: &mut dyn Write, k: &Keywords) -> io::Result<()> {
     for kw in &k.words {
-        writeln!(w, "{}\t{:.3}\t{}", kw.word, kw.weight, kw.docs)?;
+        match kw.docs_all {
+            Some(all) => writeln!(w, "{}\t{:.3}\t{}\t{all}", kw.word, kw.weight, kw.docs)?,
+            None => writeln!(w, "{}\t{:.3}\t{}", kw.word, kw.weight, kw.docs)?,
+        }
     }
     Ok(())
 }
@@ -115,9 +118,16 @@ impl Printer for Csv {
 
     fn keywords(&mut self, k: &Keywords) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(&mut *self.0.w);
-        w.write_record(["word", "weight", "docs"])?;
+        let significant = k.words.iter().any(|kw| kw.docs_all.is_some());
+        if significant {
+            w.write_record(["word", "score", "docs", "docs_all"])?;
+        } else {
+            w.write_record(["word", "weight", "docs"])?;
+        }
         for kw in &k.words {
-            w.write_record([kw.word.clone(), format!("{:.3}", kw.weight), kw.docs.to_string()])?;
+            let mut row = vec![kw.word.clone(), format!("{:.3}", kw.weight), kw.docs.to_string()];
+            row.extend(kw.docs_all.map(|a| a.to_string()));
+            w.write_record(row)?;
         }
         w.flush()
     }

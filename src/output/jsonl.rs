@@ -45,7 +45,11 @@ pub fn hit_object(engine: &Engine, h: &Hit, snippet: &str) -> Map<String, Value>
 /// A keyword as `{"word", "weight", "docs"}`.
 pub fn keyword_value(kw: &Keyword) -> Value {
     let weight = (kw.weight * 1000.0).round() / 1000.0;
-    json!({"word": kw.word, "weight": weight, "docs": kw.docs})
+    match kw.docs_all {
+        // Significant terms: the score and both document counts, to check the enrichment.
+        Some(all) => json!({"word": kw.word, "score": weight, "docs": kw.docs, "docs_all": all}),
+        None => json!({"word": kw.word, "weight": weight, "docs": kw.docs}),
+    }
 }
 
 /// The description of an index as `sou stats --json` prints it.

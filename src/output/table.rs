@@ -296,9 +296,24 @@ impl Printer for Table {
     }
 
     fn keywords(&mut self, k: &Keywords) -> io::Result<()> {
-        writeln!(self.0.w, "{} documents; word, documents containing it, weight:", k.docs)?;
-        let labels: Vec<(String, u64)> =
-            k.words.iter().map(|kw| (format!("{}  {:.2}", kw.word, kw.weight), kw.docs)).collect();
+        let significant = k.words.iter().any(|kw| kw.docs_all.is_some());
+        if significant {
+            writeln!(
+                self.0.w,
+                "{} documents read; word, G² against the rest of the index, matching/all documents containing it:",
+                k.docs
+            )?;
+        } else {
+            writeln!(self.0.w, "{} documents; word, documents containing it, weight:", k.docs)?;
+        }
+        let labels: Vec<(String, u64)> = k
+            .words
+            .iter()
+            .map(|kw| match kw.docs_all {
+                Some(all) => (format!("{}  {:.0}  {}/{all}", kw.word, kw.weight, kw.docs), kw.docs),
+                None => (format!("{}  {:.2}", kw.word, kw.weight), kw.docs),
+            })
+            .collect();
         chart::write(&mut self.0.w, &labels, self.0.settings.width.min(100), self.0.settings.color)
     }
 }
