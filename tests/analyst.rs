@@ -128,13 +128,16 @@ fn keywords_are_content_words_not_function_words() {
         assert!(w.chars().all(char::is_alphanumeric), "punctuation: {w}");
         assert!(!w.chars().any(|c| c.is_ascii_digit()), "number: {w}");
         assert!(!stop.contains(&w), "stop word: {w}");
-        assert!(r["docs"].as_u64().unwrap() >= 1 && r["weight"].as_f64().unwrap() > 0.0);
+        // A filtered range: significant terms, scored against the rest of the index.
+        assert!(r["docs"].as_u64().unwrap() >= 1 && r["score"].as_f64().unwrap() > 0.0);
     }
-    let weights: Vec<f64> = rows.iter().map(|r| r["weight"].as_f64().unwrap()).collect();
-    assert!(weights.windows(2).all(|w| w[0] >= w[1]));
-    // A query's own topic leads its keywords.
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    // A query's own words are not its keywords; what surrounds them is.
     let (_, out, _) = run(seed_index(), &["keywords", "人工智能", "--json", "-n", "5"]);
-    assert!(jsonl(&out).iter().any(|r| r["word"] == "人工智能"), "{out}");
+    let rows = jsonl(&out);
+    assert_eq!(rows.len(), 5, "{out}");
+    assert!(!rows.iter().any(|r| r["word"] == "人工智能" || r["word"] == "智能"), "{out}");
 }
 
 #[test]
