@@ -95,6 +95,17 @@ pub enum Command {
     ///   sou kwic '人工智能 OR AI' --width 20 --json | jq -r .right
     #[command(verbatim_doc_comment)]
     Kwic(KwicArgs),
+    /// Several queries over time: matching documents per period for each.
+    ///
+    /// One row per period, one column per query, every period of the range shown;
+    /// --share divides by all documents of the period (the volume of news changes).
+    ///
+    /// Examples:
+    ///   sou trend 人工智能 机器人 芯片 --by month
+    ///   sou trend 房价 调控 --share --plot trend.svg
+    ///   sou trend 足球 篮球 --json | jq -c .
+    #[command(verbatim_doc_comment)]
+    Trend(TrendArgs),
     /// Print one whole article by its id (as shown by search).
     ///
     /// Examples:
@@ -279,6 +290,38 @@ pub struct KwicArgs {
     pub format: Option<Format>,
 
     /// Print {"id", "date", "source", "left", "match", "right", "offset"} JSON Lines.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// `sou trend`.
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// The queries, one per column (quote a query with spaces: '张江 OR 临港'; after
+    /// `--` for one that starts with '-').
+    #[arg(value_name = "QUERY", required = true)]
+    pub queries: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Period of the rows [default: one that fits the range in about a hundred rows].
+    #[arg(long, value_parser = named::<Period>(), value_name = "PERIOD")]
+    pub by: Option<Period>,
+
+    /// Each count divided by all documents of its period.
+    #[arg(long)]
+    pub share: bool,
+
+    /// Also draw the trend as an SVG line chart into FILE.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+
+    /// Output format [default: sparklines on a terminal, TSV with a header otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Print {"period", "query", "count", "share"} JSON Lines.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
@@ -497,6 +540,10 @@ pub struct SearchArgs {
     /// terminal, `period<TAB>count` in a pipe, {"period", "count"} lines with --json.
     #[arg(long, value_parser = named::<Period>(), value_name = "PERIOD", conflicts_with = "by")]
     pub histogram: Option<Period>,
+
+    /// With --histogram: also draw it as an SVG bar chart into FILE.
+    #[arg(long, value_name = "FILE.svg", requires = "histogram")]
+    pub plot: Option<PathBuf>,
 
     /// Count matching documents per source, largest first (bars, TSV or JSON as above).
     #[arg(long, value_parser = keyword_field(), value_name = "FIELD")]

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::stats::run(&cli, args),
         Command::Keywords(args) => commands::keywords::run(&cli, args),
         Command::Kwic(args) => commands::kwic::run(&cli, args),
+        Command::Trend(args) => commands::trend::run(&cli, args),
         Command::Show(args) => commands::show::run(&cli, args),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "sou", &mut std::io::stdout());

@@ -121,3 +121,52 @@ fn keywords_of_a_query_are_significant_terms_with_their_evidence() {
     let first: Value = serde_json::from_str(out.lines().next().expect("a line")).expect("json");
     assert!(first.get("weight").is_some() && first.get("docs_all").is_none(), "{first}");
 }
+
+#[test]
+fn trend_columns_equal_separate_counts_and_shares_divide_by_all_documents() {
+    let idx = seed_index();
+    let queries = ["人工智能", "孵化器", "张江 OR 临港"];
+    let (code, out, err) = run(idx, &["trend", queries[0], queries[1], queries[2], "--by", "month"]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("period\t人工智能\t孵化器\t张江 OR 临港"));
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split('\t').map(str::to_string).collect()).collect();
+    assert!(rows.len() >= 2, "{out}");
+    // Documents per month, counted from the seeds themselves.
+    let mut all: BTreeMap<String, usize> = BTreeMap::new();
+    for d in seed_docs() {
+        if let Some(date) = d.date {
+            *all.entry(date[..7].to_string()).or_default() += 1;
+        }
+    }
+    let (_, shares, _) = run(idx, &["trend", queries[0], queries[1], queries[2], "--by", "month", "--share", "--json"]);
+    let shares: Vec<Value> = shares.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    for row in &rows {
+        let month = &row[0];
+        for (q, query) in queries.iter().enumerate() {
+            let (_, n, _) = run(idx, &["search", query, "--since", month, "--until", month, "--count"]);
+            assert_eq!(row[q + 1], n.trim(), "{query} in {month}");
+            let s = shares.iter().find(|v| v["period"] == month.as_str() && v["query"] == *query).expect("a share");
+            let count: f64 = n.trim().parse().expect("count");
+            let total = *all.get(month).unwrap_or(&0) as f64;
+            let want = if total > 0.0 { count / total } else { 0.0 };
+            assert!((s["share"].as_f64().expect("share") - want).abs() < 1e-9, "{s}");
+        }
+    }
+    // The SVG is well-formed XML and names every query.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let svg = dir.path().join("trend.svg");
+    let (code, _, err) =
+        run(idx, &["trend", queries[0], queries[1], queries[2], "--plot", svg.to_str().expect("path"), "--by", "week"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    for q in queries {
+        assert!(text.contains(&format!(">{q}</text>")), "{q} not named");
+    }
+    let parsed = std::process::Command::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])"])
+        .arg(&svg)
+        .status()
+        .expect("python3");
+    assert!(parsed.success(), "the SVG does not parse");
+}

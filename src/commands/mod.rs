@@ -10,6 +10,7 @@ pub mod man;
 pub mod search;
 pub mod show;
 pub mod stats;
+pub mod trend;
 
 /// Exit status for "it worked and something matched".
 pub const FOUND: i32 = 0;

@@ -2,12 +2,12 @@
 //! matched, 1 otherwise. Also the counting views of a result set: `--count`,
 //! `--histogram`, `--by`.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use sou::engine::{Engine, Page};
 
 use crate::cli::{Cli, Format, SearchArgs};
-use crate::output::{printer, Out};
+use crate::output::{printer, svg, Out};
 use crate::settings::{selection, Settings};
 
 /// Runs `sou search`.
@@ -30,6 +30,14 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     } else if let Some(period) = args.histogram {
         let h = engine.histogram(&sel, Some(period))?;
         p.histogram(&h)?;
+        if let Some(path) = &args.plot {
+            let periods: Vec<String> = h.buckets.iter().map(|b| b.key.clone().unwrap_or_default()).collect();
+            let values: Vec<f64> = h.buckets.iter().map(|b| b.count as f64).collect();
+            let name = args.query.clone().unwrap_or_default();
+            let title = format!("{name} — by {}", sou::names::Named::name(period));
+            let drawing = svg::chart(&title, "matching documents", &periods, &[(name, values)], svg::Kind::Bars);
+            std::fs::write(path, drawing).with_context(|| format!("cannot write '{}'", path.display()))?;
+        }
         found(h.dated as usize)
     } else if let Some(by) = args.by {
         let rows = engine.breakdown(&sel, by)?;

@@ -11,6 +11,7 @@ pub mod concordance;
 mod keywords;
 mod search;
 mod stats;
+mod trend;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -26,6 +27,7 @@ pub use concordance::{Context, Line};
 pub use keywords::{Keyword, Keywords, Ranking};
 pub use search::{Hit, Hits, Sort};
 pub use stats::Stats;
+pub use trend::Trend;
 
 use crate::analysis::dictionary::Dictionary;
 use crate::article::{Article, Field};

@@ -8,8 +8,10 @@ pub mod columns;
 mod delimited;
 pub mod jsonl;
 pub mod kwic;
+pub mod svg;
 mod table;
 pub mod text;
+pub mod trend;
 
 use std::io::{self, Write};
 
