@@ -293,11 +293,10 @@ impl Engine {
             || sel.until.is_some()
             || sel.title.is_some()
             || sel.values.iter().any(|(_, v)| !v.is_empty());
-        let ranking = if subset {
-            Ranking::Significant {
-                matching: search::count(&p.searcher, query)?,
-                exclude: p.compiled.highlights.clone(),
-            }
+        let matching = if subset { search::count(&p.searcher, query)? } else { 0 };
+        // A selection of every document has no rest to be compared with.
+        let ranking = if subset && (matching as u64) < p.searcher.num_docs() {
+            Ranking::Significant { matching, exclude: p.compiled.highlights.clone() }
         } else {
             Ranking::Corpus
         };
