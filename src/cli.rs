@@ -170,6 +170,11 @@ pub struct FilterArgs {
     /// Only documents whose title contains TEXT.
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+
+    /// Chinese words match whole words only, where jieba's segmentation of the document
+    /// has a boundary at both ends (华为 but not 升华为), as `rg -w` for Latin words.
+    #[arg(short = 'w', long = "word")]
+    pub word: bool,
 }
 
 /// Output format.

@@ -90,5 +90,6 @@ pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
     }
     sel.values = vec![(Field::Source, args.source.clone()), (Field::Author, args.author.clone())];
     sel.title = args.title.clone();
+    sel.whole_words = args.word;
     Ok(sel)
 }

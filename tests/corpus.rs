@@ -38,6 +38,8 @@ struct Doc {
     id: String,
     title: String,
     text: String,
+    /// Title, content and author, each folded.
+    fields: [String; 3],
 }
 
 fn load(path: &Path) -> Vec<Doc> {
@@ -48,8 +50,9 @@ fn load(path: &Path) -> Vec<Doc> {
             let v: Value = serde_json::from_str(l).expect("corpus line is JSON");
             let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
             // Every searched field: title, content and (poetry) author.
-            let text = format!("{}\n{}\n{}", fold(&s("title")), fold(&s("content")), fold(&s("author")));
-            Doc { id: s("id"), title: s("title"), text }
+            let fields = [fold(&s("title")), fold(&s("content")), fold(&s("author"))];
+            let text = fields.join("\n");
+            Doc { id: s("id"), title: s("title"), text, fields }
         })
         .collect()
 }
@@ -355,4 +358,47 @@ fn known_item(c: &Corpus) -> (usize, f64, f64) {
     let _ = std::fs::write(root().join("target/known-item-queries.tsv"), lines);
     let n = queries.len();
     (n, first as f64 / n as f64, rr / n as f64)
+}
+
+/// Whether `field` (folded) holds `lit` spanning whole words of jieba's segmentation of
+/// the field (jieba-rs with its default dictionary, the field cut in one piece: computed
+/// here, independently of sou's chunked tokenizer).
+fn whole_word_in(jieba: &jieba_rs::Jieba, field: &str, lit: &str) -> bool {
+    if !field.contains(lit) {
+        return false;
+    }
+    let mut bounds = vec![0, field.len()];
+    for t in jieba.cut(field, true) {
+        bounds.push(t.byte_start);
+        bounds.push(t.byte_end);
+    }
+    field.match_indices(lit).any(|(s, _)| bounds.contains(&s) && bounds.contains(&(s + lit.len())))
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn whole_word_queries_equal_an_independent_segmentation() {
+    let c = corpus();
+    let jieba = jieba_rs::Jieba::new();
+    let mut failures = Vec::new();
+    for q in ["华为", "中国", "人民", "发展", "上海", "明月"] {
+        let lit = fold(q);
+        let want: HashSet<&str> = c
+            .docs
+            .iter()
+            .filter(|d| d.fields.iter().any(|f| whole_word_in(&jieba, f, &lit)))
+            .map(|d| d.id.as_str())
+            .collect();
+        let (code, out, err) = run(&c.index, &["search", q, "-w", "--format", "ids", "-n", "1000000"]);
+        assert!(code == 0 || code == 1, "{q}: {err}");
+        let got: HashSet<&str> = out.lines().collect();
+        let (_, all, _) = run(&c.index, &["search", q, "--count"]);
+        eprintln!("{q}\t-w {}\tall {}", want.len(), all.trim());
+        if got != want {
+            let missing: Vec<_> = want.difference(&got).take(5).collect();
+            let extra: Vec<_> = got.difference(&want).take(5).collect();
+            failures.push(format!("{q}: sou {} vs {}: missing {missing:?}, extra {extra:?}", got.len(), want.len()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

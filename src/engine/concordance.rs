@@ -41,9 +41,26 @@ pub struct Context {
     pub cross_paragraphs: bool,
 }
 
-/// The lines of one article's `text`, in text order.
-pub fn lines_of(text: &str, literals: &[String], ctx: Context, meta: (&str, Option<Date>, Option<&str>)) -> Vec<Line> {
-    let hits = snippet::find_hits(text, literals);
+/// The lines of one article's `text`, in text order; with `whole`, only occurrences of
+/// Chinese text that are whole words of `text`'s segmentation (`-w`).
+pub fn lines_of(
+    text: &str,
+    literals: &[String],
+    ctx: Context,
+    meta: (&str, Option<Date>, Option<&str>),
+    whole: Option<&jieba_rs::Jieba>,
+) -> Vec<Line> {
+    let mut hits = snippet::find_hits(text, literals);
+    if let Some(jieba) = whole {
+        let (folded, map) = crate::analysis::fold::fold_mapped(text);
+        let bounds = super::whole_words::boundaries(jieba, &folded);
+        // The folded offset an original offset maps to (the first folded byte from it).
+        let at = |orig: usize| map.partition_point(|&o| o < orig);
+        hits.retain(|&(s, e)| {
+            let cjk = text[s..e].chars().any(crate::analysis::chars::is_cjk);
+            !cjk || (bounds.binary_search(&at(s)).is_ok() && bounds.binary_search(&at(e)).is_ok())
+        });
+    }
     let mut out = Vec::with_capacity(hits.len());
     // Character offsets, counted incrementally from one hit to the next.
     let (mut at_byte, mut at_char) = (0, 0);
@@ -99,7 +116,7 @@ mod tests {
     fn every_occurrence_with_its_context_and_offset() {
         let text = "第一段讲孵化器。\n第二段：國家孵化器和孵化器。";
         let ctx = Context { width: 4, cross_paragraphs: false };
-        let lines = lines_of(text, &["孵化器".to_string()], ctx, ("d", None, None));
+        let lines = lines_of(text, &["孵化器".to_string()], ctx, ("d", None, None), None);
         let shown: Vec<(&str, &str, &str)> =
             lines.iter().map(|l| (l.left.as_str(), l.matched.as_str(), l.right.as_str())).collect();
         assert_eq!(
@@ -110,8 +127,13 @@ mod tests {
             let sliced: String = text.chars().skip(l.offset).take(3).collect();
             assert_eq!(sliced, l.matched);
         }
-        let across =
-            lines_of(text, &["孵化器".to_string()], Context { width: 4, cross_paragraphs: true }, ("d", None, None));
+        let across = lines_of(
+            text,
+            &["孵化器".to_string()],
+            Context { width: 4, cross_paragraphs: true },
+            ("d", None, None),
+            None,
+        );
         assert_eq!(across[0].right, "。 第二");
         let mut sorted = lines.clone();
         sort_lines(&mut sorted, false);

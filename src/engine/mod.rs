@@ -12,6 +12,7 @@ mod keywords;
 mod search;
 mod stats;
 mod trend;
+pub mod whole_words;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -51,6 +52,8 @@ pub struct Selection {
     pub values: Vec<(Field, Vec<String>)>,
     /// Only documents whose title contains this literal.
     pub title: Option<String>,
+    /// Chinese literals match whole words only (`-w`, see [`whole_words`]).
+    pub whole_words: bool,
 }
 
 impl Selection {
@@ -138,6 +141,8 @@ pub struct Engine {
     tz: TimeZone,
     /// Loaded on the first ranked query (counts never need it).
     dictionary: OnceLock<Dictionary>,
+    /// Built on the first whole-word query (`-w`).
+    jieba: OnceLock<std::sync::Arc<jieba_rs::Jieba>>,
 }
 
 /// A selection compiled against the index.
@@ -159,7 +164,7 @@ impl Engine {
         let index = index::open(dir)?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let tz = zone(&index, tz);
-        Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
+        Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
     }
 
     /// Opens the index in `dir` for a long-lived front-end: what `sou index` commits
@@ -168,7 +173,7 @@ impl Engine {
         let index = index::open(dir)?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
         let tz = zone(&index, tz);
-        Ok(Engine { index, reader, tz, dictionary: OnceLock::new() })
+        Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
     }
 
     /// Makes what was committed since the index was opened (or last reloaded) visible.
@@ -189,6 +194,15 @@ impl Engine {
     /// A document's date as the day it falls on in the engine's time zone.
     pub fn day(&self, a: &Article) -> Option<Date> {
         a.date.map(|t| t.to_zoned(self.tz.clone()).date())
+    }
+
+    /// The index's segmenter (default dictionary and user words), built once.
+    fn jieba(&self) -> Result<std::sync::Arc<jieba_rs::Jieba>> {
+        if let Some(j) = self.jieba.get() {
+            return Ok(j.clone());
+        }
+        let j = std::sync::Arc::new(self.dictionary()?.full_jieba());
+        Ok(self.jieba.get_or_init(|| j).clone())
     }
 
     fn dictionary(&self) -> Result<&Dictionary> {
@@ -218,7 +232,16 @@ impl Engine {
             last_day: sel.until,
         };
         let words = if ranked { Some(query_segmenter(parsed, self.dictionary()?)) } else { None };
-        let compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
+        let mut compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
+        if sel.whole_words && sel.query.is_some() {
+            let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
+            compiled.query = Box::new(whole_words::WholeWords {
+                inner,
+                tree: parsed.root.clone(),
+                jieba: self.jieba()?,
+                fields: self.index.fields,
+            });
+        }
         Ok(Prepared { searcher: self.reader.searcher(), compiled, filters })
     }
 
@@ -318,10 +341,12 @@ impl Engine {
         let query = p.compiled.query.as_ref();
         let n = search::count(&p.searcher, query)?;
         let (mut lines, mut docs) = (0, 0);
+        let whole = if sel.whole_words { Some(self.jieba()?) } else { None };
         for (_, addr) in search::addresses(&p.searcher, query, Page { limit: n, offset: 0, sort })? {
             let a = search::load(&p.searcher, &self.index.fields, addr)?;
             let meta = (a.text(Field::Id), self.day(&a), a.get(Field::Source));
-            let found = concordance::lines_of(concordance::text_of(&a), &p.compiled.highlights, ctx, meta);
+            let text = concordance::text_of(&a);
+            let found = concordance::lines_of(text, &p.compiled.highlights, ctx, meta, whole.as_deref());
             docs += usize::from(!found.is_empty());
             for l in found {
                 lines += 1;
