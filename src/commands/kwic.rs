@@ -34,7 +34,8 @@ pub fn run(cli: &Cli, args: &KwicArgs) -> Result<i32> {
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut printer = KwicPrinter::new(Out::stdout(settings), chars);
     let mut failed = None;
-    let (lines, docs) = if args.count {
+    let mut shown = 0;
+    let (lines, _) = if args.count {
         let (n, d) = engine.concordance(&sel, order, ctx, &mut |_| true)?;
         printer.count(n, d)?;
         (n, d)
@@ -47,10 +48,10 @@ pub fn run(cli: &Cli, args: &KwicArgs) -> Result<i32> {
         sort_lines(&mut all, args.sort == KwicSort::Left);
         for l in all.iter().take(limit) {
             printer.line(l)?;
+            shown += 1;
         }
         found
     } else {
-        let mut shown = 0;
         engine.concordance(&sel, order, ctx, &mut |l| {
             if shown >= limit {
                 return false;
@@ -69,6 +70,7 @@ pub fn run(cli: &Cli, args: &KwicArgs) -> Result<i32> {
         return Err(e.into());
     }
     printer.finish()?;
-    let _ = docs;
-    Ok(if lines == 0 { super::NOT_FOUND } else { super::FOUND })
+    // As grep: 0 when something was printed (or counted), 1 when nothing was.
+    let something = if args.count { lines > 0 } else { shown > 0 };
+    Ok(if something { super::FOUND } else { super::NOT_FOUND })
 }
