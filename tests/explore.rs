@@ -170,3 +170,21 @@ fn trend_columns_equal_separate_counts_and_shares_divide_by_all_documents() {
         .expect("python3");
     assert!(parsed.success(), "the SVG does not parse");
 }
+
+#[test]
+fn concordance_lines_fit_the_terminal() {
+    for width in [40usize, 80, 160] {
+        let out = sou(seed_index())
+            .env("COLUMNS", width.to_string())
+            .args(["kwic", "孵化器", "-n", "20", "--format", "table", "--color", "never"])
+            .output()
+            .expect("run");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert_eq!(text.lines().count(), 20);
+        for line in text.lines() {
+            let w: usize = line.chars().map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum();
+            assert!(w <= width, "{width}: {line}");
+            assert!(line.contains(" 孵化器 "), "{line}");
+        }
+    }
+}

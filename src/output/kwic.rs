@@ -19,6 +19,19 @@ const DIM: Style = Style::new().effects(Effects::DIMMED);
 /// Display columns of the date, source and id before the contexts on a terminal.
 const META: (usize, usize, usize) = (10, 8, 14);
 
+/// Below this terminal width the date, source and id are left out: the contexts need the
+/// room.
+const META_MIN_WIDTH: usize = 72;
+
+/// Display columns the date, source and id take on a terminal `width` wide.
+fn meta_width(width: usize) -> usize {
+    if width < META_MIN_WIDTH {
+        0
+    } else {
+        META.0 + META.1 + META.2 + 3
+    }
+}
+
 /// Writes concordance lines as they come.
 pub struct KwicPrinter {
     out: Out,
@@ -32,7 +45,7 @@ impl KwicPrinter {
     /// A printer; `context_chars` is the context asked for on each side (display
     /// columns on a terminal are twice that, at most what the width allows).
     pub fn new(out: Out, context_chars: usize) -> KwicPrinter {
-        let free = out.settings.width.saturating_sub(META.0 + META.1 + META.2 + 3 + 4 + 8);
+        let free = out.settings.width.saturating_sub(meta_width(out.settings.width) + 4 + 8);
         let columns = (context_chars * 2).min(free / 2).max(8);
         let csv_header = out.settings.format == Format::Csv;
         KwicPrinter { out, columns, csv_header }
@@ -40,7 +53,7 @@ impl KwicPrinter {
 
     /// How many characters of context each side fits a terminal of `width` columns.
     pub fn fitting_chars(width: usize) -> usize {
-        width.saturating_sub(META.0 + META.1 + META.2 + 3 + 4 + 8) / 4
+        width.saturating_sub(meta_width(width) + 4 + 8) / 4
     }
 
     /// One line.
@@ -83,15 +96,22 @@ impl KwicPrinter {
     fn aligned(&mut self, l: &Line, date: &str, source: &str) -> io::Result<()> {
         let color = self.out.settings.color;
         let pad = |s: String, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(&s))));
+        let left = tail(&l.left, self.columns);
+        let left = format!("{}{left}", " ".repeat(self.columns.saturating_sub(width(&left))));
+        let right = head(&l.right, self.columns);
+        if meta_width(self.out.settings.width) == 0 {
+            return if color {
+                writeln!(self.out.w, "{left} {MATCH}{}{MATCH:#} {right}", l.matched)
+            } else {
+                writeln!(self.out.w, "{left} {} {right}", l.matched)
+            };
+        }
         let meta = format!(
             "{} {} {}",
             pad(fit(date, META.0), META.0),
             pad(fit(source, META.1), META.1),
             pad(fit(&l.id, META.2), META.2)
         );
-        let left = tail(&l.left, self.columns);
-        let left = format!("{}{left}", " ".repeat(self.columns.saturating_sub(width(&left))));
-        let right = head(&l.right, self.columns);
         if color {
             writeln!(self.out.w, "{DIM}{meta}{DIM:#}  {left} {MATCH}{}{MATCH:#} {right}", l.matched)
         } else {
