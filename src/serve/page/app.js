@@ -193,7 +193,9 @@ async function keywords(my) {
     ul.textContent = "";
     for (const k of r.keywords) {
       const li = el("li", "", k.word);
-      li.title = `${k.docs} documents, weight ${k.weight}`;
+      li.title = k.docs_all === undefined
+        ? `${k.docs} documents, weight ${k.weight}`
+        : `${k.docs} of the matching documents, ${k.docs_all} of all; score ${k.score}`;
       li.addEventListener("click", () => {
         state.q = (state.q ? state.q + " " : "") + k.word;
         $("q").value = state.q;
