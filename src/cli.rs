@@ -46,11 +46,13 @@ pub enum Command {
     ///
     /// Formats are recognised by content: a JSON array of records, a JSON object, JSON
     /// Lines, or plain text (title = first line; 来源/发布时间 header lines give source
-    /// and date). Re-indexing the same input updates documents instead of adding copies.
+    /// and date). A file is the unit of update: re-indexing replaces its documents, never
+    /// adds copies; files unchanged since the last run are not read again.
     ///
     /// Examples:
     ///   sou index
     ///   sou index news.jsonl 报纸/ --source 文汇报
+    ///   sou index exports/ --prune --watch
     ///   sou index --dict 词典.txt
     #[command(verbatim_doc_comment)]
     Index(IndexArgs),
