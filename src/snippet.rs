@@ -7,7 +7,7 @@
 //! literals' last units) plus work proportional to the passage: it is computed for every
 //! hit a query prints, in a process that lives a few milliseconds.
 
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::GraphemeCursor;
 use unicode_width::UnicodeWidthChar;
 
 use crate::analysis::chars::{units, Unit, UnitCursor};
@@ -149,58 +149,62 @@ fn is_clause_break(c: char) -> bool {
     matches!(c, '，' | '、' | '：' | '；' | ',' | ':' | ';' | '）' | ')' | '」' | '”') || c.is_whitespace()
 }
 
-/// Display width of a grapheme cluster (an emoji sequence is as wide as its first
-/// character).
-fn grapheme_width(g: &str) -> usize {
-    g.chars().next().map_or(0, width)
+/// `at` moved to a grapheme cluster boundary of `text` (back when `back`, else on), so a
+/// flag or an emoji family is never cut. Only the cut is checked, not every character.
+fn snap(text: &str, at: usize, back: bool) -> usize {
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    if cursor.is_boundary(text, 0).unwrap_or(true) {
+        return at;
+    }
+    let moved = if back { cursor.prev_boundary(text, 0) } else { cursor.next_boundary(text, 0) };
+    moved.ok().flatten().unwrap_or(at)
 }
 
 /// Where a passage showing byte `at` begins: at the start of its sentence when that is
 /// at most half of `max_width` columns back; else after the farthest clause break (，、：)
-/// within a third; else a third back. Always at a grapheme boundary (a flag or an emoji
-/// family is never cut).
+/// within a third; else a third back. Always at a grapheme boundary.
 fn passage_start(text: &str, at: usize, max_width: usize) -> usize {
     let mut back = 0;
     let mut after_break = None;
     let mut limit = at;
-    for (i, g) in text[..at].grapheme_indices(true).rev() {
-        let c = g.chars().next().unwrap_or(' ');
+    for (i, c) in text[..at].char_indices().rev() {
         if is_sentence_end(c) {
-            return i + g.len();
+            return i + c.len_utf8();
         }
-        back += grapheme_width(g);
+        back += width(c);
         if back > max_width / 2 {
             break;
         }
         if back <= max_width / 3 {
             limit = i;
             if is_clause_break(c) {
-                after_break = Some(i + g.len());
+                after_break = Some(i + c.len_utf8());
             }
         }
         if i == 0 {
             return 0;
         }
     }
-    after_break.unwrap_or(limit)
+    snap(text, after_break.unwrap_or(limit), false)
 }
 
 /// End of the passage of at most `max_width` columns starting at byte `start`: at a
-/// grapheme boundary, and at a clause break when one is in the last sixth.
+/// clause break when one is in the last sixth, and at a grapheme boundary.
 fn passage_end(text: &str, start: usize, max_width: usize) -> usize {
     let mut w = 0;
     let mut last_break = None;
-    for (i, g) in text[start..].grapheme_indices(true) {
-        let gw = grapheme_width(g);
-        if w + gw > max_width {
-            return match last_break {
+    for (i, c) in text[start..].char_indices() {
+        let cw = width(c);
+        if w + cw > max_width {
+            let end = match last_break {
                 Some((b, bw)) if bw * 6 >= max_width * 5 => b,
                 _ => start + i,
             };
+            return snap(text, end, true).max(start);
         }
-        w += gw;
-        if g.chars().next().is_some_and(|c| is_clause_break(c) || is_sentence_end(c)) {
-            last_break = Some((start + i + g.len(), w));
+        w += cw;
+        if is_clause_break(c) || is_sentence_end(c) {
+            last_break = Some((start + i + c.len_utf8(), w));
         }
     }
     text.len()
@@ -299,6 +303,7 @@ fn build(text: &str, start: usize, end: usize, hits: &[Hit]) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_segmentation::UnicodeSegmentation;
 
     #[test]
     fn passages_start_at_a_sentence_or_clause_and_never_cut_a_grapheme() {
