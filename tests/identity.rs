@@ -241,6 +241,15 @@ fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
         eventually(Duration::from_secs(10), || f.sou(&["search", "第一篇改", "--count"]).1.trim() == "1"),
         "a changed file within seconds"
     );
+    // Records without ids, changed while watched: replaced, no stale copy.
+    f.write("w/c.jsonl", "{\"content\":\"无号旧\"}\n");
+    assert!(eventually(Duration::from_secs(10), || f.count() == 3), "a third file");
+    f.write("w/c.jsonl", "{\"content\":\"无号新\"}\n");
+    assert!(
+        eventually(Duration::from_secs(10), || f.sou(&["search", "无号新", "--count"]).1.trim() == "1"),
+        "the id-less record replaced"
+    );
+    assert_eq!(f.sou(&["search", "无号旧", "--count"]).1.trim(), "0", "no stale copy");
     // SIGTERM: exit 0, everything committed, the lock released.
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
@@ -248,7 +257,7 @@ fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("stopped watching"), "{err}");
-    assert_eq!(f.count(), 2);
+    assert_eq!(f.count(), 3);
     f.index(&["w"]);
 }
 

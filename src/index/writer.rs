@@ -4,7 +4,7 @@
 //! id moving between files leaves one document; commits come in batches at file
 //! boundaries, so a crash loses at most the batch in progress, never what was committed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -46,6 +46,8 @@ pub struct Indexer {
     seen: HashMap<String, Option<String>>,
     /// The committed index when the run started: which file holds an id.
     before: Option<Searcher>,
+    /// Files read in this run (canonical paths).
+    files_read: HashSet<String>,
     /// The file being read (canonical path), and whether it is new to the index (then
     /// its records may be committed in several batches: no older copy can be half gone).
     current: Option<(String, bool)>,
@@ -110,6 +112,7 @@ impl Indexer {
             fields: index.fields,
             seen: HashMap::new(),
             before: if fresh { None } else { index.index.reader().ok().map(|r| r.searcher()) },
+            files_read: HashSet::new(),
             current: None,
             fresh,
             since_commit: 0,
@@ -133,7 +136,10 @@ impl Indexer {
         // Its fingerprint comes back with `end_file`: a run that fails in between leaves
         // the file to be read again.
         let known = self.meta.files.remove(canonical).is_some();
-        if !self.fresh {
+        // In an index that was empty when the run began, only a file read before in this
+        // run (`--watch` reading it again) has documents to remove.
+        let read_before = !self.files_read.insert(canonical.to_string());
+        if !self.fresh || read_before {
             self.writer.delete_term(Term::from_field_text(self.fields.file(), canonical));
         }
         self.current = Some((canonical.to_string(), !known));
