@@ -402,3 +402,22 @@ fn whole_word_queries_equal_an_independent_segmentation() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn concordance_counts_equal_an_independent_scan_of_the_articles() {
+    let c = corpus();
+    for q in ["孵化器", "芯片", "人工智能", "明月", "長安"] {
+        let lit = fold(q);
+        let (mut lines, mut docs) = (0, 0);
+        for d in &c.docs {
+            let n = d.fields[1].matches(lit.as_str()).count();
+            lines += n;
+            docs += usize::from(n > 0);
+        }
+        let (code, out, err) = run(&c.index, &["kwic", q, "--count"]);
+        assert!(code == 0 || code == 1, "{q}: {err}");
+        assert_eq!(out.trim(), format!("{lines}\t{docs}"), "{q}");
+        eprintln!("{q}\t{lines} occurrences in {docs} articles");
+    }
+}
