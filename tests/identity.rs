@@ -301,3 +301,15 @@ fn a_kill_during_an_incremental_run_loses_nothing_committed() {
     let path: &Path = &f.path("parts");
     assert!(path.is_dir());
 }
+
+#[test]
+fn deleting_a_document_keeps_the_other_files_fingerprints() {
+    let f = Folder::new();
+    copy_seeds(&f);
+    f.index(&["seeds"]);
+    let (code, _, err) = f.sou(&["delete", "2650212082_1"]);
+    assert_eq!(code, 0, "{err}");
+    // Every file is still known: nothing is read again.
+    let err = f.index(&["seeds"]);
+    assert!(err.contains("from 0 files (5 unchanged)"), "{err}");
+}

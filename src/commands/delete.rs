@@ -33,7 +33,8 @@ pub fn run(index_dir: &Path, args: &DeleteArgs) -> Result<i32> {
         eprintln!("sou: no document matched; nothing deleted");
         return Ok(super::NOT_FOUND);
     }
-    let meta = idx.meta.clone().unwrap_or_else(|| Meta::new(&sou::dates::default_tz()));
+    // The whole record, fingerprints included: the commit carries them on.
+    let meta = index::meta::read(&idx.index, index_dir, true)?.unwrap_or_else(|| Meta::new(&sou::dates::default_tz()));
     let mut indexer = Indexer::new(&idx, &Dictionary::default(), 1, 32 << 20, meta)?;
     for t in terms {
         indexer.delete(t);

@@ -45,11 +45,30 @@ impl Meta {
     }
 }
 
-/// The record of the last commit of `index`: `None` for an index with no document yet.
-/// An index written by another analysis version is an error that says how to rebuild it.
-pub fn read(index: &Index, dir: &std::path::Path) -> Result<Option<Meta>> {
+/// The record without the file fingerprints: what a search needs (the fingerprints of
+/// a large folder are skipped by the parser, not built).
+#[derive(Deserialize)]
+struct Head {
+    format: u32,
+    tz_seconds: i32,
+}
+
+/// The record of the last commit of `index`: `None` for an index with no document yet;
+/// the fingerprints only `with_files` (for writing). An index written by another
+/// analysis version is an error that says how to rebuild it.
+pub fn read(index: &Index, dir: &std::path::Path, with_files: bool) -> Result<Option<Meta>> {
     let metas = index.load_metas()?;
-    let meta = metas.payload.as_deref().and_then(|p| serde_json::from_str::<Meta>(p).ok());
+    let meta = metas.payload.as_deref().and_then(|p| {
+        if with_files {
+            serde_json::from_str::<Meta>(p).ok()
+        } else {
+            serde_json::from_str::<Head>(p).ok().map(|h| Meta {
+                format: h.format,
+                tz_seconds: h.tz_seconds,
+                files: Fingerprints::new(),
+            })
+        }
+    });
     match meta {
         Some(m) if m.format == FORMAT => Ok(Some(m)),
         _ if metas.segments.is_empty() => Ok(None),

@@ -55,7 +55,7 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
         shared_dir::SharedDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
     let index = Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
     let fields = Fields::of(&index.schema())?;
-    let meta = meta::read(&index, dir)?;
+    let meta = meta::read(&index, dir, false)?;
     Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
 }
 
@@ -84,7 +84,7 @@ pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
             .with_context(|| format!("cannot create an index in '{}'", dir.display()))?
     };
     let fields = Fields::of(&index.schema())?;
-    let meta = meta::read(&index, dir)?;
+    let meta = meta::read(&index, dir, true)?;
     Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
 }
 
