@@ -2,9 +2,13 @@
 //! (an index built by an older analysis would silently miss matches, so it is refused)
 //! and the time zone its zone-less dates were read in (searches show and filter dates
 //! in that zone). Kept in the payload of every commit, so it changes atomically with
-//! the documents it describes.
+//! the documents it describes; the file fingerprints, which can be many, in a file of the
+//! index directory that the payload names.
 
-use anyhow::{bail, Result};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
@@ -22,16 +26,24 @@ pub struct Meta {
     pub format: u32,
     /// UTC offset of the index's time zone, in seconds.
     pub tz_seconds: i32,
-    /// Every file whose documents are in the index, as it was when read.
+    /// The file in the index directory holding the fingerprints of this commit.
     #[serde(default)]
+    pub files_file: Option<String>,
+    /// Every file whose documents are in the index, as it was when read. Kept in
+    /// `files_file`, not in the payload: tantivy parses the payload (an escaped JSON
+    /// string) every time an index is opened, and 10,000 fingerprints made that 15 ms.
+    #[serde(skip)]
     pub files: Fingerprints,
 }
+
+/// Prefix of the fingerprint files.
+pub const FILES_PREFIX: &str = "sou-files-";
 
 impl Meta {
     /// The record for an index whose zone-less dates are read in `tz`.
     pub fn new(tz: &TimeZone) -> Meta {
         let tz_seconds = tz.to_fixed_offset().map_or(8 * 3600, |o| o.seconds());
-        Meta { format: FORMAT, tz_seconds, files: Fingerprints::new() }
+        Meta { format: FORMAT, tz_seconds, files_file: None, files: Fingerprints::new() }
     }
 
     /// The index's time zone.
@@ -43,34 +55,39 @@ impl Meta {
     pub fn payload(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
-}
 
-/// The record without the file fingerprints: what a search needs (the fingerprints of
-/// a large folder are skipped by the parser, not built).
-#[derive(Deserialize)]
-struct Head {
-    format: u32,
-    tz_seconds: i32,
+    /// Writes the fingerprints into a new file of `dir` (synced, before the commit that
+    /// names it) and points to it; the file of the previous commit is returned, to be
+    /// removed once the new commit has landed.
+    pub fn save_files(&mut self, dir: &Path) -> Result<Option<String>> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let name = format!("{FILES_PREFIX}{nanos:x}.json");
+        let path = dir.join(&name);
+        let mut f = std::fs::File::create(&path).with_context(|| format!("cannot write '{}'", path.display()))?;
+        serde_json::to_writer(std::io::BufWriter::new(&mut f), &self.files)?;
+        f.sync_all()?;
+        Ok(self.files_file.replace(name))
+    }
 }
 
 /// The record of the last commit of `index`: `None` for an index with no document yet;
 /// the fingerprints only `with_files` (for writing). An index written by another
 /// analysis version is an error that says how to rebuild it.
-pub fn read(index: &Index, dir: &std::path::Path, with_files: bool) -> Result<Option<Meta>> {
+pub fn read(index: &Index, dir: &Path, with_files: bool) -> Result<Option<Meta>> {
     let metas = index.load_metas()?;
-    let meta = metas.payload.as_deref().and_then(|p| {
-        if with_files {
-            serde_json::from_str::<Meta>(p).ok()
-        } else {
-            serde_json::from_str::<Head>(p).ok().map(|h| Meta {
-                format: h.format,
-                tz_seconds: h.tz_seconds,
-                files: Fingerprints::new(),
-            })
-        }
-    });
+    let meta = metas.payload.as_deref().and_then(|p| serde_json::from_str::<Meta>(p).ok());
     match meta {
-        Some(m) if m.format == FORMAT => Ok(Some(m)),
+        Some(mut m) if m.format == FORMAT => {
+            // A missing or damaged fingerprint file only means every file is read
+            // again: files are replaced whole, so nothing is duplicated.
+            if let (true, Some(name)) = (with_files, &m.files_file) {
+                m.files = std::fs::read(dir.join(name))
+                    .ok()
+                    .and_then(|text| serde_json::from_slice(&text).ok())
+                    .unwrap_or_default();
+            }
+            Ok(Some(m))
+        }
         _ if metas.segments.is_empty() => Ok(None),
         _ => bail!(
             "the index at '{}' was built by an older version of sou (symbols such as C++ were not indexed, documents did not know their files); rebuild it with `sou index --rebuild`",

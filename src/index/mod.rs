@@ -100,6 +100,7 @@ pub fn remove(dir: &Path) -> Result<()> {
         let ours = name == "meta.json"
             || name == ".managed.json"
             || name == "sou-writer.pid"
+            || name.starts_with(meta::FILES_PREFIX)
             || name.ends_with(".idx")
             || name.ends_with(".pos")
             || name.ends_with(".term")

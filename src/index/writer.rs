@@ -82,7 +82,13 @@ impl Indexer {
     /// Prepares `index` for writing with `threads` indexing threads sharing
     /// `memory_bytes` of buffer.
     /// `meta` is recorded with every commit.
-    pub fn new(index: &SouIndex, dict: &Dictionary, threads: usize, memory_bytes: usize, meta: Meta) -> Result<Self> {
+    pub fn new(
+        index: &SouIndex,
+        dict: &Dictionary,
+        threads: usize,
+        memory_bytes: usize,
+        mut meta: Meta,
+    ) -> Result<Self> {
         let jieba = Arc::new(dict.full_jieba());
         let tokenizers = index.index.tokenizers();
         tokenizers.register(WORDS, WordTokenizer(jieba));
@@ -104,6 +110,18 @@ impl Indexer {
             }
             e => anyhow::Error::new(e).context("cannot open the index for writing"),
         })?;
+        // The committed fingerprint file is replaced (and removed) by this run's first
+        // commit; the others are what a crash left unnamed by any commit.
+        let committed = index.meta.as_ref().and_then(|m| m.files_file.clone());
+        meta.files_file = committed.clone();
+        if let Ok(entries) = std::fs::read_dir(&index.dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(super::meta::FILES_PREFIX) && Some(&name) != committed.as_ref() {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         // Tells a second writer who holds the lock (tantivy's lock file is empty).
         let _ = std::fs::write(&pid_file, std::process::id().to_string());
         let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
@@ -253,9 +271,15 @@ impl Indexer {
 
     /// Makes everything added so far durable and visible.
     pub fn commit(&mut self) -> Result<()> {
+        // The fingerprints go into a new file before the commit that names it; the
+        // previous commit's file is removed only once this one has landed.
+        let previous = self.meta.save_files(&self.dir)?;
         let mut commit = self.writer.prepare_commit().context("cannot commit the index")?;
         commit.set_payload(&self.meta.payload());
         commit.commit().context("cannot commit the index")?;
+        if let Some(old) = previous.filter(|p| Some(p) != self.meta.files_file.as_ref()) {
+            let _ = std::fs::remove_file(self.dir.join(old));
+        }
         self.since_commit = 0;
         Ok(())
     }
