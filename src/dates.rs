@@ -63,11 +63,7 @@ pub fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
         return s.into();
     }
     s.chars()
-        .map(|c| match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        })
+        .map(|c| if c == '\u{3000}' { ' ' } else { crate::analysis::fold::full_width_ascii(c).unwrap_or(c) })
         .collect::<String>()
         .into()
 }

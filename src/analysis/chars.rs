@@ -60,9 +60,7 @@ pub fn classify(c: char) -> Class {
         Class::Word
     } else if c.is_whitespace() {
         Class::Space
-    } else if let Some(a) =
-        char::from_u32((c as u32).wrapping_sub(0xFEE0)).filter(|_| matches!(c as u32, 0xFF01..=0xFF5E))
-    {
+    } else if let Some(a) = super::fold::full_width_ascii(c) {
         // A full-width form of ASCII (folding maps it there): as its ASCII character.
         classify(a)
     } else if is_other_punct(c) || c.is_control() {

@@ -43,7 +43,7 @@ fn nfkc_identity(c: char) -> bool {
 /// Full-width forms of ASCII `!`..`~` (，：（）！？ in Chinese text): NFKC maps each to
 /// its ASCII character, 0xFEE0 below.
 #[inline]
-fn full_width_ascii(c: char) -> Option<char> {
+pub fn full_width_ascii(c: char) -> Option<char> {
     matches!(c as u32, 0xFF01..=0xFF5E).then(|| char::from((c as u32 - 0xFEE0) as u8))
 }
 

@@ -96,6 +96,9 @@ fn resume_after(bytes: &[u8], element: usize) -> Option<usize> {
     None
 }
 
+/// What a file cut off inside a JSON array is told.
+const TRUNCATED: &str = "the file ends inside a JSON array; the rest is missing";
+
 /// Reads the array starting at byte `start` of `text` one element at a time, each record
 /// reported at its own line. A broken element is skipped when the array is
 /// pretty-printed (each element starting its own line); otherwise the rest of the array
@@ -179,8 +182,7 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
                 if elements == 0 {
                     return false;
                 }
-                failure =
-                    Some(problem(line, "the file ends inside a JSON array; the rest is missing".into(), Lost::Unknown));
+                failure = Some(problem(line, TRUNCATED.into(), Lost::Unknown));
                 break;
             }
         }
@@ -189,11 +191,7 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
             Some(b',') => pos = skip_ws(pos + 1),
             Some(b']') => break,
             None => {
-                failure = Some(problem(
-                    lines.line_of(pos),
-                    "the file ends inside a JSON array; the rest is missing".into(),
-                    Lost::Unknown,
-                ));
+                failure = Some(problem(lines.line_of(pos), TRUNCATED.into(), Lost::Unknown));
                 break;
             }
             // A missing comma between two records loses nothing.
