@@ -282,6 +282,11 @@ pub struct Article {
 }
 
 impl Article {
+    /// The day the article is dated, in `tz`.
+    pub fn day(&self, tz: &jiff::tz::TimeZone) -> Option<jiff::civil::Date> {
+        self.date.map(|t| t.to_zoned(tz.clone()).date())
+    }
+
     /// The text of `f`, if the article has one.
     pub fn get(&self, f: Field) -> Option<&str> {
         self.texts[f as usize].as_deref()

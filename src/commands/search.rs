@@ -49,7 +49,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         if hits.hits.is_empty() && hits.total.is_none() {
             hits.total = Some(engine.count(&sel)?);
         }
-        p.hits(&engine, &hits)?;
+        p.hits(&hits)?;
         found(hits.total.unwrap_or(hits.hits.len()))
     };
     p.finish()?;

@@ -18,7 +18,7 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32> {
         return Ok(super::NOT_FOUND);
     };
     let mut p = printer(Out::stdout(settings));
-    p.article(&engine, &article)?;
+    p.article(&article)?;
     p.finish()?;
     Ok(super::FOUND)
 }

@@ -97,8 +97,9 @@ impl SegmentCollector for SegmentDays {
 /// Matching documents per day (the days that have any, in order) and without a date.
 pub type Days = (Vec<(Date, u64)>, u64);
 
-/// Turns day numbers (since 1970-01-01) into dates, in order, and takes out the undated.
-fn dated(mut days: HashMap<i64, u64>) -> Days {
+/// Turns day numbers (since 1970-01-01) into dates, in order, and takes out the undated
+/// (counted under `i64::MIN`).
+pub fn dated(mut days: HashMap<i64, u64>) -> Days {
     let undated = days.remove(&UNDATED).unwrap_or(0);
     let epoch = jiff::civil::date(1970, 1, 1);
     let mut out: Vec<(Date, u64)> =
@@ -108,7 +109,18 @@ fn dated(mut days: HashMap<i64, u64>) -> Days {
 }
 
 fn day_counts(tz: &TimeZone) -> DayCounts {
-    DayCounts { offset_seconds: tz.to_offset(Timestamp::now()).seconds() as i64 }
+    DayCounts { offset_seconds: offset_seconds(tz) }
+}
+
+/// The offset of `tz` used to cut time into local days (its offset now: sou's zones are
+/// fixed offsets).
+pub fn offset_seconds(tz: &TimeZone) -> i64 {
+    tz.to_offset(Timestamp::now()).seconds() as i64
+}
+
+/// The local day (days since 1970-01-01) of `seconds` since the epoch, at `offset` seconds.
+pub fn day_number(seconds: i64, offset: i64) -> i64 {
+    (seconds + offset).div_euclid(SECONDS_PER_DAY)
 }
 
 /// Matching documents per local day, for the days that have any, in order; and the
@@ -195,7 +207,7 @@ impl SegmentCollector for SegmentValues {
 
 /// The buckets of a field's counts, largest first (ties by value), then the documents
 /// without a value (key `None`), so that the rows add up to the matches.
-fn buckets(counts: HashMap<Option<String>, u64>) -> Vec<Bucket> {
+pub fn buckets(counts: HashMap<Option<String>, u64>) -> Vec<Bucket> {
     let mut out: Vec<Bucket> = counts.into_iter().map(|(key, count)| Bucket { key, count }).collect();
     out.sort_by(|a, b| {
         a.key.is_none().cmp(&b.key.is_none()).then(b.count.cmp(&a.count)).then_with(|| a.key.cmp(&b.key))

@@ -6,7 +6,8 @@
 //! An `Engine` is cheap to query many times: a front-end that lives long keeps one
 //! and calls [`Engine::reload`] to see what `sou index` committed since.
 
-mod aggregate;
+pub mod aggregate;
+mod backend;
 pub mod concordance;
 mod keywords;
 mod search;
@@ -23,7 +24,8 @@ use jiff::tz::TimeZone;
 use tantivy::query::Query;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
-pub use aggregate::{Bucket, Histogram, Period};
+pub use aggregate::{Bucket, Days, Histogram, Period};
+pub use backend::Backend;
 pub use concordance::{Context, Line};
 pub use keywords::{Keyword, Keywords, Ranking};
 pub use search::{Hit, Hits, Sort};
@@ -100,8 +102,9 @@ const MAX_BUCKETS: i64 = 100_000;
 
 /// Rolls per-day counts up into the buckets of `period` (or the one that fits), over the
 /// filtered range intersected with the span of the matches' dates (zeros inside it
-/// shown); an error when that would be more than [`MAX_BUCKETS`] bars.
-fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period>) -> Result<Histogram> {
+/// shown); an error when that would be more than [`MAX_BUCKETS`] bars. Every back end
+/// (local or remote) counts per day and rolls up here.
+pub fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period>) -> Result<Histogram> {
     let (days, undated) = days;
     let first = days.first().map(|d| filters.first_day.map_or(d.0, |f| f.max(d.0)));
     let last = days.last().map(|d| filters.last_day.map_or(d.0, |l| l.min(d.0)));
@@ -129,6 +132,25 @@ fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period>) -
         _ => Vec::new(),
     };
     Ok(Histogram { period, buckets, dated, undated })
+}
+
+/// The filters of `sel` as points in time in `tz`: what every back end restricts to.
+/// An empty date range (since after until) is the user's error.
+pub fn filters(sel: &Selection, tz: &TimeZone) -> Result<Filters> {
+    if let (Some(a), Some(b)) = (sel.since, sel.until) {
+        if a > b {
+            return Err(QueryError(format!("empty date range: since {a} is after until {b}")).into());
+        }
+    }
+    Ok(Filters {
+        since: sel.since.map(|d| dates::start_of_day(d, tz)),
+        // The day after the last one; past the calendar's end, the end of time.
+        before: sel.until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
+        values: sel.values.clone(),
+        title: sel.title.clone(),
+        first_day: sel.since,
+        last_day: sel.until,
+    })
 }
 
 /// Pages reaching further than this many hits are cut to the matches first.
@@ -193,7 +215,7 @@ impl Engine {
 
     /// A document's date as the day it falls on in the engine's time zone.
     pub fn day(&self, a: &Article) -> Option<Date> {
-        a.date.map(|t| t.to_zoned(self.tz.clone()).date())
+        a.day(&self.tz)
     }
 
     /// The index's segmenter (default dictionary and user words), built once.
@@ -215,22 +237,9 @@ impl Engine {
 
     /// Compiles `sel`; `ranked` adds the word clauses that order hits (counts skip them).
     fn prepare(&self, sel: &Selection, ranked: bool) -> Result<Prepared> {
-        if let (Some(a), Some(b)) = (sel.since, sel.until) {
-            if a > b {
-                return Err(QueryError(format!("empty date range: since {a} is after until {b}")).into());
-            }
-        }
+        let filters = filters(sel, &self.tz)?;
         let empty = parse::Query::default();
         let parsed = sel.query.as_ref().unwrap_or(&empty);
-        let filters = Filters {
-            since: sel.since.map(|d| dates::start_of_day(d, &self.tz)),
-            // The day after the last one; past the calendar's end, the end of time.
-            before: sel.until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, &self.tz))),
-            values: sel.values.clone(),
-            title: sel.title.clone(),
-            first_day: sel.since,
-            last_day: sel.until,
-        };
         let words = if ranked { Some(query_segmenter(parsed, self.dictionary()?)) } else { None };
         let mut compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
         if sel.whole_words && sel.query.is_some() {

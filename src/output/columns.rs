@@ -3,8 +3,9 @@
 
 use std::str::FromStr;
 
+use jiff::tz::TimeZone;
 use sou::article::{Field, FIELDS};
-use sou::engine::{Engine, Hit};
+use sou::engine::Hit;
 use sou::sanitize::clean;
 
 /// One printable column.
@@ -38,11 +39,11 @@ impl Column {
     }
 
     /// The column's plain value for one hit (sanitised; the snippet is passed in).
-    pub fn value(self, h: &Hit, engine: &Engine, snippet: &str) -> String {
+    pub fn value(self, h: &Hit, tz: &TimeZone, snippet: &str) -> String {
         match self {
             Column::Rank => h.rank.to_string(),
             Column::Score => h.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
-            Column::Field(Field::Date) => engine.day(&h.article).map(|d| d.to_string()).unwrap_or_default(),
+            Column::Field(Field::Date) => h.article.day(tz).map(|d| d.to_string()).unwrap_or_default(),
             Column::Field(f) => clean(h.article.text(f)),
             Column::Snippet => clean(snippet),
         }

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use sou::article::Field;
-use sou::engine::{Bucket, Engine, Hit, Hits, Keywords};
+use sou::engine::{Bucket, Hit, Hits, Keywords};
 use sou::sanitize::clean;
 use sou::snippet;
 
@@ -33,10 +33,10 @@ fn snippet_for(h: &Hit, cols: &[Column], literals: &[String]) -> String {
     }
 }
 
-fn tsv_lines(w: &mut dyn Write, engine: &Engine, hits: &Hits, cols: &[Column]) -> io::Result<()> {
+fn tsv_lines(w: &mut dyn Write, tz: &jiff::tz::TimeZone, hits: &Hits, cols: &[Column]) -> io::Result<()> {
     for h in &hits.hits {
         let snip = snippet_for(h, cols, &hits.literals);
-        let line: Vec<String> = cols.iter().map(|c| c.value(h, engine, &snip)).collect();
+        let line: Vec<String> = cols.iter().map(|c| c.value(h, tz, &snip)).collect();
         writeln!(w, "{}", line.join("\t"))?;
     }
     Ok(())
@@ -69,9 +69,9 @@ impl Printer for Tsv {
         &mut self.0
     }
 
-    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
+    fn hits(&mut self, hits: &Hits) -> io::Result<()> {
         let cols = columns(&self.0);
-        tsv_lines(&mut self.0.w, engine, hits, &cols)
+        tsv_lines(&mut self.0.w, &self.0.settings.tz, hits, &cols)
     }
 }
 
@@ -83,8 +83,8 @@ impl Printer for Ids {
         &mut self.0
     }
 
-    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
-        tsv_lines(&mut self.0.w, engine, hits, &[Column::Field(Field::Id)])
+    fn hits(&mut self, hits: &Hits) -> io::Result<()> {
+        tsv_lines(&mut self.0.w, &self.0.settings.tz, hits, &[Column::Field(Field::Id)])
     }
 }
 
@@ -96,13 +96,14 @@ impl Printer for Csv {
         &mut self.0
     }
 
-    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
+    fn hits(&mut self, hits: &Hits) -> io::Result<()> {
         let cols = columns(&self.0);
+        let tz = self.0.settings.tz.clone();
         let mut w = csv::Writer::from_writer(&mut *self.0.w);
         w.write_record(cols.iter().map(|c| c.name()))?;
         for h in &hits.hits {
             let snip = snippet_for(h, &cols, &hits.literals);
-            w.write_record(cols.iter().map(|c| c.value(h, engine, &snip)))?;
+            w.write_record(cols.iter().map(|c| c.value(h, &tz, &snip)))?;
         }
         w.flush()
     }

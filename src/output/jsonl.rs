@@ -6,19 +6,20 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
+use jiff::tz::TimeZone;
 use sou::article::{Article, Field, Kind, Spec, FIELDS};
-use sou::engine::{Bucket, Engine, Hit, Hits, Keyword, Keywords, Stats};
+use sou::engine::{Bucket, Hit, Hits, Keyword, Keywords, Stats};
 use sou::snippet;
 
 use super::{Out, Printer, SNIPPET_WIDTH};
 
 /// The fields of `a` that `keep` selects, under their names: dates as `YYYY-MM-DD`,
 /// fields every article has as strings, the others as strings or null.
-pub fn article_object(engine: &Engine, a: &Article, keep: impl Fn(&Spec) -> bool) -> Map<String, Value> {
+pub fn article_object(tz: &TimeZone, a: &Article, keep: impl Fn(&Spec) -> bool) -> Map<String, Value> {
     let mut m = Map::new();
     for spec in FIELDS.iter().filter(|s| keep(s)) {
         let v = match spec.kind {
-            Kind::Date => json!(engine.day(a).map(|d| d.to_string())),
+            Kind::Date => json!(a.day(tz).map(|d| d.to_string())),
             _ if spec.always => json!(a.text(spec.field)),
             _ => json!(a.get(spec.field)),
         };
@@ -34,8 +35,8 @@ pub fn hit_snippet(h: &Hit, literals: &[String]) -> snippet::Snippet {
 
 /// A hit as the CLI's `--json` prints it: rank, score, snippet (from [`hit_snippet`])
 /// and the hit fields.
-pub fn hit_object(engine: &Engine, h: &Hit, snippet: &str) -> Map<String, Value> {
-    let mut m = article_object(engine, &h.article, |s| s.in_hit_json);
+pub fn hit_object(tz: &TimeZone, h: &Hit, snippet: &str) -> Map<String, Value> {
+    let mut m = article_object(tz, &h.article, |s| s.in_hit_json);
     m.insert("rank".into(), json!(h.rank));
     m.insert("score".into(), json!(h.score));
     m.insert("snippet".into(), json!(snippet));
@@ -84,10 +85,10 @@ impl Printer for Jsonl {
         &mut self.0
     }
 
-    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
+    fn hits(&mut self, hits: &Hits) -> io::Result<()> {
         for h in &hits.hits {
             let snip = hit_snippet(h, &hits.literals);
-            line(&mut self.0.w, &Value::Object(hit_object(engine, h, &snip.text)))?;
+            line(&mut self.0.w, &Value::Object(hit_object(&self.0.settings.tz, h, &snip.text)))?;
         }
         Ok(())
     }
@@ -111,7 +112,7 @@ impl Printer for Jsonl {
         line(&mut self.0.w, &v)
     }
 
-    fn article(&mut self, engine: &Engine, a: &Article) -> io::Result<()> {
-        line(&mut self.0.w, &Value::Object(article_object(engine, a, |_| true)))
+    fn article(&mut self, a: &Article) -> io::Result<()> {
+        line(&mut self.0.w, &Value::Object(article_object(&self.0.settings.tz, a, |_| true)))
     }
 }

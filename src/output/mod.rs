@@ -16,7 +16,7 @@ pub mod trend;
 use std::io::{self, Write};
 
 use sou::article::Article;
-use sou::engine::{Bucket, Engine, Histogram, Hits, Keywords, Stats};
+use sou::engine::{Bucket, Histogram, Hits, Keywords, Stats};
 
 use crate::cli::Format;
 use crate::settings::Settings;
@@ -55,7 +55,7 @@ pub trait Printer {
     }
 
     /// A page of hits.
-    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()>;
+    fn hits(&mut self, hits: &Hits) -> io::Result<()>;
 
     /// A number of matching documents.
     fn count(&mut self, n: usize) -> io::Result<()> {
@@ -85,8 +85,9 @@ pub trait Printer {
     }
 
     /// One whole article.
-    fn article(&mut self, engine: &Engine, a: &Article) -> io::Result<()> {
-        text::article(&mut self.out().w, engine, a)
+    fn article(&mut self, a: &Article) -> io::Result<()> {
+        let out = self.out();
+        text::article(&mut out.w, &out.settings.tz, a)
     }
 }
 

@@ -9,7 +9,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ColumnConstraint, ContentArrangement, Width};
 
 use sou::article::{ColumnWidth, Field};
-use sou::engine::{Bucket, Engine, Histogram, Hits, Keywords};
+use sou::engine::{Bucket, Histogram, Hits, Keywords};
 use sou::sanitize::clean;
 use sou::snippet::{self, Snippet};
 
@@ -81,7 +81,7 @@ impl Table {
         &self,
         c: Column,
         h: &sou::engine::Hit,
-        engine: &Engine,
+        tz: &jiff::tz::TimeZone,
         literals: &[String],
     ) -> (String, Vec<(usize, usize)>) {
         match c {
@@ -91,10 +91,8 @@ impl Table {
                 (title, marks)
             }
             Column::Snippet => (String::new(), Vec::new()),
-            Column::Field(Field::Date) => {
-                (engine.day(&h.article).map_or_else(|| "-".into(), |d| d.to_string()), Vec::new())
-            }
-            other => (other.value(h, engine, ""), Vec::new()),
+            Column::Field(Field::Date) => (h.article.day(tz).map_or_else(|| "-".into(), |d| d.to_string()), Vec::new()),
+            other => (other.value(h, tz, ""), Vec::new()),
         }
     }
 
@@ -163,7 +161,7 @@ impl Printer for Table {
     /// The hits as a table as wide as the terminal (or, on a terminal too narrow for
     /// one, as a list), followed by a line saying which of the matching documents are
     /// shown.
-    fn hits(&mut self, engine: &Engine, hits: &Hits) -> io::Result<()> {
+    fn hits(&mut self, hits: &Hits) -> io::Result<()> {
         let settings = &self.0.settings;
         let total = hits.total.unwrap_or(hits.hits.len());
         if total == 0 {
@@ -172,8 +170,11 @@ impl Printer for Table {
         let cols = settings.columns.clone().unwrap_or_else(|| DEFAULT.to_vec());
         let width = settings.width.clamp(20, u16::MAX as usize);
         let color = settings.color;
-        let cells: Vec<Cells> =
-            hits.hits.iter().map(|h| cols.iter().map(|&c| self.cell(c, h, engine, &hits.literals)).collect()).collect();
+        let cells: Vec<Cells> = hits
+            .hits
+            .iter()
+            .map(|h| cols.iter().map(|&c| self.cell(c, h, &settings.tz, &hits.literals)).collect())
+            .collect();
         let has_snippet = cols.contains(&Column::Snippet);
         let content = |h: &sou::engine::Hit, w: usize| {
             if has_snippet {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use jiff::tz::TimeZone;
 
 use sou::article::{ColumnWidth, Field, Kind, FIELDS};
-use sou::engine::{Engine, Stats};
+use sou::engine::Stats;
 use sou::sanitize::{clean, strip_escapes};
 
 /// A time as `YYYY-MM-DDTHH:MM:SS+08:00` in `tz`.
@@ -43,10 +43,10 @@ fn on_meta_line(field: Field) -> bool {
 
 /// One article: the title, a line of short fields, a line per long field, then the text
 /// with runs of blank lines folded to one.
-pub fn article(out: &mut dyn Write, engine: &Engine, a: &sou::article::Article) -> io::Result<()> {
+pub fn article(out: &mut dyn Write, tz: &jiff::tz::TimeZone, a: &sou::article::Article) -> io::Result<()> {
     writeln!(out, "{}", clean(a.text(Field::Title)))?;
     let value = |f: Field| match f.spec().kind {
-        Kind::Date => engine.day(a).map(|d| d.to_string()),
+        Kind::Date => a.day(tz).map(|d| d.to_string()),
         _ => a.get(f).map(clean),
     };
     let shown = || FIELDS.iter().filter(|s| s.column.is_some() && !matches!(s.kind, Kind::Text { .. }));

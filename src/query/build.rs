@@ -209,6 +209,12 @@ fn all_clauses(
     Ok(clauses)
 }
 
+/// The folded literals of `q` a matching document contains (keyword values aside): what
+/// snippets show and highlight, whichever engine found the document.
+pub fn highlights(q: &parse::Query) -> Vec<String> {
+    q.wanted().into_iter().filter(|l| keyword(l.scope).is_none()).map(|l| fold(&l.text)).collect()
+}
+
 /// Compiles a parsed query and filters. `words` is the [`query_segmenter`]; without one
 /// (counts, histograms) the word clauses are left out: they never change which
 /// documents match, only their order.
@@ -218,7 +224,7 @@ pub fn compile(
     fields: &Fields,
     words: Option<&QuerySegmenter>,
 ) -> Result<Compiled> {
-    let highlights = q.wanted().into_iter().filter(|l| keyword(l.scope).is_none()).map(|l| fold(&l.text)).collect();
+    let highlights = highlights(q);
     let Node::All(top) = &q.root else {
         return Err(QueryError("internal: the query tree has no top-level AND".into()).into());
     };

@@ -227,7 +227,7 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
             .iter()
             .map(|h| {
                 let snip = jsonl::hit_snippet(h, &hits.literals);
-                let mut m = jsonl::hit_object(engine, h, &snip.text);
+                let mut m = jsonl::hit_object(engine.tz(), h, &snip.text);
                 let title = h.article.text(Field::Title);
                 let title_hits = snippet::find_hits(title, &hits.literals);
                 m.insert("snippet_highlights".into(), json!(char_ranges(&snip.text, &snip.highlights)));
@@ -263,7 +263,7 @@ pub async fn doc(State(state): State<Arc<AppState>>, Path(id): Path<String>, Raw
         let Some(a) = engine.show(&id)? else {
             return Err(Failure::NotFound(format!("no document with id '{id}'")));
         };
-        let mut m: Map<String, Value> = jsonl::article_object(engine, &a, |_| true);
+        let mut m: Map<String, Value> = jsonl::article_object(engine.tz(), &a, |_| true);
         let mut highlights = Map::new();
         for f in [Field::Title, Field::Content] {
             let text = a.text(f);
