@@ -69,6 +69,30 @@ pub enum Command {
     ///   sou search 'title:张江 "集成电路"' --json | jq .title
     #[command(verbatim_doc_comment, after_long_help = QUERY_SYNTAX)]
     Search(SearchArgs),
+    /// Export the index (or the documents of a query) to a distributed engine.
+    ///
+    /// sou does the analysis and sends tokens the engine only splits on white space, so
+    /// the cluster's matching is as exact as sou's. Sphinx/Manticore: a node
+    /// configuration and xmlpipe2 stream per node and a README with the commands.
+    /// OpenSearch/Elasticsearch: index.json (settings, mappings), bulk-NNNN.ndjson,
+    /// load.sh.
+    ///
+    /// Examples:
+    ///   sou export --to sphinx --nodes 2 --port 9306 --out cluster/
+    ///   sou export --to opensearch --out os/ 人工智能 --since 2025
+    #[command(verbatim_doc_comment)]
+    Export(ExportArgs),
+    /// Replay queries on a cluster and on the local index; print every difference.
+    ///
+    /// Exit 0 when every query matched the same documents on both, 1 when any differs.
+    /// Without --queries: substrings of 1 to 8 characters of titles from across the
+    /// index.
+    ///
+    /// Examples:
+    ///   sou verify --engine sphinx://127.0.0.1:9306/sou
+    ///   sou verify --engine opensearch+http://localhost:9200/sou --queries queries.txt
+    #[command(verbatim_doc_comment)]
+    Verify(VerifyArgs),
     /// What the index holds: documents, sources, date range, size, dictionary.
     ///
     /// Examples:
@@ -148,6 +172,82 @@ pub enum Command {
     ///   sou delete --source 上海科技
     #[command(verbatim_doc_comment)]
     Delete(DeleteArgs),
+}
+
+/// Which engine answers: the local index, or a cluster holding an export of it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct EngineArgs {
+    /// Search a cluster holding an export of the index instead of the local index:
+    /// sphinx://HOST:PORT/INDEX or opensearch+http://HOST:PORT/INDEX.
+    #[arg(long, env = "SOU_ENGINE", value_name = "URL")]
+    pub engine: Option<String>,
+
+    /// With --engine: credentials, as USER:PASSWORD (basic) or a bearer token.
+    #[arg(long, env = "SOU_ENGINE_TOKEN", value_name = "TOKEN", requires = "engine", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+/// `sou export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Only the documents matching this query (default: every document).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// The engine to export to.
+    #[arg(long = "to", value_enum, value_name = "ENGINE")]
+    pub to: ExportTarget,
+
+    /// Directory to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Sphinx: number of nodes (documents are routed by a hash of their id).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub nodes: usize,
+
+    /// Sphinx: node K listens for SphinxQL on PORT+K and for agents on PORT+100+K.
+    #[arg(long, default_value_t = 9306, value_name = "PORT")]
+    pub port: u16,
+
+    /// Sphinx: the host of each node, comma-separated (default: 127.0.0.1 for all).
+    #[arg(long, value_delimiter = ',', value_name = "HOSTS")]
+    pub hosts: Vec<String>,
+
+    /// OpenSearch: the index name load.sh creates.
+    #[arg(long, default_value = "sou", value_name = "NAME")]
+    pub name: String,
+
+    /// OpenSearch: the cluster load.sh sends to.
+    #[arg(long, default_value = "http://localhost:9200", value_name = "URL")]
+    pub cluster: String,
+
+    /// OpenSearch: most megabytes per bulk file.
+    #[arg(long, default_value_t = 50, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub bulk_mb: u64,
+}
+
+/// What `sou export` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// Sphinx 2.2 / Manticore Search: node configurations and xmlpipe2 streams.
+    Sphinx,
+    /// OpenSearch 2 / Elasticsearch 8: mappings and bulk request bodies.
+    Opensearch,
+}
+
+/// `sou verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub engine: EngineArgs,
+
+    /// Queries to replay, one a line (# starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
 }
 
 /// Restrictions shared by `search` and `keywords`.
@@ -508,8 +608,11 @@ pub struct SearchArgs {
     pub query: Option<String>,
 
     /// Live search in the terminal: results as you type, the article beside them.
-    #[arg(short = 'i', long)]
+    #[arg(short = 'i', long, conflicts_with = "engine")]
     pub interactive: bool,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// With -i: Enter prints the selected id (Tab marks several) on standard output.
     #[arg(long, requires = "interactive")]

@@ -16,5 +16,6 @@ pub mod index;
 pub mod ingest;
 pub mod names;
 pub mod query;
+pub mod remote;
 pub mod sanitize;
 pub mod snippet;

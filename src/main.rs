@@ -38,6 +38,8 @@ fn main() -> ExitCode {
         }
         Command::Delete(args) => commands::delete::run(&cli.index, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Export(args) => commands::export::run(&cli, args),
+        Command::Verify(args) => commands::verify::run(&cli, args),
         Command::Man(args) => commands::man::run(args),
     };
     match result {

@@ -3,6 +3,7 @@
 //! (0 = found/done, 1 = nothing found). Errors become exit status 2 in `main`.
 
 pub mod delete;
+pub mod export;
 pub mod index;
 pub mod keywords;
 pub mod kwic;
@@ -11,6 +12,24 @@ pub mod search;
 pub mod show;
 pub mod stats;
 pub mod trend;
+pub mod verify;
+
+/// The engine `--engine` names, with the local index's zone and dictionary when there
+/// is one (the export came from it), else China's zone and jieba's own dictionary.
+pub fn remote(
+    cli: &crate::cli::Cli,
+    args: &crate::cli::EngineArgs,
+) -> anyhow::Result<Option<Box<dyn sou::engine::Backend>>> {
+    let Some(url) = &args.engine else { return Ok(None) };
+    let local = sou::index::open(&cli.index).ok();
+    let tz = cli
+        .tz
+        .clone()
+        .or_else(|| local.as_ref().and_then(|i| i.meta.as_ref().map(|m| m.tz())))
+        .unwrap_or_else(sou::dates::default_tz);
+    let dictionary = sou::analysis::dictionary::Dictionary::load(&cli.index)?;
+    Ok(Some(sou::remote::connect(url, args.token.as_deref(), tz, dictionary)?))
+}
 
 /// Exit status for "it worked and something matched".
 pub const FOUND: i32 = 0;

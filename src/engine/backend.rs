@@ -18,6 +18,10 @@ pub trait Backend {
     /// The number of matching documents.
     fn count(&self, sel: &Selection) -> Result<usize>;
 
+    /// The id of every matching document, in no particular order: what `sou verify`
+    /// compares between engines.
+    fn ids(&self, sel: &Selection) -> Result<Vec<String>>;
+
     /// Matching documents per `period` (see [`super::histogram`]).
     fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram>;
 
@@ -36,6 +40,15 @@ impl Backend for super::Engine {
 
     fn count(&self, sel: &Selection) -> Result<usize> {
         super::Engine::count(self, sel)
+    }
+
+    fn ids(&self, sel: &Selection) -> Result<Vec<String>> {
+        let mut ids = Vec::new();
+        super::Engine::for_each_article(self, sel, &mut |a| {
+            ids.push(a.text(Field::Id).to_string());
+            Ok(())
+        })?;
+        Ok(ids)
     }
 
     fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {

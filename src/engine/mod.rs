@@ -367,6 +367,26 @@ impl Engine {
         Ok((lines, docs))
     }
 
+    /// Every document of the selection, in the index's order, handed to `visit` as it
+    /// is read (one stored document in memory at a time): what an export streams.
+    /// Returns the number of documents visited.
+    pub fn for_each_article(&self, sel: &Selection, visit: &mut dyn FnMut(Article) -> Result<()>) -> Result<usize> {
+        let p = self.prepare(sel, false)?;
+        let mut found: Vec<tantivy::DocAddress> =
+            p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        found.sort_unstable();
+        for addr in &found {
+            visit(search::load(&p.searcher, &self.index.fields, *addr)?)?;
+        }
+        Ok(found.len())
+    }
+
+    /// The segmenter the index's word view was built with (jieba's dictionary and the
+    /// user's words): what another engine's copy of the word view must be cut with.
+    pub fn segmenter(&self) -> Result<std::sync::Arc<jieba_rs::Jieba>> {
+        self.jieba()
+    }
+
     /// The article whose id is `id`.
     pub fn show(&self, id: &str) -> Result<Option<Article>> {
         search::by_id(&self.reader.searcher(), &self.index.fields, id)

@@ -1,0 +1,51 @@
+//! `sou export`: the index's documents (or a selection of them) with their hand-off
+//! tokens, written in the loading format of another engine.
+
+use anyhow::Result;
+
+use sou::engine::Engine;
+use sou::remote::export::{self, Sink};
+use sou::remote::sphinx::export::{Layout, SphinxSink};
+
+use crate::cli::{Cli, ExportArgs, ExportTarget};
+use crate::settings::selection;
+
+/// Runs `sou export`.
+pub fn run(cli: &Cli, args: &ExportArgs) -> Result<i32> {
+    let sel = selection(args.query.as_deref(), &args.filters)?;
+    let engine = Engine::open(&cli.index, cli.tz.clone())?;
+    let started = std::time::Instant::now();
+    let (summary, what) = match args.to {
+        ExportTarget::Sphinx => {
+            let hosts =
+                if args.hosts.is_empty() { vec!["127.0.0.1".to_string(); args.nodes] } else { args.hosts.clone() };
+            if hosts.len() != args.nodes {
+                anyhow::bail!("--hosts names {} hosts for --nodes {}", hosts.len(), args.nodes);
+            }
+            let mut sink = SphinxSink::create(&args.out, Layout { port: args.port, hosts })?;
+            let summary = export::run(&engine, &sel, &mut sink)?;
+            let per_node: Vec<String> = sink.counts().iter().map(u64::to_string).collect();
+            (summary, format!("{} Sphinx nodes ({} documents each)", args.nodes, per_node.join(" + ")))
+        }
+        ExportTarget::Opensearch => {
+            let mut sink = opensearch_sink(args)?;
+            let summary = export::run(&engine, &sel, sink.as_mut())?;
+            (summary, "OpenSearch bulk files".to_string())
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "sou: exported {} to {} in {}: {seconds:.1} s, {:.1} MB/s of text; next steps in {}",
+        super::count_of(summary.documents as usize, "document"),
+        args.out.display(),
+        what,
+        summary.text_bytes as f64 / 1e6 / seconds.max(1e-9),
+        args.out.join(if args.to == ExportTarget::Sphinx { "README" } else { "load.sh" }).display()
+    );
+    super::release_at_exit(engine);
+    Ok(if summary.documents > 0 { super::FOUND } else { super::NOT_FOUND })
+}
+
+fn opensearch_sink(_args: &ExportArgs) -> Result<Box<dyn Sink>> {
+    anyhow::bail!("not yet")
+}

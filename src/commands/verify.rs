@@ -1,0 +1,104 @@
+//! `sou verify --engine URL`: replays queries on a cluster and on the local index of
+//! the same data and prints every query whose matching documents differ — how a user
+//! checks a deployment before trusting it.
+
+use std::collections::HashSet;
+
+use anyhow::{anyhow, Context, Result};
+
+use sou::analysis::chars::{plan_literal, LiteralPlan};
+use sou::analysis::fold::fold;
+use sou::article::Field;
+use sou::engine::{Backend, Engine, Selection};
+
+use crate::cli::{Cli, VerifyArgs};
+
+/// Titles sampled for the default queries.
+const SAMPLED_TITLES: usize = 50;
+
+/// Ids listed per side of a difference.
+const SHOWN: usize = 5;
+
+/// Runs `sou verify`.
+pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<i32> {
+    let remote = super::remote(cli, &args.engine)?.ok_or_else(|| anyhow!("sou verify needs --engine URL"))?;
+    let local = Engine::open(&cli.index, cli.tz.clone())?;
+    let queries = match &args.queries {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))?;
+            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+        }
+        None => sampled_queries(&local)?,
+    };
+    let (mut differing, mut documents) = (0, 0);
+    for q in &queries {
+        let sel = Selection::new(Some(q)).map_err(|e| anyhow!("{e}"))?;
+        let mine: HashSet<String> =
+            local.ids(&sel).with_context(|| format!("query '{q}' on the local index"))?.into_iter().collect();
+        let theirs: HashSet<String> =
+            remote.ids(&sel).with_context(|| format!("query '{q}' on the engine"))?.into_iter().collect();
+        documents += mine.len();
+        if mine == theirs {
+            continue;
+        }
+        differing += 1;
+        let only = |a: &HashSet<String>, b: &HashSet<String>| {
+            let mut v: Vec<&String> = a.difference(b).collect();
+            v.sort();
+            let more = v.len().saturating_sub(SHOWN);
+            let mut s = v.into_iter().take(SHOWN).cloned().collect::<Vec<_>>().join(" ");
+            if more > 0 {
+                s += &format!(" (+{more} more)");
+            }
+            s
+        };
+        println!(
+            "{q}\tlocal {}\tengine {}\tonly local: {}\tonly engine: {}",
+            mine.len(),
+            theirs.len(),
+            only(&mine, &theirs),
+            only(&theirs, &mine)
+        );
+    }
+    eprintln!(
+        "sou: {} replayed ({} matching locally): {}",
+        super::count_of(queries.len(), "query"),
+        super::count_of(documents, "document"),
+        if differing == 0 {
+            "the engine matched the same documents for every one".to_string()
+        } else {
+            format!("{differing} differ")
+        }
+    );
+    super::release_at_exit(local);
+    Ok(if differing == 0 { super::FOUND } else { super::NOT_FOUND })
+}
+
+/// Substrings of 1 to 8 characters of titles spread over the index, each quoted so that
+/// it is one literal: the lengths and boundaries a user's queries have.
+fn sampled_queries(engine: &Engine) -> Result<Vec<String>> {
+    let total = engine.count(&Selection::default())?;
+    let step = (total / SAMPLED_TITLES).max(1);
+    let mut titles = Vec::new();
+    let mut i = 0;
+    engine.for_each_article(&Selection::default(), &mut |a| {
+        if i % step == 0 {
+            titles.push(a.text(Field::Title).to_string());
+        }
+        i += 1;
+        Ok(())
+    })?;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (n, title) in titles.iter().enumerate() {
+        let chars: Vec<char> = title.chars().filter(|c| *c != '"').collect();
+        for len in 1..=8.min(chars.len()) {
+            let start = (n * 7 + len * 3) % (chars.len() - len + 1);
+            let s: String = chars[start..start + len].iter().collect();
+            if plan_literal(&fold(&s)) != LiteralPlan::Empty && seen.insert(s.clone()) {
+                out.push(format!("\"{s}\""));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,31 @@
+//! Beyond one machine: the same documents, queries and answers on a distributed engine.
+//!
+//! - [`handoff`]: sou's analysis as plain tokens, so the engine's matching stays exact.
+//! - [`export`]: the documents of an index (or of a selection) with their tokens, for
+//!   each engine's loader.
+//! - [`sphinx`], [`opensearch`]: each engine's export format, query translation (from
+//!   the same query tree as the local engine) and client, a [`crate::engine::Backend`].
+
+pub mod export;
+pub mod handoff;
+// opensearch: next
+pub mod sphinx;
+
+use anyhow::{anyhow, Result};
+use jiff::tz::TimeZone;
+
+use crate::analysis::dictionary::Dictionary;
+use crate::engine::Backend;
+
+/// The engine at `url`: `sphinx://HOST:PORT/INDEX` or
+/// `opensearch+http://HOST:PORT/INDEX`. `token` is `USER:PASSWORD` or a bearer token;
+/// dates are shown and filtered in `tz`; query literals are segmented with
+/// `dictionary`'s words (the ranking's word clauses, as for the local index).
+pub fn connect(url: &str, token: Option<&str>, tz: TimeZone, dictionary: Dictionary) -> Result<Box<dyn Backend>> {
+    if let Some(rest) = url.strip_prefix("sphinx://") {
+        let address = sphinx::Address::parse(rest)?;
+        return Ok(Box::new(sphinx::client::Sphinx::connect(address, token, tz, dictionary)?));
+    }
+    // OPENSEARCH
+    Err(anyhow!("--engine '{url}': expected sphinx://HOST:PORT/INDEX or opensearch+http://HOST:PORT/INDEX"))
+}
