@@ -9,29 +9,12 @@ mod common;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use common::*;
 use serde_json::Value;
 use sou::analysis::chars::{classify, Class};
 use sou::analysis::fold::fold;
-
-/// Directory holding news.jsonl and poetry.jsonl, built if missing.
-fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("SOU_CORPUS").map(PathBuf::from).unwrap_or_else(|| root().join("target/corpus"));
-    if !dir.join("news.jsonl").exists() || !dir.join("poetry.jsonl").exists() {
-        let script = root().join("../shared/bench/make-corpus");
-        assert!(
-            script.exists(),
-            "{} not found: the corpus tests need ../shared beside the repository",
-            script.display()
-        );
-        let status = Command::new("python3").arg(&script).arg(&dir).status().expect("run make-corpus");
-        assert!(status.success(), "make-corpus failed");
-    }
-    dir
-}
 
 /// One corpus document, folded for the expected-set computation.
 struct Doc {

@@ -238,6 +238,8 @@ fn symbols_and_emoji_inside_literals_count() {
         ("smile", "上海😀真好"),
         ("plain", "上海真好"),
         ("percent", "增长5%，而非15%"),
+        ("road-gap", "道路，发展"),
+        ("road-char", "路线发展"),
     ];
     let records: Vec<Value> =
         texts.iter().map(|(id, t)| serde_json::json!({"id": id, "title": "", "content": t})).collect();
@@ -248,11 +250,12 @@ fn symbols_and_emoji_inside_literals_count() {
     assert_eq!(ids("AI+"), ["ai-plus"]);
     assert_eq!(ids("AI"), ["ai", "ai-plus"]);
     assert_eq!(ids("R&D"), ["rnd"]);
-    assert_eq!(
-        ids("R-D"),
-        ["r-d", "rnd"],
-        "punctuation in a literal stays a gap: matched by any punctuation or symbol"
-    );
+    assert_eq!(ids("R-D"), ["r-d"], "punctuation in a literal is a gap: matched by punctuation, not by a symbol");
+    assert_eq!(ids("R/D"), ["r-d"], "any punctuation matches any punctuation");
+    // A gap is never a character: "路 发" is 路, punctuation or space, 发 (not 路线发).
+    assert_eq!(ids("\"路 发\""), ["road-gap"]);
+    assert_eq!(ids("路 发"), ["road-char", "road-gap"], "unquoted: two words");
+    assert_eq!(ids("路。发"), ["road-gap"]);
     assert_eq!(ids("上海😀"), ["smile"]);
     assert_eq!(ids("上海"), ["plain", "smile"]);
     assert_eq!(ids("500℃"), ["celsius"]);

@@ -5,10 +5,12 @@
 //! themselves; punctuation (，。、“” . , - / and the like) is a gap, matched by any
 //! punctuation.
 //!
-//! Every unit is indexed with its position. A query literal becomes a phrase of its
-//! units with the same gaps (see [`plan_literal`]), which matches exactly the documents
-//! containing the literal as a substring (CJK) or as whole words (letters and digits),
-//! the way `grep` / `rg -iw` would after folding.
+//! Every unit is indexed with its position, and every empty position between two units
+//! holds the [`GAP`] token. A query literal becomes a phrase of its units and gaps (see
+//! [`plan_literal`]), which matches exactly the documents containing the literal as a
+//! substring (CJK) or as whole words (letters and digits), the way `grep` / `rg -iw`
+//! would after folding: `路 发` finds `路，发` and `路 发`, never `路线发` (a phrase with a
+//! hole would accept any unit in it).
 //!
 //! Why units and not bigrams: a CJK text has a few thousand distinct characters but
 //! hundreds of thousands of distinct bigrams. Indexing bigrams made the index 2× the
@@ -94,6 +96,10 @@ pub fn is_common_punct(c: char) -> bool {
 fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF)
 }
+
+/// The token of a position where punctuation or white space stood between two units: no
+/// unit is ever white space, so it never equals one.
+pub const GAP: &str = " ";
 
 /// One unit of the character view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,24 +195,37 @@ pub fn units(text: &str) -> Vec<Unit> {
     v
 }
 
+/// Calls `f` with every token of the character view of `text` (already folded): each
+/// unit's text and position, and [`GAP`] at each empty position between two units.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str, u32)) {
+    let mut last: Option<u32> = None;
+    for_each_unit(text, |u| {
+        if let Some(p) = last {
+            (p + 1..u.pos).for_each(|g| f(GAP, g));
+        }
+        last = Some(u.pos);
+        f(&text[u.start..u.end], u.pos);
+    });
+}
+
 /// How a query literal is looked up in the character field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LiteralPlan {
     /// Nothing searchable (only punctuation or space).
     Empty,
-    /// The literal's units with their positions relative to the first: one unit is a
-    /// term query, more form a phrase with exactly these gaps.
+    /// The literal's tokens (units and [`GAP`]s) with their positions relative to the
+    /// first: one unit is a term query, more form a phrase.
     Units(Vec<(u32, String)>),
 }
 
 /// Plans the lookup of one folded literal.
 pub fn plan_literal(text: &str) -> LiteralPlan {
-    let us = units(text);
-    let Some(first) = us.first() else {
+    let mut tokens: Vec<(u32, String)> = Vec::new();
+    for_each_token(text, |t, pos| tokens.push((pos, t.to_string())));
+    let Some(base) = tokens.first().map(|t| t.0) else {
         return LiteralPlan::Empty;
     };
-    let base = first.pos;
-    LiteralPlan::Units(us.iter().map(|u| (u.pos - base, text[u.start..u.end].to_string())).collect())
+    LiteralPlan::Units(tokens.into_iter().map(|(p, t)| (p - base, t)).collect())
 }
 
 #[cfg(test)]
@@ -241,8 +260,9 @@ mod tests {
         assert_eq!(plan_literal("ai"), plan(&[(0, "ai")]));
         assert_eq!(plan_literal("创中心"), plan(&[(0, "创"), (1, "中"), (2, "心")]));
         assert_eq!(plan_literal("5g网络"), plan(&[(0, "5g"), (1, "网"), (2, "络")]));
-        assert_eq!(plan_literal("r-d"), plan(&[(0, "r"), (2, "d")]));
-        assert_eq!(plan_literal("  人工 智能"), plan(&[(0, "人"), (1, "工"), (3, "智"), (4, "能")]));
+        assert_eq!(plan_literal("r-d"), plan(&[(0, "r"), (1, GAP), (2, "d")]));
+        assert_eq!(plan_literal("  人工 智能"), plan(&[(0, "人"), (1, "工"), (2, GAP), (3, "智"), (4, "能")]));
+        assert_eq!(plan_literal("a，，b"), plan(&[(0, "a"), (1, GAP), (2, GAP), (3, "b")]));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::chars::UnitCursor;
+use super::chars::{Unit, UnitCursor, GAP};
 use super::fold::fold;
 use super::words::{chunk_end, for_each_word_in};
 
@@ -85,7 +85,8 @@ impl TokenStream for WordStream {
     }
 }
 
-/// The character view: every unit (CJK character, letter/digit word) at its position.
+/// The character view: every unit (CJK character, letter/digit word) at its position, a
+/// [`GAP`] at every empty position between two units.
 #[derive(Clone)]
 pub struct CharTokenizer;
 
@@ -94,21 +95,47 @@ pub struct CharStream {
     text: String,
     cursor: UnitCursor,
     token: Token,
+    /// The position after the last unit returned.
+    next_pos: Option<u32>,
+    /// A unit read while the gaps before it are still being returned.
+    waiting: Option<Unit>,
 }
 
 impl Tokenizer for CharTokenizer {
     type TokenStream<'a> = CharStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream {
-        CharStream { text: fold(text), cursor: UnitCursor::default(), token: Token::default() }
+        CharStream {
+            text: fold(text),
+            cursor: UnitCursor::default(),
+            token: Token::default(),
+            next_pos: None,
+            waiting: None,
+        }
     }
 }
 
 impl TokenStream for CharStream {
     fn advance(&mut self) -> bool {
-        let Some(u) = self.cursor.next(&self.text) else {
+        let Some(u) = self.waiting.take().or_else(|| self.cursor.next(&self.text)) else {
             return false;
         };
-        set(&mut self.token, &self.text, u.start, u.end, u.pos as usize);
+        match self.next_pos {
+            Some(p) if p < u.pos => {
+                // An empty position before this unit: its gap first.
+                self.token.offset_from = u.start;
+                self.token.offset_to = u.start;
+                self.token.position = p as usize;
+                self.token.position_length = 1;
+                self.token.text.clear();
+                self.token.text.push_str(GAP);
+                self.next_pos = Some(p + 1);
+                self.waiting = Some(u);
+            }
+            _ => {
+                set(&mut self.token, &self.text, u.start, u.end, u.pos as usize);
+                self.next_pos = Some(u.pos + 1);
+            }
+        }
         true
     }
     fn token(&self) -> &Token {
@@ -116,5 +143,29 @@ impl TokenStream for CharStream {
     }
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::chars::for_each_token;
+
+    #[test]
+    fn the_character_stream_is_the_units_with_a_gap_at_every_empty_position() {
+        let text = "“路，发”  AI芯片。。C++ 上海😀\n\n國家";
+        let mut want = Vec::new();
+        for_each_token(&fold(text), |t, p| want.push((t.to_string(), p as usize)));
+        let mut got = Vec::new();
+        let mut tok = CharTokenizer;
+        let mut s = tok.token_stream(text);
+        while s.advance() {
+            got.push((s.token().text.clone(), s.token().position));
+        }
+        assert_eq!(got, want);
+        let gaps: Vec<usize> = got.iter().filter(|(t, _)| t == GAP).map(|(_, p)| *p).collect();
+        // ， between 路 and 发; ” and the spaces before AI; 。。; the space after C++; \n\n.
+        assert_eq!(gaps, vec![2, 4, 5, 9, 10, 14, 18], "{got:?}");
+        assert!(got.windows(2).all(|w| w[1].1 == w[0].1 + 1), "consecutive positions: {got:?}");
     }
 }

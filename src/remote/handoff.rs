@@ -2,9 +2,9 @@
 //! and sends each view as whitespace-separated ASCII tokens, so the engine only splits on
 //! white space and never lower-cases, stems, stops or n-grams anything.
 //!
-//! - The character view ([`crate::analysis::chars`]): one token per unit, in order, with
-//!   a [`GAP`] token for every position left empty by punctuation or white space, so a
-//!   phrase of tokens matches exactly where sou's own phrase with gaps would.
+//! - The character view ([`crate::analysis::chars`]): one token per unit and per gap, in
+//!   order (the local index's own tokens, the gap written [`GAP`]), so a phrase of
+//!   tokens matches exactly where sou's own phrase would.
 //! - The word view ([`crate::analysis::words`]): one token per jieba word.
 //! - Exact values (the outlet, the author, for `source:` and `--source`): one token each
 //!   ([`value_token`]) where the engine has no keyword type (Sphinx).
@@ -19,12 +19,12 @@ use std::fmt::Write;
 use jieba_rs::Jieba;
 use twox_hash::XxHash3_64;
 
-use crate::analysis::chars::{for_each_unit, plan_literal, LiteralPlan};
+use crate::analysis::chars::{self, for_each_token, plan_literal, LiteralPlan};
 use crate::analysis::fold::fold;
 use crate::analysis::segment::QuerySegmenter;
 use crate::analysis::words::{for_each_word, is_word};
 
-/// The token of a position the character view leaves empty (punctuation, white space).
+/// The token of a position where punctuation or white space stood ([`chars::GAP`]).
 pub const GAP: &str = "g";
 
 /// A token every exported document has, so that a query of exclusions only (`-广告`)
@@ -34,8 +34,12 @@ pub const EVERY: &str = "souall";
 /// The longest token sent as hexadecimal code points; longer ones are hashed.
 pub const MAX_TOKEN: usize = 32;
 
-/// Appends the token of one folded unit or word to `out`.
+/// Appends the token of one folded unit, word or [`chars::GAP`] to `out`.
 pub fn push_token(out: &mut String, s: &str) {
+    if s == chars::GAP {
+        out.push_str(GAP);
+        return;
+    }
     let start = out.len();
     for c in s.chars() {
         // Writing to a String cannot fail.
@@ -65,16 +69,8 @@ pub fn value_token(v: &str) -> String {
 pub fn chars_view(text: &str) -> String {
     let folded = fold(text);
     let mut out = String::with_capacity(folded.len() * 2);
-    let mut last: Option<u32> = None;
-    for_each_unit(&folded, |u| {
-        if let Some(p) = last {
-            for _ in p + 1..u.pos {
-                out.push_str(GAP);
-                out.push(' ');
-            }
-        }
-        last = Some(u.pos);
-        push_token(&mut out, &folded[u.start..u.end]);
+    for_each_token(&folded, |t, _| {
+        push_token(&mut out, t);
         out.push(' ');
     });
     out.pop();
@@ -98,16 +94,7 @@ pub fn words_view(jieba: &Jieba, text: &str) -> String {
 /// (gaps included); `None` when it holds nothing searchable (punctuation only).
 pub fn literal_chars(folded: &str) -> Option<Vec<String>> {
     let LiteralPlan::Units(units) = plan_literal(folded) else { return None };
-    let mut out = Vec::with_capacity(units.len());
-    let mut last: Option<u32> = None;
-    for (pos, unit) in &units {
-        if let Some(p) = last {
-            out.extend((p + 1..*pos).map(|_| GAP.to_string()));
-        }
-        last = Some(*pos);
-        out.push(token(unit));
-    }
-    Some(out)
+    Some(units.iter().map(|(_, unit)| token(unit)).collect())
 }
 
 /// The word-view tokens that rank documents for a folded query literal.

@@ -130,3 +130,21 @@ pub fn run_unprivileged(dir: &std::path::Path, idx: &std::path::Path, args: &[&s
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Directory holding the real corpora (news.jsonl, poetry.jsonl) of
+/// `../shared/bench/make-corpus`, built into `target/corpus/` if missing (or taken from
+/// `SOU_CORPUS`).
+pub fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("SOU_CORPUS").map(PathBuf::from).unwrap_or_else(|| root().join("target/corpus"));
+    if !dir.join("news.jsonl").exists() || !dir.join("poetry.jsonl").exists() {
+        let script = root().join("../shared/bench/make-corpus");
+        assert!(
+            script.exists(),
+            "{} not found: the corpus tests need ../shared beside the repository",
+            script.display()
+        );
+        let status = Command::new("python3").arg(&script).arg(&dir).status().expect("run make-corpus");
+        assert!(status.success(), "make-corpus failed");
+    }
+    dir
+}
