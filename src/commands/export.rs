@@ -4,7 +4,8 @@
 use anyhow::Result;
 
 use sou::engine::Engine;
-use sou::remote::export::{self, Sink};
+use sou::remote::export;
+use sou::remote::opensearch::export::OpenSearchSink;
 use sou::remote::sphinx::export::{Layout, SphinxSink};
 
 use crate::cli::{Cli, ExportArgs, ExportTarget};
@@ -28,9 +29,18 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<i32> {
             (summary, format!("{} Sphinx nodes ({} documents each)", args.nodes, per_node.join(" + ")))
         }
         ExportTarget::Opensearch => {
-            let mut sink = opensearch_sink(args)?;
-            let summary = export::run(&engine, &sel, sink.as_mut())?;
-            (summary, "OpenSearch bulk files".to_string())
+            let mut sink = OpenSearchSink::create(&args.out, &args.name, &args.cluster, args.nodes, args.bulk_mb)?;
+            let summary = export::run(&engine, &sel, &mut sink)?;
+            let ratio = sink.bytes as f64 / (summary.text_bytes.max(1)) as f64;
+            (
+                summary,
+                format!(
+                    "{} bulk files of index '{}' ({:.1} MB, {ratio:.1}× the text)",
+                    sink.files(),
+                    args.name,
+                    sink.bytes as f64 / 1e6
+                ),
+            )
         }
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -44,8 +54,4 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<i32> {
     );
     super::release_at_exit(engine);
     Ok(if summary.documents > 0 { super::FOUND } else { super::NOT_FOUND })
-}
-
-fn opensearch_sink(_args: &ExportArgs) -> Result<Box<dyn Sink>> {
-    anyhow::bail!("not yet")
 }

@@ -24,7 +24,7 @@ use crate::analysis::words::is_word;
 use crate::article::{Field, Kind};
 use crate::index::Fields;
 /// Weight of the character-view score relative to the word-view BM25.
-const LITERAL_WEIGHT: f32 = 0.3;
+pub const LITERAL_WEIGHT: f32 = 0.3;
 
 /// The first and last second tantivy can hold as a date (1678-01-01, 2261-12-31).
 const MIN_DATE_SECONDS: i64 = -9_214_560_000;

@@ -34,6 +34,12 @@ pub const EVERY: &str = "souall";
 /// The longest token sent as hexadecimal code points; longer ones are hashed.
 pub const MAX_TOKEN: usize = 32;
 
+/// The engine field of one view (`"words"` or `"chars"`) of a text field:
+/// `content_words`, `title_chars`.
+pub fn view_field(f: crate::article::Field, view: &str) -> String {
+    format!("{}_{view}", f.name())
+}
+
 /// Appends the token of one folded unit, word or [`chars::GAP`] to `out`.
 pub fn push_token(out: &mut String, s: &str) {
     if s == chars::GAP {

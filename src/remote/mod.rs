@@ -8,7 +8,7 @@
 
 pub mod export;
 pub mod handoff;
-// opensearch: next
+pub mod opensearch;
 pub mod sphinx;
 
 use anyhow::{anyhow, Result};
@@ -26,6 +26,9 @@ pub fn connect(url: &str, token: Option<&str>, tz: TimeZone, dictionary: Diction
         let address = sphinx::Address::parse(rest)?;
         return Ok(Box::new(sphinx::client::Sphinx::connect(address, token, tz, dictionary)?));
     }
-    // OPENSEARCH
+    if let Some(rest) = url.strip_prefix("opensearch+") {
+        let address = opensearch::Address::parse(rest)?;
+        return Ok(Box::new(opensearch::client::OpenSearch::new(address, token, tz, dictionary)?));
+    }
     Err(anyhow!("--engine '{url}': expected sphinx://HOST:PORT/INDEX or opensearch+http://HOST:PORT/INDEX"))
 }

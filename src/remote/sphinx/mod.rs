@@ -16,6 +16,7 @@ pub mod query;
 use anyhow::{anyhow, Result};
 
 use crate::article::{Field, Kind, FIELDS};
+pub use crate::remote::handoff::view_field;
 
 /// The full-text field that holds every document's [`super::handoff::EVERY`] token.
 pub const EVERY_FIELD: &str = "every";
@@ -31,11 +32,6 @@ pub fn keyed() -> impl Iterator<Item = Field> {
 /// The full-text field of a field's exact value.
 pub fn key_field(f: Field) -> String {
     format!("{}_key", f.name())
-}
-
-/// The full-text field of one view of a text field.
-pub fn view_field(f: Field, view: &str) -> String {
-    format!("{}_{view}", f.name())
 }
 
 /// The string attribute a stored field is kept in.
