@@ -17,7 +17,7 @@ use super::files::Fingerprints;
 
 /// Version of the index. 2: symbols and emoji are units of the character view. 3: every
 /// document knows its file, and the index the files it read. 4: the character view has a
-/// gap token at every empty position, so `路 发` no longer matches `路线发`.
+/// gap token at every empty position, so `路 发` no longer matches `路线发`, and no norms.
 pub const FORMAT: u32 = 4;
 
 /// The record kept with each commit.

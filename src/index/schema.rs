@@ -29,9 +29,11 @@ pub struct Fields {
     file: SchemaField,
 }
 
-fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
-    TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
+/// An analysed view; `norms`: field lengths kept for BM25's length normalisation.
+fn analysed(tokenizer: &str, record: IndexRecordOption, norms: bool) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record).set_fieldnorms(norms),
+    )
 }
 
 /// An exact-match field (ids, outlets): one term per value and no field norms, which
@@ -74,8 +76,11 @@ pub fn build() -> Schema {
         };
     }
     for (f, _) in Field::texts() {
-        b.add_text_field(&words_name(f), analysed(WORDS, IndexRecordOption::WithFreqs));
-        b.add_text_field(&chars_name(f), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions));
+        b.add_text_field(&words_name(f), analysed(WORDS, IndexRecordOption::WithFreqs, true));
+        // No norms on the character view: its matches say a literal is there, the word
+        // view's BM25 says how much the document is about it (and another engine's copy,
+        // `remote::opensearch`, ranks the same way).
+        b.add_text_field(&chars_name(f), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions, false));
     }
     b.add_text_field(FILE_FIELD, untokenized());
     b.build()
