@@ -62,7 +62,7 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<i32> {
     }
     eprintln!(
         "sou: {} replayed ({} matching locally): {}",
-        super::count_of(queries.len(), "query"),
+        if queries.len() == 1 { "1 query".to_string() } else { format!("{} queries", queries.len()) },
         super::count_of(documents, "document"),
         if differing == 0 {
             "the engine matched the same documents for every one".to_string()

@@ -21,6 +21,9 @@ use crate::engine::aggregate::{buckets, dated, day_number, offset_seconds};
 use crate::engine::{self, Backend, Bucket, Histogram, Hit, Hits, Page, Period, Selection, Sort};
 use crate::query::build::{highlights, query_segmenter, Filters};
 
+/// The largest answer read: a page of 10,000 whole articles is tens of megabytes.
+const MAX_ANSWER: u64 = 1 << 30;
+
 /// An OpenSearch (or Elasticsearch) index answering sou's requests.
 pub struct OpenSearch {
     address: Address,
@@ -77,7 +80,12 @@ impl OpenSearch {
         let mut response =
             request.send(body.to_string()).with_context(|| format!("cannot reach OpenSearch at {url}"))?;
         let status = response.status();
-        let text = response.body_mut().read_to_string().with_context(|| format!("cannot read the answer of {url}"))?;
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_to_string()
+            .with_context(|| format!("cannot read the answer of {url}"))?;
         let answer: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
         if !status.is_success() {
             let reason = answer["error"]["reason"].as_str().map(str::to_string).unwrap_or_else(|| answer.to_string());
@@ -108,12 +116,17 @@ impl OpenSearch {
         answer["hits"]["total"]["value"].as_u64().unwrap_or(0) as usize
     }
 
-    /// Hits in sort order from the first, `n` of them, page after page.
-    fn hits(&self, q: &Value, order: Sort, n: usize) -> Result<(Vec<Value>, usize)> {
+    /// Hits in sort order from the first, `n` of them, page after page, with these
+    /// fields of `_source` (`None`: all).
+    fn hits(&self, q: &Value, order: Sort, n: usize, fields: Option<&[&str]>) -> Result<(Vec<Value>, usize)> {
         let mut out = Vec::with_capacity(n.min(WINDOW));
         let mut after: Option<Value> = None;
         loop {
-            let answer = self.post(self.search_path(), &search_body(q, order, n - out.len(), after.as_ref()))?;
+            let mut body = search_body(q, order, n - out.len(), after.as_ref());
+            if let Some(f) = fields {
+                body["_source"] = json!(f);
+            }
+            let answer = self.post(self.search_path(), &body)?;
             let total = Self::total(&answer);
             let page = answer["hits"]["hits"].as_array().cloned().unwrap_or_default();
             let last = page.last().map(|h| h["sort"].clone());
@@ -131,7 +144,7 @@ impl Backend for OpenSearch {
     fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
         let (q, _) = self.translated(sel, page.sort == Sort::Score)?;
         let literals = highlights(sel.query.as_ref().unwrap_or(&Default::default()));
-        let (found, total) = self.hits(&q, page.sort, page.offset.saturating_add(page.limit).max(1))?;
+        let (found, total) = self.hits(&q, page.sort, page.offset.saturating_add(page.limit).max(1), None)?;
         let hits = found
             .iter()
             .skip(page.offset)
@@ -154,7 +167,8 @@ impl Backend for OpenSearch {
     fn ids(&self, sel: &Selection) -> Result<Vec<String>> {
         let (q, _) = self.translated(sel, false)?;
         let n = self.count(sel)?;
-        let (found, _) = self.hits(&json!({"constant_score": {"filter": q}}), Sort::Date, n.max(1))?;
+        let id = [Field::Id.name()];
+        let (found, _) = self.hits(&json!({"constant_score": {"filter": q}}), Sort::Date, n.max(1), Some(&id))?;
         Ok(found.iter().filter_map(|h| h["_source"][Field::Id.name()].as_str().map(str::to_string)).collect())
     }
 
