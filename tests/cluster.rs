@@ -272,7 +272,10 @@ fn a_two_node_sphinx_cluster_answers_exactly_as_the_local_index() {
     // `sou verify` agrees, and points at a difference when there is one.
     let (code, stdout, err) = run(&index, &["verify", "--engine", &engine]);
     assert_eq!(code, 0, "{stdout}{err}");
-    assert!(err.contains("queries replayed") && err.contains("the engine matched the same documents for every one"), "{err}");
+    assert!(
+        err.contains("queries replayed") && err.contains("the engine matched the same documents for every one"),
+        "{err}"
+    );
     let (code, _, err) = run(
         &index,
         &[

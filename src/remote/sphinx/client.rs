@@ -100,7 +100,11 @@ impl Sphinx {
 
     fn rows(&self, sql: &str) -> Result<Vec<Row>> {
         let mut conn = self.conn.borrow_mut();
-        conn.query(sql).with_context(|| format!("Sphinx at {}:{} refused: {sql}", self.address.host, self.address.port))
+        conn.query(sql).with_context(|| {
+            let shown: String = sql.chars().take(200).collect();
+            let more = if shown.len() < sql.len() { "…" } else { "" };
+            format!("Sphinx at {}:{} refused: {shown}{more}", self.address.host, self.address.port)
+        })
     }
 
     /// `total_found` of the last query.

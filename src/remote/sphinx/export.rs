@@ -165,7 +165,9 @@ impl SphinxSink {
             "indexer\n{{\n  mem_limit = 256M\n  max_xmlpipe2_field = 64M\n}}\n\n\
              searchd\n{{\n  listen = {host}:{sql}:mysql41\n  listen = {host}:{agent}\n  log = {dir}/log/node{k}.log\n\
              \x20 query_log = {dir}/log/node{k}.query.log\n  pid_file = {dir}/log/node{k}.pid\n  binlog_path =\n\
-             \x20 workers = threads\n  max_packet_size = 128M\n  read_timeout = 10\n}}\n",
+             \x20 workers = threads\n  max_packet_size = 128M\n  read_timeout = 10\n\
+             \x20 # A literal of thousands of characters is a phrase as long: a deep query tree.\n\
+             \x20 thread_stack = 16M\n}}\n",
             sql = self.layout.sql_port(k),
             agent = self.layout.agent_port(k)
         );
