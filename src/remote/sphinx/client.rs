@@ -139,35 +139,46 @@ impl Sphinx {
         self.total_found()
     }
 
-    /// The articles of these Sphinx document numbers, by number.
+    /// The articles of these Sphinx document numbers, by number, a batch at a time.
     fn articles(&self, ids: &[u64]) -> Result<HashMap<u64, Article>> {
-        let fields = stored();
-        let columns: Vec<&str> = fields.iter().map(|f| attr(*f)).collect();
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(BATCH) {
             let list: Vec<String> = chunk.iter().map(u64::to_string).collect();
             let sql = format!(
-                "SELECT id, {}, date, dated FROM {} WHERE id IN ({}) LIMIT 0,{n} OPTION max_matches={n}",
-                columns.join(", "),
+                "SELECT id, {} FROM {} WHERE id IN ({}) LIMIT 0,{n} OPTION max_matches={n}",
+                article_columns(),
                 self.address.index,
                 list.join(","),
                 n = chunk.len().max(1)
             );
             for row in self.rows(&sql)? {
-                let mut a = Article::default();
-                for (i, f) in fields.iter().enumerate() {
-                    let v = text(&row, i + 1);
-                    a.set(*f, (!v.is_empty() || f.spec().always).then_some(v));
-                }
-                let n = fields.len();
-                if number(&row, n + 2)? == 1 {
-                    a.date = Timestamp::from_second(number(&row, n + 1)?).ok();
-                }
-                out.insert(number(&row, 0)? as u64, a);
+                out.insert(number(&row, 0)? as u64, article(&row, 1)?);
             }
         }
         Ok(out)
     }
+}
+
+/// The attributes an article is read from, in the order [`article`] reads them.
+fn article_columns() -> String {
+    let mut columns: Vec<&str> = stored().iter().map(|f| attr(*f)).collect();
+    columns.extend(["date", "dated"]);
+    columns.join(", ")
+}
+
+/// The article in the columns of `row` from `first` on ([`article_columns`]).
+fn article(row: &Row, first: usize) -> Result<Article> {
+    let fields = stored();
+    let mut a = Article::default();
+    for (i, f) in fields.iter().enumerate() {
+        let v = text(row, first + i);
+        a.set(*f, (!v.is_empty() || f.spec().always).then_some(v));
+    }
+    let n = first + fields.len();
+    if number(row, n + 1)? == 1 {
+        a.date = Timestamp::from_second(number(row, n)?).ok();
+    }
+    Ok(a)
 }
 
 impl Backend for Sphinx {
@@ -184,17 +195,21 @@ impl Backend for Sphinx {
             Sort::Date => format!("OPTION max_matches={n}, ranker=none"),
         };
         let tail = format!("{order} LIMIT {},{} {options}", page.offset, page.limit.max(1));
-        let ranked = self.rows(&self.select("id, WEIGHT() AS w", &t, &[], &tail))?;
+        // A page of one batch comes with its articles; a larger one in a second step.
+        let whole = page.limit <= BATCH;
+        let what = if whole { format!("id, WEIGHT() AS w, {}", article_columns()) } else { "id, WEIGHT() AS w".into() };
+        let ranked = self.rows(&self.select(&what, &t, &[], &tail))?;
         let total = if with_total || ranked.is_empty() { Some(self.total_found()?) } else { None };
-        let mut order = Vec::with_capacity(ranked.len());
-        for row in ranked.iter().take(page.limit) {
-            order.push((number(row, 0)? as u64, number(row, 1)?));
-        }
-        let mut articles = self.articles(&order.iter().map(|(id, _)| *id).collect::<Vec<_>>())?;
-        let mut hits = Vec::with_capacity(order.len());
-        for (i, (id, weight)) in order.into_iter().enumerate() {
-            let Some(article) = articles.remove(&id) else { continue };
-            let score = (page.sort == Sort::Score).then_some(weight as f32);
+        let ranked = &ranked[..ranked.len().min(page.limit)];
+        let mut articles = if whole {
+            ranked.iter().map(|r| Ok((number(r, 0)? as u64, article(r, 2)?))).collect::<Result<HashMap<_, _>>>()?
+        } else {
+            self.articles(&ranked.iter().map(|r| number(r, 0).map(|n| n as u64)).collect::<Result<Vec<_>>>()?)?
+        };
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (i, row) in ranked.iter().enumerate() {
+            let Some(article) = articles.remove(&(number(row, 0)? as u64)) else { continue };
+            let score = (page.sort == Sort::Score).then_some(number(row, 1)? as f32);
             hits.push(Hit { rank: page.offset + i + 1, score, article });
         }
         Ok(Hits { hits, total: total.filter(|_| with_total), literals })
