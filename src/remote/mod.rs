@@ -15,7 +15,27 @@ use anyhow::{anyhow, Result};
 use jiff::tz::TimeZone;
 
 use crate::analysis::dictionary::Dictionary;
-use crate::engine::Backend;
+use crate::analysis::segment::QuerySegmenter;
+use crate::engine::{self, Backend, Selection};
+use crate::query::build::{query_segmenter, Filters};
+use crate::query::parse;
+
+/// What every remote engine translates: the selection's query (every document without
+/// one), its filters in `tz`, and (when `ranked`) the segmenter of its words.
+pub fn prepared(
+    sel: &Selection,
+    tz: &TimeZone,
+    dictionary: &Dictionary,
+    ranked: bool,
+) -> Result<(parse::Query, Filters, Option<QuerySegmenter>)> {
+    if sel.whole_words {
+        return Err(anyhow!("-w / --word works on the local index only (it re-segments each candidate)"));
+    }
+    let filters = engine::filters(sel, tz)?;
+    let q = sel.query.clone().unwrap_or_default();
+    let words = ranked.then(|| query_segmenter(&q, dictionary));
+    Ok((q, filters, words))
+}
 
 /// The engine at `url`: `sphinx://HOST:PORT/INDEX` or
 /// `opensearch+http://HOST:PORT/INDEX`. `token` is `USER:PASSWORD` or a bearer token;

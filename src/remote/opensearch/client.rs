@@ -19,7 +19,7 @@ use crate::analysis::dictionary::Dictionary;
 use crate::article::{Article, Field, Kind, FIELDS};
 use crate::engine::aggregate::{buckets, dated, day_number, offset_seconds};
 use crate::engine::{self, Backend, Bucket, Histogram, Hit, Hits, Page, Period, Selection, Sort};
-use crate::query::build::{highlights, query_segmenter, Filters};
+use crate::query::build::{highlights, Filters};
 
 /// The largest answer read: a page of 10,000 whole articles is tens of megabytes.
 const MAX_ANSWER: u64 = 1 << 30;
@@ -103,12 +103,7 @@ impl OpenSearch {
 
     /// The query of `sel` (with its word clauses when `ranked`) and its filters.
     fn translated(&self, sel: &Selection, ranked: bool) -> Result<(Value, Filters)> {
-        if sel.whole_words {
-            return Err(anyhow!("-w / --word works on the local index only (it re-segments each candidate)"));
-        }
-        let filters = engine::filters(sel, &self.tz)?;
-        let q = sel.query.clone().unwrap_or_default();
-        let words = ranked.then(|| query_segmenter(&q, &self.dictionary));
+        let (q, filters, words) = crate::remote::prepared(sel, &self.tz, &self.dictionary, ranked)?;
         Ok((query(&q, &filters, words.as_ref())?, filters))
     }
 

@@ -20,7 +20,7 @@ use crate::analysis::dictionary::Dictionary;
 use crate::article::{Article, Field, Kind, FIELDS};
 use crate::engine::aggregate::{buckets, dated};
 use crate::engine::{self, Backend, Bucket, Histogram, Hit, Hits, Page, Period, Selection, Sort};
-use crate::query::build::{highlights, query_segmenter, Filters};
+use crate::query::build::{highlights, Filters};
 use crate::query::parse;
 
 /// Articles fetched per request in the second step of a search.
@@ -118,12 +118,7 @@ impl Sphinx {
     }
 
     fn translated(&self, sel: &Selection, ranked: bool) -> Result<(Translated, Filters, parse::Query)> {
-        let filters = engine::filters(sel, &self.tz)?;
-        let q = sel.query.clone().unwrap_or_default();
-        if sel.whole_words {
-            return Err(anyhow!("-w / --word works on the local index only (it re-segments each candidate)"));
-        }
-        let words = ranked.then(|| query_segmenter(&q, &self.dictionary));
+        let (q, filters, words) = crate::remote::prepared(sel, &self.tz, &self.dictionary, ranked)?;
         Ok((translate(&q, &filters, words.as_ref())?, filters, q))
     }
 
