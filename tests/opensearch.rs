@@ -190,3 +190,135 @@ fn the_phrase_of_a_literal_is_found_in_the_bulk_tokens_of_a_document_containing_
         }
     }
 }
+
+/// One request as a peer received it.
+struct Request {
+    line: String,
+    headers: String,
+    body: Value,
+}
+
+/// Answers the requests of one sou run on 127.0.0.1 with `answer(request)`: (status,
+/// body) in OpenSearch's shapes. Returns the port and what was received.
+fn peer(answer: fn(&Request) -> (u16, Value)) -> (u16, std::sync::mpsc::Receiver<Request>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() || line.is_empty() {
+                continue;
+            }
+            let (mut headers, mut length) = (String::new(), 0);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                headers += &h;
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let request = Request { line, headers, body: serde_json::from_slice(&body).unwrap_or(Value::Null) };
+            let (status, reply) = answer(&request);
+            let text = reply.to_string();
+            let mut s = stream;
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            let _ = tx.send(request);
+        }
+    });
+    (port, rx)
+}
+
+fn engine(port: u16) -> String {
+    format!("opensearch+http://127.0.0.1:{port}/news")
+}
+
+#[test]
+fn counts_histograms_and_breakdowns_are_read_from_opensearch_answers() {
+    // --count: the total of a size-0 search, with basic credentials.
+    let (port, rx) = peer(|_| (200, json!({"hits": {"total": {"value": 42, "relation": "eq"}, "hits": []}})));
+    let (code, out, err) =
+        run(seed_index(), &["search", "孵化器", "--count", "--engine", &engine(port), "--token", "user:pw"]);
+    assert_eq!((code, out.as_str()), (0, "42\n"), "{err}");
+    let r = rx.recv().expect("a request");
+    assert!(r.line.starts_with("POST /news/_search "), "{}", r.line);
+    assert!(r.headers.contains("Basic dXNlcjpwdw=="), "{}", r.headers);
+    assert_eq!((r.body["size"].clone(), r.body["track_total_hits"].clone()), (json!(0), json!(true)));
+
+    // --histogram: day buckets keyed by local midnight in milliseconds, the missing dates.
+    let (port, rx) = peer(|_| {
+        let day = |d: &str| {
+            jiff::civil::Date::strptime("%F", d)
+                .map(|d| sou::dates::start_of_day(d, &sou::dates::default_tz()).as_millisecond())
+                .unwrap_or(0)
+        };
+        (
+            200,
+            json!({"hits": {"total": {"value": 6}}, "aggregations": {
+            "days": {"buckets": [{"key": day("2025-12-12"), "doc_count": 3}, {"key": day("2025-12-14"), "doc_count": 2}]},
+            "undated": {"doc_count": 1}}}),
+        )
+    });
+    let (code, out, err) = run(seed_index(), &["search", "孵化器", "--histogram", "day", "--engine", &engine(port)]);
+    assert_eq!((code, out.as_str()), (0, "2025-12-12\t3\n2025-12-13\t0\n2025-12-14\t2\n"), "{err}");
+    let r = rx.recv().expect("a request");
+    assert_eq!(r.body["aggs"]["days"]["date_histogram"]["time_zone"], json!("+08:00"));
+
+    // --by source: terms buckets, then the documents without a value.
+    let (port, _rx) = peer(|_| {
+        (
+            200,
+            json!({"aggregations": {"values": {"buckets": [{"key": "文汇报", "doc_count": 2}, {"key": "上海科技", "doc_count": 5}]}, "none": {"doc_count": 1}}}),
+        )
+    });
+    let (code, out, err) = run(seed_index(), &["search", "孵化器", "--by", "source", "--engine", &engine(port)]);
+    assert_eq!((code, out.as_str()), (0, "上海科技\t5\n文汇报\t2\n(none)\t1\n"), "{err}");
+}
+
+#[test]
+fn hits_are_printed_from_their_source_and_errors_name_the_cluster() {
+    let (port, rx) = peer(|r| {
+        let hit = |id: &str, score: f64, date: Option<i64>| {
+            json!({"_id": id, "_score": score, "_source": {"id": id, "title": format!("标题{id}"), "content": "上海的孵化器很多。",
+                   "date": date, "source": "上海科技"}, "sort": [score, date, id]})
+        };
+        assert!(r.line.contains("search_type=dfs_query_then_fetch"), "{}", r.line);
+        (
+            200,
+            json!({"hits": {"total": {"value": 2, "relation": "eq"}, "hits": [hit("a", 2.5, Some(1766419200)), hit("b", 1.0, None)]}}),
+        )
+    });
+    let (code, out, err) =
+        run(seed_index(), &["search", "孵化器", "--json", "--engine", &engine(port), "--token", "secret"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (lines[0]["id"].clone(), lines[0]["date"].clone(), lines[0]["score"].clone()),
+        (json!("a"), json!("2025-12-23"), json!(2.5))
+    );
+    assert_eq!((lines[1]["date"].clone(), lines[1]["rank"].clone()), (Value::Null, json!(2)));
+    assert!(lines[0]["snippet"].as_str().is_some_and(|s| s.contains("孵化器")), "snippets are sou's own: {}", lines[0]);
+    let r = rx.recv().expect("a request");
+    assert!(r.headers.contains("Bearer secret"), "{}", r.headers);
+    assert_eq!(r.body["sort"][0], json!("_score"));
+
+    let (port, _rx) = peer(|_| (404, json!({"error": {"reason": "no such index [news]"}, "status": 404})));
+    let (code, _, err) = run(seed_index(), &["search", "孵化器", "--engine", &engine(port)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("404") && err.contains("no such index [news]") && err.contains(&port.to_string()), "{err}");
+    let (code, _, err) = run(seed_index(), &["search", "孵化器", "-w", "--engine", &engine(port)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("local index only"), "{err}");
+}
