@@ -86,6 +86,15 @@ pub fn index_body(shards: usize) -> Value {
             "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace", "filter": []}}}
         },
         "mappings": {
+            // Boosts are applied by sou's queries (mapping-level boosts are deprecated);
+            // recorded here so the index says how it is meant to be searched.
+            "_meta": {
+                "written_by": "sou export --to opensearch",
+                "index_format": crate::index::meta::FORMAT,
+                "boosts": Field::texts().map(|(f, b)| (f.name().to_string(), json!(b))).collect::<Map<String, Value>>(),
+                "character_view_weight": (f64::from(crate::query::build::LITERAL_WEIGHT) * 1e4).round() / 1e4,
+                "tokens": "sou does the analysis: *_chars are x+hex code points per character, g per punctuation or space gap; *_words are jieba words, same encoding; search with sou search --engine"
+            },
             "dynamic": "strict",
             "_source": {"excludes": ["*_words", "*_chars"]},
             "properties": properties
