@@ -276,6 +276,11 @@ fn a_two_node_sphinx_cluster_answers_exactly_as_the_local_index() {
         err.contains("queries replayed") && err.contains("the engine matched the same documents for every one"),
         "{err}"
     );
+    let bad = tmp.path().join("queries.txt");
+    std::fs::write(&bad, "人工智能\n# a comment\n\n\"unclosed\n").expect("write queries");
+    let (code, _, err) = run(&index, &["verify", "--engine", &engine, "--queries", bad.to_str().unwrap_or_default()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("queries.txt:4: bad query: unclosed quote"), "{err}");
     let (code, _, err) = run(
         &index,
         &[

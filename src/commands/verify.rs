@@ -23,20 +23,28 @@ const SHOWN: usize = 5;
 pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<i32> {
     let remote = super::remote(cli, &args.engine)?.ok_or_else(|| anyhow!("sou verify needs --engine URL"))?;
     let local = Engine::open(&cli.index, cli.tz.clone())?;
-    let queries = match &args.queries {
+    let queries: Vec<(String, Selection)> = match &args.queries {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))?;
-            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+            let mut v = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                let q = line.trim();
+                if q.is_empty() || q.starts_with('#') {
+                    continue;
+                }
+                let sel = Selection::new(Some(q)).map_err(|e| anyhow!("{}:{}: {e}", path.display(), n + 1))?;
+                v.push((q.to_string(), sel));
+            }
+            v
         }
         None => sampled_queries(&local)?,
     };
     let (mut differing, mut documents) = (0, 0);
-    for q in &queries {
-        let sel = Selection::new(Some(q)).map_err(|e| anyhow!("{e}"))?;
+    for (q, sel) in &queries {
         let mine: HashSet<String> =
-            local.ids(&sel).with_context(|| format!("query '{q}' on the local index"))?.into_iter().collect();
+            local.ids(sel).with_context(|| format!("query '{q}' on the local index"))?.into_iter().collect();
         let theirs: HashSet<String> =
-            remote.ids(&sel).with_context(|| format!("query '{q}' on the engine"))?.into_iter().collect();
+            remote.ids(sel).with_context(|| format!("query '{q}' on the engine"))?.into_iter().collect();
         documents += mine.len();
         if mine == theirs {
             continue;
@@ -75,28 +83,37 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<i32> {
 }
 
 /// Substrings of 1 to 8 characters of titles spread over the index, each quoted so that
-/// it is one literal: the lengths and boundaries a user's queries have.
-fn sampled_queries(engine: &Engine) -> Result<Vec<String>> {
+/// it is one literal: the lengths and boundaries a user's queries have. The titles are
+/// those of the documents whose id hashes to a multiple of the sampling step: the same
+/// queries for the same documents, however the index is laid out.
+fn sampled_queries(engine: &Engine) -> Result<Vec<(String, Selection)>> {
     let total = engine.count(&Selection::default())?;
-    let step = (total / SAMPLED_TITLES).max(1);
+    let step = (total / SAMPLED_TITLES).max(1) as u64;
     let mut titles = Vec::new();
-    let mut i = 0;
     engine.for_each_article(&Selection::default(), &mut |a| {
-        if i % step == 0 {
-            titles.push(a.text(Field::Title).to_string());
+        let id = a.text(Field::Id);
+        if twox_hash::XxHash3_64::oneshot(id.as_bytes()) % step == 0 {
+            titles.push((id.to_string(), a.text(Field::Title).to_string()));
         }
-        i += 1;
         Ok(())
     })?;
+    titles.sort();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (n, title) in titles.iter().enumerate() {
-        let chars: Vec<char> = title.chars().filter(|c| *c != '"').collect();
+    for (n, (_, title)) in titles.iter().enumerate() {
+        let chars: Vec<char> = title.chars().collect();
         for len in 1..=8.min(chars.len()) {
             let start = (n * 7 + len * 3) % (chars.len() - len + 1);
             let s: String = chars[start..start + len].iter().collect();
-            if plan_literal(&fold(&s)) != LiteralPlan::Empty && seen.insert(s.clone()) {
-                out.push(format!("\"{s}\""));
+            if plan_literal(&fold(&s)) == LiteralPlan::Empty || !seen.insert(s.clone()) {
+                continue;
+            }
+            // Quoted, it must still be one literal (a quote or operator inside is not).
+            let q = format!("\"{s}\"");
+            if let Ok(sel) = Selection::new(Some(&q)) {
+                if sel.query.as_ref().is_some_and(|p| p.wanted().len() == 1) {
+                    out.push((q, sel));
+                }
             }
         }
     }
