@@ -26,9 +26,10 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<i32> {
             let mut sink = SphinxSink::create(&args.out, Layout { port: args.port, hosts })?;
             let summary = export::run(&engine, &sel, &mut sink)?;
             let per_node: Vec<String> = sink.counts().iter().map(u64::to_string).collect();
-            (summary, format!("{} Sphinx nodes ({} documents each)", args.nodes, per_node.join(" + ")))
+            (summary, format!("{} Sphinx nodes ({} documents)", args.nodes, per_node.join(" + ")))
         }
         ExportTarget::Opensearch => {
+            sou::remote::opensearch::check_index_name(&args.name)?;
             let mut sink = OpenSearchSink::create(&args.out, &args.name, &args.cluster, args.nodes, args.bulk_mb)?;
             let summary = export::run(&engine, &sel, &mut sink)?;
             let ratio = sink.bytes as f64 / (summary.text_bytes.max(1)) as f64;

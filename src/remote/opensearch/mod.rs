@@ -44,10 +44,21 @@ impl Address {
         if host.is_empty() {
             return Err(anyhow!("no host in opensearch+{rest}"));
         }
-        if !index.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c)) {
-            return Err(anyhow!("'{index}' is not an OpenSearch index name (lower-case letters, digits, _ - .)"));
-        }
+        check_index_name(index)?;
         Ok(Address { base: format!("http://{host}"), index: index.to_string() })
+    }
+}
+
+/// An error unless `name` can name an index (lower-case letters, digits, `_ - .`, not
+/// starting with `_ - .`): what OpenSearch and Elasticsearch accept.
+pub fn check_index_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && !name.starts_with(['_', '-', '.'])
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(anyhow!("'{name}' is not an OpenSearch index name (lower-case letters, digits and _ - ., not starting with _ - or .)"))
     }
 }
 
@@ -114,5 +125,7 @@ mod tests {
         assert!(Address::parse("https://h:9200/sou").is_err());
         assert!(Address::parse("http:///sou").is_err());
         assert!(Address::parse("http://h/Bad Name").is_err());
+        assert!(check_index_name("news-2025.v1").is_ok());
+        assert!(check_index_name("_sou").is_err() && check_index_name("Sou").is_err() && check_index_name("").is_err());
     }
 }
