@@ -140,7 +140,7 @@ impl Backend for OpenSearch {
         let (q, _) = self.translated(sel, page.sort == Sort::Score)?;
         let literals = highlights(sel.query.as_ref().unwrap_or(&Default::default()));
         let (found, total) = self.hits(&q, page.sort, page.offset.saturating_add(page.limit).max(1), None)?;
-        let hits = found
+        let hits: Vec<Hit> = found
             .iter()
             .skip(page.offset)
             .take(page.limit)
@@ -151,7 +151,8 @@ impl Backend for OpenSearch {
                 article: article_of(&h["_source"]),
             })
             .collect();
-        Ok(Hits { hits, total: with_total.then_some(total), literals })
+        let known = with_total || hits.is_empty();
+        Ok(Hits { hits, total: known.then_some(total), literals })
     }
 
     fn count(&self, sel: &Selection) -> Result<usize> {
@@ -161,9 +162,9 @@ impl Backend for OpenSearch {
 
     fn ids(&self, sel: &Selection) -> Result<Vec<String>> {
         let (q, _) = self.translated(sel, false)?;
-        let n = self.count(sel)?;
+        // Pages until a short one: no count first.
         let id = [Field::Id.name()];
-        let (found, _) = self.hits(&json!({"constant_score": {"filter": q}}), Sort::Date, n.max(1), Some(&id))?;
+        let (found, _) = self.hits(&json!({"constant_score": {"filter": q}}), Sort::Date, usize::MAX, Some(&id))?;
         Ok(found.iter().filter_map(|h| h["_source"][Field::Id.name()].as_str().map(str::to_string)).collect())
     }
 

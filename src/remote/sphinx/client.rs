@@ -194,6 +194,7 @@ impl Backend for Sphinx {
         let whole = page.limit <= BATCH;
         let what = if whole { format!("id, WEIGHT() AS w, {}", article_columns()) } else { "id, WEIGHT() AS w".into() };
         let ranked = self.rows(&self.select(&what, &t, &[], &tail))?;
+        // An empty page needs the total to tell "nothing matched" from "past the end".
         let total = if with_total || ranked.is_empty() { Some(self.total_found()?) } else { None };
         let ranked = &ranked[..ranked.len().min(page.limit)];
         let mut articles = if whole {
@@ -207,7 +208,7 @@ impl Backend for Sphinx {
             let score = (page.sort == Sort::Score).then_some(number(row, 1)? as f32);
             hits.push(Hit { rank: page.offset + i + 1, score, article });
         }
-        Ok(Hits { hits, total: total.filter(|_| with_total), literals })
+        Ok(Hits { hits, total, literals })
     }
 
     fn count(&self, sel: &Selection) -> Result<usize> {
