@@ -1,7 +1,8 @@
-//! The fields of an article, in one table. The index schema, the ingested record, the
-//! stored document, the printable columns, the JSON keys, the mapping of input keys and
-//! the help text are all derived from [`FIELDS`]: a new field is a variant of [`Field`]
-//! and one row of the table.
+//! The fields of an article, in one table, and the article itself as read ([`Record`])
+//! and as stored ([`Article`]). The index schema, the ingested record, the stored
+//! document, the printable columns, the JSON keys, the mapping of input keys and the help
+//! text are all derived from [`FIELDS`]: a new field is a variant of [`Field`] and one
+//! row of the table.
 
 use jiff::Timestamp;
 
@@ -311,6 +312,44 @@ impl Article {
     pub fn with(mut self, f: Field, value: &str) -> Article {
         self.set(f, Some(value.to_string()));
         self
+    }
+}
+
+/// One article, as read from its file, with where in the file it was found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    /// The article. Its id is the record's own id, if it has one; its path the file.
+    pub article: Article,
+    /// Line of the file where the record starts (1-based).
+    pub line: usize,
+    /// Position of the record in its file (1-based).
+    pub ordinal: usize,
+    /// Whether the record is the whole file (a plain-text article): its id is the path.
+    pub whole_file: bool,
+}
+
+impl Record {
+    /// A record of the file `path`, found at `line`, the `ordinal`-th of the file.
+    pub fn at(path: &str, line: usize, ordinal: usize, whole_file: bool) -> Record {
+        Record { article: Article::default().with(Field::Path, path), line, ordinal, whole_file }
+    }
+
+    /// The document's identity: its own id; else, for a file that is one article (plain
+    /// text), the file's path; else the path and a hash of the title, content and date,
+    /// which does not depend on where in the file the record is, nor on the file's other
+    /// bytes (`news.jsonl#1f3a…`; `<stdin>#…` for standard input).
+    pub fn identity(&self) -> String {
+        let path = self.article.text(Field::Path);
+        match self.article.get(Field::Id) {
+            Some(id) => id.to_string(),
+            None if self.whole_file => path.to_string(),
+            None => {
+                let date = self.article.date.map(|d| d.as_second().to_string()).unwrap_or_default();
+                let a = &self.article;
+                let hash = crate::paths::hash_parts(&[a.text(Field::Title), a.text(Field::Content), &date]);
+                format!("{path}#{:012x}", hash >> 16)
+            }
+        }
     }
 }
 

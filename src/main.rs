@@ -1,56 +1,31 @@
-//! The `sou` binary: the command-line front-end over the engine of the `sou` library.
-//! Parse arguments, run the command, map the outcome to an exit status — 0 matched,
+//! The `sou` binary: the command-line front-end over the `sou` library. Parse the
+//! arguments, run the command, map its outcome to an exit status — 0 something matched,
 //! 1 nothing matched, 2 error — as grep and ripgrep do.
 
-mod cli;
-mod commands;
-mod output;
-mod serve;
-mod settings;
-mod tui;
-mod wrap;
+mod app;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-
-use cli::{Cli, Command};
+/// Exit status when the command worked and something matched (or was done).
+const FOUND: u8 = 0;
+/// Exit status when the command worked and nothing matched.
+const NOT_FOUND: u8 = 1;
+/// Exit status of an error.
+const ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    // An empty SOU_INDEX= (or SOU_TOKEN=) means unset, as for most tools.
-    for var in ["SOU_INDEX", "SOU_TOKEN"] {
-        if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
-            std::env::remove_var(var);
-        }
-    }
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Index(args) => commands::index::run(&cli.index, cli.tz.clone(), args),
-        Command::Search(args) => commands::search::run(&cli, args),
-        Command::Stats(args) => commands::stats::run(&cli, args),
-        Command::Keywords(args) => commands::keywords::run(&cli, args),
-        Command::Kwic(args) => commands::kwic::run(&cli, args),
-        Command::Trend(args) => commands::trend::run(&cli, args),
-        Command::Show(args) => commands::show::run(&cli, args),
-        Command::Completions(args) => {
-            clap_complete::generate(args.shell, &mut Cli::command(), "sou", &mut std::io::stdout());
-            Ok(commands::FOUND)
-        }
-        Command::Delete(args) => commands::delete::run(&cli.index, args),
-        Command::Serve(args) => serve::run(&cli, args),
-        Command::Export(args) => commands::export::run(&cli, args),
-        Command::Verify(args) => commands::verify::run(&cli, args),
-        Command::Man(args) => commands::man::run(args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code as u8),
+    match app::run() {
+        Ok(true) => ExitCode::from(FOUND),
+        Ok(false) => ExitCode::from(NOT_FOUND),
         Err(e) => {
             // A closed pipe (`sou search … | head`) is not an error worth reporting.
             if e.chain().any(is_broken_pipe) {
-                return ExitCode::SUCCESS;
+                return ExitCode::from(FOUND);
             }
-            eprintln!("sou: error: {e:#}");
-            ExitCode::from(2)
+            if e.downcast_ref::<app::Reported>().is_none() {
+                eprintln!("sou: error: {e:#}");
+            }
+            ExitCode::from(ERROR)
         }
     }
 }

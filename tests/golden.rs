@@ -3,8 +3,9 @@
 //! show — with the exit status and stderr. They pin the output while the code behind it
 //! moves: a change of output is a change of these files, reviewed as such.
 //!
-//! `SOU_UPDATE_GOLDEN=1 cargo test --test golden` rewrites the files from the current
-//! binary (then read the diff before committing it).
+//! `SOU_UPDATE_GOLDEN=1 cargo test --test golden` rewrites the files that differ from the
+//! current binary's output and then fails, naming them: read the diff, then run the
+//! tests again without the variable. With it set, this test can never pass.
 
 mod common;
 
@@ -56,6 +57,7 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("stats-json", "100", &["stats", "--json"]),
     ("show", "100", &["show", "2650210595_1"]),
     ("show-text", "100", &["show", "seeds/001_cf4ae71d46783a76.txt"]),
+    ("show-author", "100", &["show", "seeds/004_c93b36575511fa58.txt"]),
     ("show-json", "100", &["show", "seeds/000_97e3f32e7eb2c8f5.txt", "--json"]),
     ("show-missing", "100", &["show", "no-such-id"]),
 ];
@@ -117,19 +119,28 @@ fn render(columns: &str, args: &[&str]) -> String {
 fn every_printer_writes_the_pinned_bytes() {
     let update = std::env::var_os("SOU_UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
+    let mut rewritten = Vec::new();
     for (name, columns, args) in CASES {
         let got = render(columns, args);
         let path = golden_dir().join(format!("{name}.txt"));
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if got == want {
+            continue;
+        }
         if update {
             std::fs::create_dir_all(golden_dir()).expect("golden dir");
             std::fs::write(&path, &got).expect("write golden file");
-            continue;
-        }
-        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if got != want {
+            rewritten.push(path.display().to_string());
+        } else {
             failures.push(format!("{name}:\n--- want\n{want}\n--- got\n{got}"));
         }
     }
+    assert!(
+        !update,
+        "SOU_UPDATE_GOLDEN is set: {} golden files rewritten ({}); review `git diff tests/golden` and run the tests again without it",
+        rewritten.len(),
+        rewritten.join(", ")
+    );
     assert!(
         failures.is_empty(),
         "{} of {} golden outputs differ:\n{}",

@@ -2,6 +2,7 @@
 //! (sources), by small collectors over the fast fields — no loop over the hits' stored
 //! documents, no aggregation request written as JSON.
 
+use crate::names::Named;
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -243,6 +244,15 @@ pub enum Period {
     Month,
     /// A calendar year.
     Year,
+}
+
+impl Named for Period {
+    const VALUES: &'static [(Self, &'static str, &'static str)] = &[
+        (Self::Day, "day", "A calendar day"),
+        (Self::Week, "week", "Monday to Sunday, labelled by its Monday"),
+        (Self::Month, "month", "A calendar month"),
+        (Self::Year, "year", "A calendar year"),
+    ];
 }
 
 impl Period {

@@ -11,6 +11,7 @@ mod backend;
 pub mod concordance;
 mod keywords;
 mod search;
+pub mod selection;
 mod stats;
 mod trend;
 pub mod whole_words;
@@ -29,41 +30,16 @@ pub use backend::Backend;
 pub use concordance::{Context, Line};
 pub use keywords::{Keyword, Keywords, Ranking};
 pub use search::{Hit, Hits, Sort};
+pub use selection::{filters, Selection, SelectionError};
 pub use stats::Stats;
 pub use trend::Trend;
 
 use crate::analysis::dictionary::Dictionary;
 use crate::article::{Article, Field};
-use crate::dates;
 use crate::index::{self, SouIndex};
+use crate::names::Named;
 use crate::query::build::{compile, query_segmenter, Compiled, Filters, QueryError};
-use crate::query::parse::{self, ParseError};
-
-/// Which documents a request is about: those matching a query (all, without one) and
-/// the filters.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    /// The parsed query; `None` selects every document.
-    pub query: Option<parse::Query>,
-    /// Only documents dated on or after this day (in the engine's time zone).
-    pub since: Option<Date>,
-    /// Only documents dated on or before this day.
-    pub until: Option<Date>,
-    /// For each counted field (source, author), the values one of which a document
-    /// must have (exact); fields not listed are not restricted.
-    pub values: Vec<(Field, Vec<String>)>,
-    /// Only documents whose title contains this literal.
-    pub title: Option<String>,
-    /// Chinese literals match whole words only (`-w`, see [`whole_words`]).
-    pub whole_words: bool,
-}
-
-impl Selection {
-    /// A selection of the documents matching `query` (`None`: every document).
-    pub fn new(query: Option<&str>) -> Result<Selection, ParseError> {
-        Ok(Selection { query: query.map(parse::parse).transpose()?, ..Selection::default() })
-    }
-}
+use crate::query::parse;
 
 /// A page of ranked hits.
 #[derive(Clone, Copy, Debug)]
@@ -121,7 +97,7 @@ pub fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period
         if bars > MAX_BUCKETS {
             return Err(QueryError(format!(
                 "a histogram by {} from {a} to {b} would have {bars} bars; choose a longer period (week, month or year)",
-                crate::names::Named::name(period)
+                Named::name(period)
             ))
             .into());
         }
@@ -132,25 +108,6 @@ pub fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period
         _ => Vec::new(),
     };
     Ok(Histogram { period, buckets, dated, undated })
-}
-
-/// The filters of `sel` as points in time in `tz`: what every back end restricts to.
-/// An empty date range (since after until) is the user's error.
-pub fn filters(sel: &Selection, tz: &TimeZone) -> Result<Filters> {
-    if let (Some(a), Some(b)) = (sel.since, sel.until) {
-        if a > b {
-            return Err(QueryError(format!("empty date range: since {a} is after until {b}")).into());
-        }
-    }
-    Ok(Filters {
-        since: sel.since.map(|d| dates::start_of_day(d, tz)),
-        // The day after the last one; past the calendar's end, the end of time.
-        before: sel.until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
-        values: sel.values.clone(),
-        title: sel.title.clone(),
-        first_day: sel.since,
-        last_day: sel.until,
-    })
 }
 
 /// Pages reaching further than this many hits are cut to the matches first.
@@ -167,12 +124,12 @@ pub struct Engine {
     jieba: OnceLock<std::sync::Arc<jieba_rs::Jieba>>,
 }
 
-/// A selection compiled against the index.
 /// The zone asked for, else the index's own, else China's.
 fn zone(index: &index::SouIndex, asked: Option<TimeZone>) -> TimeZone {
-    asked.or_else(|| index.meta.as_ref().map(|m| m.tz())).unwrap_or_else(dates::default_tz)
+    index::meta::zone(asked, index.meta.as_ref())
 }
 
+/// A selection compiled against the index.
 struct Prepared {
     searcher: Searcher,
     compiled: Compiled,
@@ -320,11 +277,7 @@ impl Engine {
     pub fn keywords(&self, sel: &Selection, limit: usize) -> Result<Keywords> {
         let p = self.prepare(sel, true)?;
         let query = p.compiled.query.as_ref();
-        let subset = sel.query.is_some()
-            || sel.since.is_some()
-            || sel.until.is_some()
-            || sel.title.is_some()
-            || sel.values.iter().any(|(_, v)| !v.is_empty());
+        let subset = sel.is_subset();
         let matching = if subset { search::count(&p.searcher, query)? } else { 0 };
         // A selection of every document has no rest to be compared with.
         let ranking = if subset && (matching as u64) < p.searcher.num_docs() {

@@ -1,6 +1,7 @@
 //! Running a compiled query: the top hits (by score, newest first on ties, or by date),
 //! the number of matches, and the stored article of each hit.
 
+use crate::names::Named;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use tantivy::collector::{Count, TopDocs};
@@ -19,6 +20,13 @@ pub enum Sort {
     Score,
     /// Newest first; undated documents last.
     Date,
+}
+
+impl Named for Sort {
+    const VALUES: &'static [(Self, &'static str, &'static str)] = &[
+        (Self::Score, "score", "Most relevant first (BM25), newest first among equals"),
+        (Self::Date, "date", "Newest first; undated documents last"),
+    ];
 }
 
 /// One search result.

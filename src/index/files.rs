@@ -1,17 +1,12 @@
 //! What the index knows of every file it read — canonical path, size, modification time
-//! and a hash of the content — so that `sou index` reads again only what changed, and
-//! how a file is named: the same file reached by a relative path, an absolute one or a
-//! symbolic link is one file.
+//! and a hash of the content — so that `sou index` reads again only what changed (how a
+//! file is named and hashed: [`crate::paths`]).
 //!
-//! Fingerprints travel in the commit payload ([`super::meta::Meta`]), so they land with
-//! the documents they describe, never before.
-
-use std::collections::BTreeMap;
-use std::hash::Hasher;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+//! Fingerprints are committed with the documents they describe ([`super::meta::Meta`]),
+//! never before.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One file as it was when it was indexed.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -26,75 +21,3 @@ pub struct Fingerprint {
 
 /// Fingerprints by canonical path.
 pub type Fingerprints = BTreeMap<String, Fingerprint>;
-
-/// Size and modification time of `path`, or `None` when it cannot be read.
-pub fn stat(path: &Path) -> Option<(u64, i128)> {
-    let m = std::fs::metadata(path).ok()?;
-    let mtime = m.modified().ok()?;
-    let ns = match mtime.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => d.as_nanos() as i128,
-        Err(e) => -(e.duration().as_nanos() as i128),
-    };
-    Some((m.len(), ns))
-}
-
-/// XXH3-64 of the content of `path`, read in 1 MB blocks.
-pub fn hash_file(path: &Path) -> std::io::Result<u64> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = twox_hash::XxHash3_64::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hasher.finish());
-        }
-        hasher.write(&buf[..n]);
-    }
-}
-
-/// XXH3-64 of `parts` separated by a zero byte: the identity of a record without an id.
-pub fn hash_parts(parts: &[&str]) -> u64 {
-    let mut hasher = twox_hash::XxHash3_64::new();
-    for p in parts {
-        hasher.write(p.as_bytes());
-        hasher.write(&[0]);
-    }
-    hasher.finish()
-}
-
-/// The path shown for a file and used in the ids of its records: relative to the
-/// working directory when the file is below it, else absolute; symbolic links resolved
-/// either way, so that every way of naming a file names it the same.
-pub fn display(canonical: &Path) -> String {
-    let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
-    match cwd.as_deref().and_then(|d| canonical.strip_prefix(d).ok()) {
-        Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
-        _ => canonical.to_string_lossy().into_owned(),
-    }
-}
-
-/// The canonical path of `path` (absolute, symbolic links resolved).
-pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
-    std::fs::canonicalize(path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_name_of_a_file_is_one_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("a.txt");
-        std::fs::write(&file, "标题\n正文").expect("write");
-        let link = dir.path().join("link.txt");
-        std::os::unix::fs::symlink(&file, &link).expect("symlink");
-        let dotted = dir.path().join(".").join("a.txt");
-        let c = canonical(&file).expect("canonical");
-        assert_eq!(canonical(&link).expect("link"), c);
-        assert_eq!(canonical(&dotted).expect("dotted"), c);
-        assert!(display(&c).ends_with("a.txt"));
-        assert_eq!(hash_file(&link).expect("hash"), hash_file(&file).expect("hash"));
-        assert_ne!(hash_parts(&["a", "bc"]), hash_parts(&["ab", "c"]));
-    }
-}

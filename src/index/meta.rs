@@ -71,6 +71,12 @@ impl Meta {
     }
 }
 
+/// The zone dates are read, shown and filtered in: the one asked for, else the index's
+/// own, else China's. The one place this fallback is decided.
+pub fn zone(asked: Option<TimeZone>, meta: Option<&Meta>) -> TimeZone {
+    asked.or_else(|| meta.map(Meta::tz)).unwrap_or_else(crate::dates::default_tz)
+}
+
 /// The record of the last commit of `index`: `None` for an index with no document yet;
 /// the fingerprints only `with_files` (for writing). An index written by another
 /// analysis version is an error that says how to rebuild it.

@@ -22,7 +22,7 @@ use super::{Fields, SouIndex};
 use crate::analysis::dictionary::Dictionary;
 use crate::analysis::tokenizers::{CharTokenizer, WordTokenizer, CHARS, WORDS};
 use crate::article::Field;
-use crate::ingest::Record;
+use crate::article::Record;
 
 /// Segments left as they are after a run; when there are more, the smallest are merged
 /// into one. Each indexing thread writes its own segment, and merging two costs a third
@@ -226,7 +226,7 @@ impl Indexer {
         if let Some(other) = self.seen.get(id) {
             return (other.as_deref() != file).then(|| Moved {
                 id: id.to_string(),
-                from: other.as_deref().map_or_else(|| "<stdin>".into(), |o| super::files::display(Path::new(o))),
+                from: other.as_deref().map_or_else(|| "<stdin>".into(), |o| crate::paths::display(Path::new(o))),
             });
         }
         let searcher = self.before.as_ref()?;

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod json;
 pub mod text;
 
+use crate::names::Named;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -15,47 +16,10 @@ use anyhow::{Context, Result};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use crate::article::{Article, Field};
+use crate::article::Field;
+pub use crate::article::Record;
 use crate::dates;
 use fields::KeyMap;
-
-/// One article, as read from its file, with where in the file it was found.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Record {
-    /// The article. Its id is the record's own id, if it has one; its path the file.
-    pub article: Article,
-    /// Line of the file where the record starts (1-based).
-    pub line: usize,
-    /// Position of the record in its file (1-based).
-    pub ordinal: usize,
-    /// Whether the record is the whole file (a plain-text article): its id is the path.
-    pub whole_file: bool,
-}
-
-impl Record {
-    /// A record of the file `path`, found at `line`, the `ordinal`-th of the file.
-    pub fn at(path: &str, line: usize, ordinal: usize, whole_file: bool) -> Record {
-        Record { article: Article::default().with(Field::Path, path), line, ordinal, whole_file }
-    }
-
-    /// The document's identity: its own id; else, for a file that is one article (plain
-    /// text), the file's path; else the path and a hash of the title, content and date,
-    /// which does not depend on where in the file the record is, nor on the file's other
-    /// bytes (`news.jsonl#1f3a…`; `<stdin>#…` for standard input).
-    pub fn identity(&self) -> String {
-        let path = self.article.text(Field::Path);
-        match self.article.get(Field::Id) {
-            Some(id) => id.to_string(),
-            None if self.whole_file => path.to_string(),
-            None => {
-                let date = self.article.date.map(|d| d.as_second().to_string()).unwrap_or_default();
-                let a = &self.article;
-                let hash = crate::index::files::hash_parts(&[a.text(Field::Title), a.text(Field::Content), &date]);
-                format!("{path}#{:012x}", hash >> 16)
-            }
-        }
-    }
-}
 
 /// Something in the input that could not be read, with where it is.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,6 +69,16 @@ pub enum InputFormat {
     Tsv,
     /// A plain-text (or Markdown) article.
     Text,
+}
+
+impl Named for InputFormat {
+    const VALUES: &'static [(Self, &'static str, &'static str)] = &[
+        (Self::Json, "json", "A JSON array of records, or one JSON object"),
+        (Self::Jsonl, "jsonl", "One JSON object per line"),
+        (Self::Csv, "csv", "Comma-separated values with a header row"),
+        (Self::Tsv, "tsv", "Tab-separated values with a header row"),
+        (Self::Text, "text", "A plain-text (or Markdown) article"),
+    ];
 }
 
 /// How to read input.
@@ -226,16 +200,6 @@ fn io_reason(e: &std::io::Error, path: &Path) -> String {
     }
 }
 
-/// A path as shown to the user and used in document ids: without a leading `./`.
-pub fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    let mut s: &str = &s;
-    while let Some(rest) = s.strip_prefix("./") {
-        s = rest;
-    }
-    s.to_string()
-}
-
 /// Text decoded from a file's bytes.
 #[derive(Debug)]
 pub struct Decoded {
@@ -344,9 +308,7 @@ pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Res
     let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).ok();
     // The same file however it was named: relative to here when below, else absolute.
-    let shown = crate::index::files::canonical(file)
-        .map(|c| crate::index::files::display(&c))
-        .unwrap_or_else(|_| display_path(file));
+    let shown = crate::paths::shown(file);
     read_from(&shown, handle, size, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))
 }
 

@@ -1,0 +1,16 @@
+//! `sou delete`: remove documents by id or by source ([`sou::update::delete`]).
+
+use anyhow::Result;
+
+use crate::app::cli::{DeleteArgs, Globals};
+
+/// Runs `sou delete`: whether anything was deleted.
+pub fn run(globals: &Globals, args: &DeleteArgs) -> Result<bool> {
+    let n = sou::update::delete(&globals.index, &args.ids, &args.source)?;
+    if n == 0 {
+        eprintln!("sou: no document matched; nothing deleted");
+        return Ok(false);
+    }
+    eprintln!("sou: deleted {} from {}", super::count_of(n, "document"), globals.index.display());
+    Ok(true)
+}

@@ -1,0 +1,58 @@
+//! `sou export`: the index's documents (or a selection of them) with their hand-off
+//! tokens, written in the loading format of another engine.
+
+use anyhow::Result;
+
+use sou::engine::Engine;
+use sou::remote::export;
+use sou::remote::opensearch::export::OpenSearchSink;
+use sou::remote::sphinx::export::{Layout, SphinxSink};
+
+use crate::app::cli::{ExportArgs, ExportTarget, Globals};
+use crate::app::settings;
+
+/// Runs `sou export`: whether any document was exported.
+pub fn run(globals: &Globals, args: &ExportArgs) -> Result<bool> {
+    let sel = settings::selection(args.query.as_deref(), &args.filters)?;
+    let engine = Engine::open(&globals.index, globals.tz.clone())?;
+    let started = std::time::Instant::now();
+    let (summary, what) = match args.to {
+        ExportTarget::Sphinx => {
+            let hosts =
+                if args.hosts.is_empty() { vec!["127.0.0.1".to_string(); args.nodes] } else { args.hosts.clone() };
+            if hosts.len() != args.nodes {
+                anyhow::bail!("--hosts names {} hosts for --nodes {}", hosts.len(), args.nodes);
+            }
+            let mut sink = SphinxSink::create(&args.out, Layout { port: args.port, hosts })?;
+            let summary = export::run(&engine, &sel, &mut sink)?;
+            let per_node: Vec<String> = sink.counts().iter().map(u64::to_string).collect();
+            (summary, format!("{} Sphinx nodes ({} documents)", args.nodes, per_node.join(" + ")))
+        }
+        ExportTarget::Opensearch => {
+            sou::remote::opensearch::check_index_name(&args.name)?;
+            let mut sink = OpenSearchSink::create(&args.out, &args.name, &args.cluster, args.nodes, args.bulk_mb)?;
+            let summary = export::run(&engine, &sel, &mut sink)?;
+            let ratio = sink.bytes as f64 / (summary.text_bytes.max(1)) as f64;
+            (
+                summary,
+                format!(
+                    "{} bulk files of index '{}' ({:.1} MB, {ratio:.1}× the text)",
+                    sink.files(),
+                    args.name,
+                    sink.bytes as f64 / 1e6
+                ),
+            )
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "sou: exported {} to {} in {}: {seconds:.1} s, {:.1} MB/s of text; next steps in {}",
+        super::count_of(summary.documents as usize, "document"),
+        args.out.display(),
+        what,
+        summary.text_bytes as f64 / 1e6 / seconds.max(1e-9),
+        args.out.join(if args.to == ExportTarget::Sphinx { "README" } else { "load.sh" }).display()
+    );
+    super::release_at_exit(engine);
+    Ok(summary.documents > 0)
+}

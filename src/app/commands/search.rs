@@ -1,0 +1,69 @@
+//! `sou search`: ask the engine — the local index, or with `--engine` a cluster holding
+//! an export of it — and hand the result to the printer; also the counting views of a
+//! result set: `--count`, `--histogram`, `--by`; `-i` hands over to the TUI.
+
+use anyhow::{Context, Result};
+
+use sou::engine::{Backend, Engine, Page, Selection};
+use sou::names::Named;
+
+use crate::app::cli::{Globals, SearchArgs};
+use crate::app::output::{printer, svg, Format, Out};
+use crate::app::settings;
+
+/// Runs `sou search`: whether anything matched.
+pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
+    if args.interactive {
+        // The query may be unfinished: the TUI shows what is wrong with it as it is edited.
+        let sel = settings::selection(None, &args.filters)?;
+        let query = args.query.as_deref().unwrap_or("");
+        return crate::app::tui::run(globals, query, &sel, args.sort, args.print);
+    }
+    let sel = settings::selection(args.query.as_deref(), &args.filters)?;
+    if let Some(remote) = super::remote(globals, &args.engine)? {
+        return answer(remote.as_ref(), &sel, globals, args);
+    }
+    let engine = Engine::open(&globals.index, globals.tz.clone())?;
+    let found = answer(&engine, &sel, globals, args)?;
+    super::release_at_exit(engine);
+    Ok(found)
+}
+
+/// Asks `engine` what the arguments ask and prints it.
+fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &SearchArgs) -> Result<bool> {
+    let config = settings::output(globals, args.format, args.json, engine.tz());
+    let config = settings::with_columns(config, args.fields.clone().map(|f| f.0));
+    let table = config.format == Format::Table;
+    let mut p = printer(Out::stdout(config));
+    let found = if args.count {
+        let n = engine.count(sel)?;
+        p.count(n)?;
+        n > 0
+    } else if let Some(period) = args.histogram {
+        let h = engine.histogram(sel, Some(period))?;
+        p.histogram(&h)?;
+        if let Some(path) = &args.plot {
+            let periods: Vec<String> = h.buckets.iter().map(|b| b.key.clone().unwrap_or_default()).collect();
+            let values: Vec<f64> = h.buckets.iter().map(|b| b.count as f64).collect();
+            let name = args.query.clone().unwrap_or_default();
+            let title = format!("{name} — by {}", period.name());
+            let drawing = svg::chart(&title, "matching documents", &periods, &[(name, values)], svg::Kind::Bars);
+            std::fs::write(path, drawing).with_context(|| format!("cannot write '{}'", path.display()))?;
+        }
+        h.dated > 0
+    } else if let Some(by) = args.by {
+        let rows = engine.breakdown(sel, by)?;
+        p.counts(by.name(), &rows)?;
+        !rows.is_empty()
+    } else {
+        let page = Page { limit: args.limit, offset: args.offset, sort: args.sort };
+        let mut hits = engine.search(sel, page, table)?;
+        if hits.hits.is_empty() && hits.total.is_none() {
+            hits.total = Some(engine.count(sel)?);
+        }
+        p.hits(&hits)?;
+        hits.total.unwrap_or(hits.hits.len()) > 0
+    };
+    p.finish()?;
+    Ok(found)
+}

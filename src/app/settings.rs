@@ -1,0 +1,85 @@
+//! The arguments resolved once (after ripgrep's `HiArgs`, fd's `Config`, uv's
+//! `Settings::resolve`): the output [`Config`] a command prints with — format, colour,
+//! width, columns and the zone of the engine that answers — and the library's
+//! [`Selection`] of documents, built from the filter flags by their names. Commands and
+//! printers read these, never the raw arguments or the environment.
+
+use std::io::IsTerminal;
+
+use anyhow::{anyhow, Result};
+use jiff::tz::TimeZone;
+
+use sou::article::Field;
+use sou::engine::Selection;
+
+use super::cli::{ColorChoice, FilterArgs, Globals};
+use super::output::columns::Column;
+use super::output::{Config, Format};
+
+/// The output of a command: `format` and `json` are its own flags, `columns` its
+/// `--fields`, `tz` the zone of the engine that answers (the index's, or `--tz`).
+pub fn output(globals: &Globals, format: Option<Format>, json: bool, tz: &TimeZone) -> Config {
+    let stdout_terminal = std::io::stdout().is_terminal();
+    let format = match (json, format) {
+        (true, _) => Format::Jsonl,
+        (false, Some(f)) => f,
+        (false, None) if stdout_terminal => Format::Table,
+        _ => Format::Tsv,
+    };
+    let color = wants_color(globals.color, stdout_terminal);
+    Config { format, color, width: terminal_width(), tz: tz.clone(), columns: None, context: 0 }
+}
+
+/// The same output with these columns (`--fields`).
+pub fn with_columns(config: Config, columns: Option<Vec<Column>>) -> Config {
+    Config { columns, ..config }
+}
+
+/// Whether to colour output that goes to a terminal (`terminal`) or not: `--color`,
+/// then `NO_COLOR` and `TERM=dumb` for auto.
+pub fn wants_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Width of the terminal, or `COLUMNS`, or 100.
+fn terminal_width() -> usize {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        return w as usize;
+    }
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 20).unwrap_or(100)
+}
+
+/// The filter flags as the (name, value) pairs the library's selection is built from.
+pub fn filter_pairs(args: &FilterArgs) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    for (name, value) in [("since", &args.since), ("until", &args.until), ("title", &args.title)] {
+        if let Some(v) = value {
+            pairs.push((name, v.clone()));
+        }
+    }
+    for (field, values) in [(Field::Source, &args.source), (Field::Author, &args.author)] {
+        pairs.extend(values.iter().map(|v| (field.name(), v.clone())));
+    }
+    if args.word {
+        pairs.push(("word", "true".to_string()));
+    }
+    pairs
+}
+
+/// The documents a command selects: the query (parsed) and the filter flags. A bad
+/// value names its flag (`--since: …`); a bad query points at its column.
+pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
+    let pairs = filter_pairs(args);
+    Selection::build(query, pairs.iter().map(|(n, v)| (*n, v.as_str()))).map_err(|e| match e.parse {
+        Some(p) => anyhow::Error::new(p),
+        None => anyhow!("--{}: {}", e.name, e.message),
+    })
+}

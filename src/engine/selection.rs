@@ -1,0 +1,216 @@
+//! Which documents a request is about — a query and filters — built in one place from
+//! named values, so that every front-end selects the same way: the command line's flags
+//! (`--since 2025-12`), the API's URL parameters (`since=2025-12`) and the TUI's filter
+//! panel hand the same (name, value) pairs to [`Selection::build`]. The counted fields of
+//! the field table (`source`, `author`) are filters by their names.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::article::Field;
+use crate::dates;
+use crate::query::build::{Filters, QueryError};
+use crate::query::parse::{self, ParseError};
+
+/// Which documents a request is about: those matching a query (all, without one) and
+/// the filters.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// The parsed query; `None` selects every document.
+    pub query: Option<parse::Query>,
+    /// Only documents dated on or after this day (in the engine's time zone).
+    pub since: Option<Date>,
+    /// Only documents dated on or before this day.
+    pub until: Option<Date>,
+    /// For each counted field (source, author), the values one of which a document
+    /// must have (exact); fields not listed are not restricted.
+    pub values: Vec<(Field, Vec<String>)>,
+    /// Only documents whose title contains this literal.
+    pub title: Option<String>,
+    /// Chinese literals match whole words only (`-w`, see [`super::whole_words`]).
+    pub whole_words: bool,
+}
+
+/// The filters a front-end sets by name, with what each does (for help texts).
+pub const FILTERS: [(&str, &str); 4] = [
+    ("since", "only documents dated on or after this day (YYYY, YYYY-MM, YYYY-MM-DD)"),
+    ("until", "only documents dated on or before this day (inclusive)"),
+    ("title", "only documents whose title contains this text"),
+    ("word", "Chinese literals match whole words only (true/false)"),
+];
+
+/// What is wrong with a selection: the named value (`q` for the query) and why; for the
+/// query, the column it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectionError {
+    /// The filter's name, or `q` for the query.
+    pub name: String,
+    /// What is wrong.
+    pub message: String,
+    /// For a query: the parse error (with its column).
+    pub parse: Option<ParseError>,
+}
+
+impl fmt::Display for SelectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.parse {
+            Some(p) => p.fmt(f),
+            None => write!(f, "{}: {}", self.name, self.message),
+        }
+    }
+}
+
+impl std::error::Error for SelectionError {}
+
+fn bad(name: &str, message: impl Into<String>) -> SelectionError {
+    SelectionError { name: name.to_string(), message: message.into(), parse: None }
+}
+
+impl Selection {
+    /// A selection of the documents matching `query` (`None`: every document).
+    pub fn new(query: Option<&str>) -> Result<Selection, ParseError> {
+        Ok(Selection { query: query.map(parse::parse).transpose()?, ..Selection::default() })
+    }
+
+    /// The selection of `query` (none: every document; a blank one is a parse error, so a
+    /// front-end whose empty box means "everything" passes `None`) and the named `filters`: `since`,
+    /// `until`, `title`, `word`, and each counted field of the field table (`source`,
+    /// `author`) — repeated, any of the values. Empty values are ignored; an unknown
+    /// name or a bad value is an error that names it.
+    pub fn build<'a>(
+        query: Option<&str>,
+        filters: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Selection, SelectionError> {
+        let mut sel = Selection::new(query).map_err(|p| SelectionError {
+            name: "q".into(),
+            message: p.message.clone(),
+            parse: Some(p),
+        })?;
+        sel.values = Field::counted().map(|f| (f, Vec::new())).collect();
+        for (name, value) in filters {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let day = || dates::parse_day_range(value).map_err(|e| bad(name, e));
+            match name {
+                "since" => sel.since = Some(day()?.0),
+                "until" => sel.until = Some(day()?.1),
+                "title" => sel.title = Some(value.to_string()),
+                "word" | "w" => {
+                    sel.whole_words = match value {
+                        "true" | "1" | "yes" | "on" => true,
+                        "false" | "0" | "no" | "off" => false,
+                        _ => return Err(bad(name, format!("'{value}' is not true or false"))),
+                    }
+                }
+                _ => match sel.values.iter_mut().find(|(f, _)| f.name() == name) {
+                    Some((_, values)) => values.push(value.to_string()),
+                    None => {
+                        let known: Vec<&str> =
+                            FILTERS.iter().map(|f| f.0).chain(Field::counted().map(Field::name)).collect();
+                        return Err(bad(name, format!("not a filter (filters: {})", known.join(", "))));
+                    }
+                },
+            }
+        }
+        if let (Some(a), Some(b)) = (sel.since, sel.until) {
+            if a > b {
+                return Err(bad("since", format!("empty date range: since {a} is after until {b}")));
+            }
+        }
+        Ok(sel)
+    }
+
+    /// The values of the counted field `f` the selection asks for (any of them).
+    pub fn values_of(&self, f: Field) -> &[String] {
+        self.values.iter().find(|(g, _)| *g == f).map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    /// Whether the selection restricts the index at all (a query or any filter).
+    pub fn is_subset(&self) -> bool {
+        self.query.is_some()
+            || self.since.is_some()
+            || self.until.is_some()
+            || self.title.is_some()
+            || self.values.iter().any(|(_, v)| !v.is_empty())
+    }
+
+    /// The (name, value) pairs that rebuild this selection's filters with
+    /// [`Selection::build`]: what a front-end prints back (a command line, a URL).
+    pub fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (f, values) in &self.values {
+            out.extend(values.iter().map(|v| (f.name(), v.clone())));
+        }
+        if let Some(t) = &self.title {
+            out.push(("title", t.clone()));
+        }
+        if let Some(d) = self.since {
+            out.push(("since", d.to_string()));
+        }
+        if let Some(d) = self.until {
+            out.push(("until", d.to_string()));
+        }
+        if self.whole_words {
+            out.push(("word", "true".to_string()));
+        }
+        out
+    }
+}
+
+/// The filters of `sel` as points in time in `tz`: what every back end restricts to.
+/// An empty date range (since after until) is the user's error.
+pub fn filters(sel: &Selection, tz: &TimeZone) -> Result<Filters, QueryError> {
+    if let (Some(a), Some(b)) = (sel.since, sel.until) {
+        if a > b {
+            return Err(QueryError(format!("empty date range: since {a} is after until {b}")));
+        }
+    }
+    Ok(Filters {
+        since: sel.since.map(|d| dates::start_of_day(d, tz)),
+        // The day after the last one; past the calendar's end, the end of time.
+        before: sel.until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
+        values: sel.values.clone(),
+        title: sel.title.clone(),
+        first_day: sel.since,
+        last_day: sel.until,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_values_build_the_selection_and_errors_name_them() {
+        let sel = Selection::build(
+            Some("芯片"),
+            [
+                ("since", "2025-12"),
+                ("until", "2025"),
+                ("source", "甲"),
+                ("source", "乙"),
+                ("word", "true"),
+                ("author", ""),
+            ],
+        )
+        .expect("selection");
+        assert_eq!(sel.since, Some(jiff::civil::date(2025, 12, 1)));
+        assert_eq!(sel.until, Some(jiff::civil::date(2025, 12, 31)));
+        assert_eq!(sel.values_of(Field::Source), ["甲", "乙"]);
+        assert!(sel.values_of(Field::Author).is_empty());
+        assert!(sel.whole_words && sel.is_subset());
+        let again = Selection::build(Some("芯片"), sel.filter_pairs().iter().map(|(n, v)| (*n, v.as_str())))
+            .expect("round trip");
+        assert_eq!(again.filter_pairs(), sel.filter_pairs());
+        assert_eq!(Selection::build(None, [("since", "2025-13")]).unwrap_err().name, "since");
+        assert_eq!(Selection::build(None, [("colour", "x")]).unwrap_err().name, "colour");
+        let e = Selection::build(Some("(a"), []).unwrap_err();
+        assert_eq!((e.name.as_str(), e.parse.map(|p| p.column)), ("q", Some(0)));
+        assert_eq!(Selection::build(Some("  "), []).unwrap_err().name, "q");
+        assert!(!Selection::build(None, [("source", " ")]).expect("blank value").is_subset());
+    }
+}

@@ -1,0 +1,420 @@
+//! The update use case: bring an index up to date with files. List the inputs, decide
+//! which changed since the index last read them ([`plan`]), read those a file at a time
+//! (each replacing all of its documents in the index), handle the files that are gone,
+//! commit; with [`watch`], keep doing so as files change. Front-ends (`sou index`, a test,
+//! a future API endpoint) call this and only display what it reports through
+//! [`Progress`] and the returned [`Pass`].
+
+mod plan;
+pub mod watch;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Result};
+use jiff::tz::TimeZone;
+
+use crate::analysis::dictionary::Dictionary;
+use crate::article::{Field, Record};
+use crate::dates;
+use crate::index::meta::Meta;
+use crate::index::writer::{Indexer, Moved};
+use crate::index::{self};
+use crate::ingest::fields::KeyMap;
+use crate::ingest::{self, InputFormat, Item, Listing, Lost, Options, Problem};
+use plan::Step;
+
+/// What a front-end asks for: the inputs and how to read and commit them.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// Files and directories to read (`-` is standard input).
+    pub paths: Vec<PathBuf>,
+    /// In directories, only files matching one of these globs (all when empty).
+    pub globs: Vec<String>,
+    /// Input format of every file, instead of recognising it by content.
+    pub format: Option<InputFormat>,
+    /// Which key holds which field, over the automatic mapping.
+    pub keys: Vec<(Field, String)>,
+    /// Source of records that name none.
+    pub default_source: Option<String>,
+    /// Date of records that have none, as typed (read in the index's zone).
+    pub default_date: Option<String>,
+    /// Zone of dates written without one; `None`: the index's own (China's for a new one).
+    pub tz: Option<TimeZone>,
+    /// A user dictionary to add to the index's.
+    pub dict: Option<PathBuf>,
+    /// Start from an empty index (in the same commit as the new documents).
+    pub rebuild: bool,
+    /// Remove the documents of files gone from the directories given.
+    pub prune: bool,
+    /// Any malformed record makes the run fail and commit nothing.
+    pub strict: bool,
+    /// Input bytes between two commits (default 256 MB).
+    pub commit_every: Option<u64>,
+    /// Indexing memory budget in MB, shared by the threads.
+    pub memory_mb: usize,
+    /// Indexing threads (default: the cores).
+    pub threads: Option<usize>,
+}
+
+/// What the run tells a front-end as it goes (all optional).
+pub trait Progress {
+    /// A pass starts: `bytes` of `files` files to read.
+    fn start(&mut self, bytes: u64, files: usize) {
+        let _ = (bytes, files);
+    }
+    /// File `n` (from 1) of the pass is being read; `added` documents so far.
+    fn file(&mut self, n: usize, added: usize) {
+        let _ = (n, added);
+    }
+    /// A record of `bytes` was added; `added` documents so far in the run.
+    fn record(&mut self, bytes: u64, added: usize) {
+        let _ = (bytes, added);
+    }
+    /// A file was read whole: `read` bytes of the pass so far.
+    fn read(&mut self, read: u64) {
+        let _ = read;
+    }
+    /// Something in the input could not be read, or a warning.
+    fn problem(&mut self, p: &Problem) {
+        let _ = p;
+    }
+    /// The record at `path:line` had an id a document of another file held.
+    fn moved(&mut self, path: &str, line: usize, moved: &Moved) {
+        let _ = (path, line, moved);
+    }
+    /// The pass has read everything it will.
+    fn done(&mut self) {}
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// What a pass read.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Input bytes.
+    pub bytes: u64,
+    /// Records not indexed.
+    pub skipped: usize,
+    /// Some input could not be read past an error: how many records it held is unknown.
+    pub unknown_loss: bool,
+    /// Paths skipped whole, with why (`PATH: reason`).
+    pub unreadable: Vec<String>,
+    /// Records whose id a document of another file held.
+    pub moved: usize,
+}
+
+impl Tally {
+    /// Whether anything was lost or skipped (what `strict` refuses).
+    pub fn lost_anything(&self) -> bool {
+        self.skipped > 0 || self.unknown_loss || !self.unreadable.is_empty()
+    }
+}
+
+/// A file the index knows that is gone from a directory given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gone {
+    /// The directory as given.
+    pub dir: String,
+    /// The file's canonical path.
+    pub file: String,
+    /// Its documents in the index.
+    pub documents: u64,
+}
+
+/// What one pass over the inputs did.
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// What was read.
+    pub tally: Tally,
+    /// New, changed and unchanged files.
+    pub counts: (usize, usize, usize),
+    /// Files gone from a listed directory (removed when the request prunes).
+    pub gone: Vec<Gone>,
+    /// Documents added during the pass.
+    pub added: usize,
+    /// Records that replaced an earlier record with the same id during the pass.
+    pub replaced: usize,
+    /// Files left for a later pass (still changing).
+    pub unsettled: usize,
+}
+
+impl Pass {
+    /// Whether the pass changed the index (files read, or gone ones removed).
+    pub fn changed(&self, prune: bool) -> bool {
+        self.counts.0 + self.counts.1 > 0 || (prune && !self.gone.is_empty())
+    }
+}
+
+/// An index being brought up to date: its writer, and how inputs are read.
+pub struct Updater {
+    indexer: Indexer,
+    request: Request,
+    options: Options,
+    dir: PathBuf,
+    /// Words of the request's dictionary added to the index's (when one was given).
+    pub dict_words: Option<usize>,
+}
+
+/// The reading options of `request` for dates in `tz`.
+pub fn options(request: &Request, tz: TimeZone) -> Result<Options> {
+    let default_date = match &request.default_date {
+        Some(d) => Some(
+            dates::parse_timestamp(d, &tz)
+                .or_else(|| dates::parse_day_range(d).ok().map(|(a, _)| dates::start_of_day(a, &tz)))
+                .ok_or_else(|| anyhow!("the default date '{d}' is not a date (e.g. 2025-04-30)"))?,
+        ),
+        None => None,
+    };
+    Ok(Options {
+        format: request.format,
+        keys: KeyMap::with_overrides(request.keys.clone()),
+        default_source: request.default_source.clone(),
+        default_date,
+        tz,
+    })
+}
+
+impl Updater {
+    /// Opens (or creates) the index in `dir` for the update `request`: its dictionary
+    /// (with the request's words added), a writer with the request's threads, memory and
+    /// commit policy, and the reading options in the zone the index's dates are read in.
+    pub fn open(dir: &Path, request: Request) -> Result<Updater> {
+        // --rebuild empties the index inside the run's own commit (a crash keeps the old
+        // index); only an index of an incompatible schema is removed first.
+        let idx = match index::open_or_create(dir) {
+            Err(_) if request.rebuild && index::exists(dir) => {
+                index::remove(dir)?;
+                index::open_or_create(dir)?
+            }
+            other => other?,
+        };
+        let mut dict = Dictionary::load(dir)?;
+        let dict_words = match &request.dict {
+            Some(path) => {
+                let n = dict.add_user_file(path)?;
+                dict.save(dir)?;
+                Some(n)
+            }
+            None => None,
+        };
+        let threads =
+            request.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+        // tantivy gives each indexing thread a share of the budget, at most 4 GB.
+        let most = 4095 * threads;
+        if request.memory_mb > most {
+            bail!(
+                "--memory {}: at most {most} MB with {threads} indexing threads (4,095 MB a thread); at least {} MB",
+                request.memory_mb,
+                16 * threads
+            );
+        }
+        let memory = request.memory_mb.max(16 * threads) << 20;
+        let kept = idx.meta.as_ref().filter(|_| !request.rebuild);
+        let tz = index::meta::zone(request.tz.clone(), kept);
+        // The index's record (its files' fingerprints) carries over, in the run's zone.
+        let meta = match kept.cloned() {
+            Some(m) => Meta { tz_seconds: Meta::new(&tz).tz_seconds, ..m },
+            None => Meta::new(&tz),
+        };
+        let options = options(&request, tz)?;
+        let mut indexer = Indexer::new(&idx, &dict, threads, memory, meta)?;
+        if request.rebuild {
+            indexer.clear()?;
+        }
+        if let Some(mb) = request.commit_every {
+            indexer.commit_every = mb.max(1) << 20;
+        }
+        if request.strict {
+            // All or nothing: no intermediate commit.
+            indexer.commit_every = u64::MAX;
+        }
+        Ok(Updater { indexer, request, options, dir: dir.to_path_buf(), dict_words })
+    }
+
+    /// The zone dates without one are read in.
+    pub fn tz(&self) -> &TimeZone {
+        &self.options.tz
+    }
+
+    /// The request being carried out.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The files of the request's paths (the index's own directory left out).
+    pub fn list(&self) -> Result<Listing> {
+        ingest::list_files(&self.request.paths, &self.request.globs, Some(&self.dir))
+    }
+
+    /// Plans and reads `files` (listed from the request's paths), then handles the files
+    /// that are gone. With `settle`, files modified more recently than that are left for
+    /// a later pass. Nothing is committed here but the batches the writer commits by
+    /// itself.
+    pub fn pass(&mut self, files: &[PathBuf], settle: Option<Duration>, progress: &mut dyn Progress) -> Result<Pass> {
+        let (added, replaced) = (self.indexer.added, self.indexer.replaced);
+        let rebuild = self.request.rebuild && settle.is_none();
+        let plan = plan::plan(files, &self.request.paths, self.indexer.files(), rebuild, settle);
+        let to_read: u64 = plan
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Read { print, .. } => Some(print.size),
+                _ => None,
+            })
+            .sum();
+        let reads = plan.steps.iter().filter(|s| !matches!(s, Step::Same { .. })).count();
+        progress.start(to_read, reads);
+        let mut tally = self.read_steps(&plan.steps, progress)?;
+        progress.done();
+        tally.unreadable.extend(plan.unreadable.iter().cloned());
+        let gone: Vec<Gone> = plan
+            .gone
+            .iter()
+            .map(|(dir, f)| Gone { dir: dir.clone(), file: f.clone(), documents: self.indexer.documents_of(f) })
+            .collect();
+        if self.request.prune {
+            for g in &gone {
+                self.indexer.forget_file(&g.file);
+            }
+        }
+        Ok(Pass {
+            tally,
+            counts: plan.counts(),
+            gone,
+            added: self.indexer.added - added,
+            replaced: self.indexer.replaced - replaced,
+            unsettled: plan.unsettled,
+        })
+    }
+
+    /// Reads the files the plan says to read, each replacing its documents.
+    fn read_steps(&mut self, steps: &[Step], progress: &mut dyn Progress) -> Result<Tally> {
+        let mut tally = Tally::default();
+        let mut n = 0;
+        for step in steps {
+            let (path, canonical, print) = match step {
+                Step::Same { canonical, print } => {
+                    if let Some(p) = print {
+                        self.indexer.touch_file(canonical, *p);
+                    }
+                    continue;
+                }
+                Step::Stdin => (PathBuf::from("-"), None, None),
+                Step::Read { path, canonical, print, .. } => (path.clone(), Some(canonical.as_str()), Some(*print)),
+            };
+            n += 1;
+            progress.file(n, self.indexer.added);
+            if let Some(c) = canonical {
+                self.indexer.begin_file(c);
+            }
+            match self.read_one(&path, &mut tally, progress)? {
+                Ok(size) => {
+                    tally.bytes += size;
+                    if let (Some(c), Some(p)) = (canonical, print) {
+                        self.indexer.end_file(c, p)?;
+                    }
+                }
+                // An unreadable file is skipped (and read again next time); the others
+                // are still read.
+                Err(e) => tally.unreadable.push(format!("{e:#}")),
+            }
+            progress.read(tally.bytes);
+        }
+        Ok(tally)
+    }
+
+    /// Reads one input into the index: the outer error is the index's (the run stops),
+    /// the inner one the input's (the file is skipped).
+    fn read_one(
+        &mut self,
+        path: &Path,
+        tally: &mut Tally,
+        progress: &mut dyn Progress,
+    ) -> Result<std::result::Result<u64, anyhow::Error>> {
+        let mut failure: Option<anyhow::Error> = None;
+        let indexer = &mut self.indexer;
+        let read = ingest::read_file(path, &self.options, &mut |item| match item {
+            Item::Record(r) if failure.is_none() => {
+                if let Err(e) = add(indexer, r, tally, progress) {
+                    failure = Some(e);
+                }
+            }
+            Item::Record(_) => {}
+            Item::Problem(p) => {
+                match p.lost {
+                    Lost::Nothing => {}
+                    Lost::One => tally.skipped += 1,
+                    Lost::Unknown => tally.unknown_loss = true,
+                }
+                progress.problem(&p);
+            }
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(read),
+        }
+    }
+
+    /// Makes everything read so far durable and visible.
+    pub fn commit(&mut self) -> Result<()> {
+        self.indexer.commit()
+    }
+
+    /// Commits, and leaves the index tidy (merged, files of merged segments removed).
+    pub fn finish(self) -> Result<()> {
+        self.indexer.finish()
+    }
+
+    /// Drops everything read since the last commit.
+    pub fn rollback(self) -> Result<()> {
+        self.indexer.rollback()
+    }
+}
+
+/// Adds one record, counting what it moved.
+fn add(indexer: &mut Indexer, r: Record, tally: &mut Tally, progress: &mut dyn Progress) -> Result<()> {
+    let share = (r.article.text(Field::Content).len() + r.article.text(Field::Title).len()) as u64;
+    let (path, line) = (r.article.text(Field::Path).to_string(), r.line);
+    let moved = indexer.add(r, share)?;
+    progress.record(share, indexer.added);
+    if let Some(m) = moved {
+        tally.moved += 1;
+        progress.moved(&path, line, &m);
+    }
+    Ok(())
+}
+
+/// Removes the documents with these ids and those of these sources from the index in
+/// `dir`, in one commit; the number of documents removed (0: nothing was written).
+pub fn delete(dir: &Path, ids: &[String], sources: &[String]) -> Result<usize> {
+    use tantivy::collector::Count;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+    let idx = index::open(dir)?;
+    let searcher = idx.index.reader()?.searcher();
+    let terms: Vec<Term> = ids
+        .iter()
+        .map(|id| Term::from_field_text(idx.fields.get(Field::Id), id))
+        .chain(sources.iter().map(|s| Term::from_field_text(idx.fields.get(Field::Source), s)))
+        .collect();
+    let mut matched = 0;
+    for t in &terms {
+        matched += searcher.search(&TermQuery::new(t.clone(), IndexRecordOption::Basic), &Count)?;
+    }
+    if matched == 0 {
+        return Ok(0);
+    }
+    // The whole record, fingerprints included: the commit carries them on.
+    let meta = index::meta::read(&idx.index, dir, true)?.unwrap_or_else(|| Meta::new(&dates::default_tz()));
+    let mut indexer = Indexer::new(&idx, &Dictionary::default(), 1, 32 << 20, meta)?;
+    for t in terms {
+        indexer.delete(t);
+    }
+    indexer.finish()?;
+    Ok(matched)
+}
