@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             if e.chain().any(is_broken_pipe) {
                 return ExitCode::from(FOUND);
             }
-            if e.downcast_ref::<app::Reported>().is_none() {
+            if e.downcast_ref::<app::output::Reported>().is_none() {
                 eprintln!("sou: error: {e:#}");
             }
             ExitCode::from(ERROR)

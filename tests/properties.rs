@@ -6,10 +6,11 @@ use sou::analysis::chars::plan_literal;
 use sou::analysis::dictionary::Dictionary;
 use sou::analysis::fold::fold;
 use sou::analysis::segment::QuerySegmenter;
+use sou::article::Field;
 use sou::dates;
 use sou::index::{schema, Fields};
 use sou::ingest::{self, Item, Options};
-use sou::query::build::{compile, query_segmenter, Filters};
+use sou::query::build::{compile, query_segmenter, Filters, QueryError};
 use sou::query::parse::parse;
 use sou::snippet;
 
@@ -57,12 +58,26 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     #[test]
-    fn dates_never_panic(s in messy(), n in any::<i64>()) {
+    fn dates_parse_to_what_they_say_or_to_nothing(s in messy(), n in any::<i64>()) {
         let tz = dates::default_tz();
-        let _ = dates::parse_timestamp(&s, &tz);
-        let _ = dates::parse_day_range(&s);
-        let _ = dates::parse_unix(n);
-        let _ = dates::parse_tz(&s);
+        // A timestamp read from any string reads back from its own RFC 3339 form.
+        if let Some(t) = dates::parse_timestamp(&s, &tz) {
+            prop_assert_eq!(dates::parse_timestamp(&t.to_string(), &tz), Some(t), "{}", s);
+        }
+        // A range of days starts no later than it ends, and each end reads as itself.
+        if let Ok((a, b)) = dates::parse_day_range(&s) {
+            prop_assert!(a <= b, "{}: {} > {}", s, a, b);
+            prop_assert_eq!(dates::parse_day_range(&a.to_string()), Ok((a, a)));
+        }
+        // Unix time: seconds, or milliseconds from 13 digits on.
+        if let Some(t) = dates::parse_unix(n) {
+            prop_assert!(t.as_second() == n || t.as_millisecond() == n, "{} → {}", n, t);
+        }
+        // A zone is a fixed offset of at most a day.
+        if let Some(tz) = dates::parse_tz(&s) {
+            let offset = tz.to_fixed_offset().expect("a fixed offset");
+            prop_assert!(offset.seconds().abs() < 86_400, "{}", s);
+        }
     }
 
     #[test]
@@ -89,28 +104,72 @@ proptest! {
     }
 
     #[test]
-    fn queries_never_panic(q in messy(), t in messy()) {
+    fn queries_parse_into_literals_typed_or_point_at_a_column(q in messy(), t in messy()) {
         let f = fields();
         let dict = Dictionary::default();
-        if let Ok(parsed) = parse(&q) {
-            let filters = Filters { title: Some(t), ..Filters::default() };
-            let words = query_segmenter(&parsed, &dict);
-            let _ = compile(&parsed, &filters, &f, Some(&words));
-            let _ = compile(&parsed, &filters, &f, None);
+        match parse(&q) {
+            Ok(parsed) => {
+                // Every literal is a non-empty stretch of what was typed.
+                let mut literals = Vec::new();
+                parsed.root.for_each_literal(&mut |l| literals.push(l.text.clone()));
+                for l in &literals {
+                    prop_assert!(!l.trim().is_empty(), "{}", q);
+                    prop_assert!(q.contains(l.as_str()), "{:?} not in {:?}", l, q);
+                }
+                let filters = Filters { title: Some(t), ..Filters::default() };
+                let words = query_segmenter(&parsed, &dict);
+                // Compiling fails only as the user's mistake (a literal of punctuation).
+                for compiled in [compile(&parsed, &filters, &f, Some(&words)), compile(&parsed, &filters, &f, None)] {
+                    if let Err(e) = compiled {
+                        prop_assert!(e.downcast_ref::<QueryError>().is_some(), "{}: {:#}", q, e);
+                    }
+                }
+            }
+            Err(e) => prop_assert!(e.column <= q.chars().count(), "{}: column {}", q, e.column),
         }
         let _ = plan_literal(&fold(&q));
     }
 
     #[test]
-    fn record_readers_never_panic(text in messy()) {
-        let opts = Options::default();
-        let mut n = 0;
-        ingest::read_text("fuzz.txt", &text, &opts, &mut |item| if let Item::Record(_) = item { n += 1 });
-        for format in [ingest::InputFormat::Json, ingest::InputFormat::Csv, ingest::InputFormat::Tsv, ingest::InputFormat::Text] {
-            let opts = Options { format: Some(format), ..Options::default() };
-            ingest::read_text("fuzz", &text, &opts, &mut |_| {});
+    fn record_readers_emit_records_with_text_and_report_problems_at_lines(text in messy()) {
+        let lines = text.lines().count().max(1);
+        let braces = text.matches('{').count();
+        let formats = [
+            None,
+            Some(ingest::InputFormat::Json),
+            Some(ingest::InputFormat::Csv),
+            Some(ingest::InputFormat::Tsv),
+            Some(ingest::InputFormat::Text),
+        ];
+        for format in formats {
+            let opts = Options { format, ..Options::default() };
+            let mut records = 0;
+            let mut failed = None;
+            ingest::read_text("fuzz.txt", &text, &opts, &mut |item| match item {
+                Item::Record(r) => {
+                    records += 1;
+                    let a = &r.article;
+                    if a.text(Field::Title).trim().is_empty() && a.text(Field::Content).trim().is_empty() {
+                        failed = Some(format!("a record without text: {a:?}"));
+                    }
+                    if a.text(Field::Path) != "fuzz.txt" || r.line == 0 {
+                        failed = Some(format!("a record of no file or line: {r:?}"));
+                    }
+                }
+                Item::Problem(p) => {
+                    if p.path != "fuzz.txt" || p.line > lines + 1 {
+                        failed = Some(format!("a problem at no line of the input: {p}"));
+                    }
+                }
+            });
+            prop_assert!(failed.is_none(), "{:?}: {}", format, failed.unwrap_or_default());
+            // A record is a line, an object or the whole text.
+            prop_assert!(records <= lines + braces + 1, "{:?}: {} records from {:?}", format, records, text);
         }
-        let _ = ingest::decode(text.into_bytes());
+        // UTF-8 decodes to itself, a byte-order mark aside.
+        if let Some(d) = ingest::decode(text.clone().into_bytes()) {
+            prop_assert_eq!(d.text.as_str(), text.strip_prefix('\u{feff}').unwrap_or(&text));
+        }
     }
 
     #[test]

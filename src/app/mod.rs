@@ -19,19 +19,6 @@ pub mod wrap;
 
 use clap::Parser;
 
-/// An error already told to the user on stderr, in its own words: `main` exits with the
-/// error status without printing it again.
-#[derive(Debug)]
-pub struct Reported;
-
-impl std::fmt::Display for Reported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("reported above")
-    }
-}
-
-impl std::error::Error for Reported {}
-
 /// Parses the command line and runs the command: whether something matched (or was
 /// done), or the error.
 pub fn run() -> anyhow::Result<bool> {

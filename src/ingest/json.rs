@@ -105,118 +105,168 @@ const TRUNCATED: &str = "the file ends inside a JSON array; the rest is missing"
 /// is lost, and the error says how many bytes. Returns false when not even the first
 /// element is JSON (a text that happens to start with `[`).
 fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut dyn FnMut(Item)) -> bool {
-    let bytes = text.as_bytes();
-    let skip_ws = |mut i: usize| {
-        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+    let mut array = ArrayReader {
+        path,
+        text,
+        opts,
+        emit,
+        lines: Lines { text: text.as_bytes(), at: 0, line: 1 },
+        pending: None,
+        objects: 0,
+        elements: 0,
+    };
+    let mut pos = array.skip_ws(start + 1);
+    if text.as_bytes().get(pos) == Some(&b']') {
+        return true;
+    }
+    let failure = loop {
+        let read = array.element(&mut pos);
+        match read.and_then(|separated| if separated { array.separator(&mut pos) } else { Ok(()) }) {
+            Ok(()) => {}
+            Err(Stop::End) => break None,
+            Err(Stop::NotJson) => return false,
+            Err(Stop::Lost(problem)) => break Some(problem),
+        }
+    };
+    array.flush();
+    if let Some(f) = failure {
+        (array.emit)(f);
+    }
+    true
+}
+
+/// Why reading an array stops.
+enum Stop {
+    /// At its closing bracket.
+    End,
+    /// Before its first element: it is not JSON after all.
+    NotJson,
+    /// At an error past which nothing can be read: the problem to report.
+    Lost(Item),
+}
+
+/// A JSON array of records read element by element, each record reported at its own
+/// line; a broken element of a pretty-printed array is skipped alone.
+struct ArrayReader<'a, 'e> {
+    path: &'a str,
+    text: &'a str,
+    opts: &'a Options,
+    emit: &'e mut dyn FnMut(Item),
+    lines: Lines<'a>,
+    /// The previous object, held back until we know whether it is the array's only one.
+    pending: Option<(usize, Map<String, Value>)>,
+    objects: usize,
+    elements: usize,
+}
+
+impl ArrayReader<'_, '_> {
+    fn skip_ws(&self, mut i: usize) -> usize {
+        while self.text.as_bytes().get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
         i
-    };
-    let mut lines = Lines { text: bytes, at: 0, line: 1 };
-    let problem =
-        |line: usize, message: String, lost: Lost| Item::Problem(Problem { path: path.into(), line, message, lost });
-    // The previous object, held back until we know whether it is the array's only one.
-    let mut pending: Option<(usize, Map<String, Value>)> = None;
-    let mut objects = 0usize;
-    let mut elements = 0usize;
-    let mut failure = None;
-    let mut pos = skip_ws(start + 1);
-    if bytes.get(pos) == Some(&b']') {
-        return true;
     }
-    loop {
-        let line = lines.line_of(pos);
-        let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<&RawValue>();
+
+    fn problem(&self, line: usize, message: String, lost: Lost) -> Item {
+        Item::Problem(Problem { path: self.path.into(), line, message, lost })
+    }
+
+    /// Emits the object held back.
+    fn flush(&mut self) {
+        if let Some((l, o)) = self.pending.take() {
+            emit_object(self.path, l, self.objects, o, self.opts, self.emit);
+        }
+    }
+
+    /// Reads the element at `pos` and moves past it: to the separator that follows it
+    /// (true), or (after a broken element skipped alone) to the next element (false).
+    fn element(&mut self, pos: &mut usize) -> Result<bool, Stop> {
+        let line = self.lines.line_of(*pos);
+        let mut stream = serde_json::Deserializer::from_str(&self.text[*pos..]).into_iter::<&RawValue>();
         match stream.next() {
             Some(Ok(raw)) => {
-                elements += 1;
-                pos += stream.byte_offset();
-                match record(raw, opts) {
+                self.elements += 1;
+                *pos += stream.byte_offset();
+                match record(raw, self.opts) {
                     Ok(obj) => {
-                        objects += 1;
-                        if let Some((l, o)) = pending.replace((line, obj)) {
-                            emit_object(path, l, objects - 1, o, opts, emit);
+                        self.objects += 1;
+                        if let Some((l, o)) = self.pending.replace((line, obj)) {
+                            emit_object(self.path, l, self.objects - 1, o, self.opts, self.emit);
                         }
                     }
                     Err(message) => {
-                        if let Some((l, o)) = pending.take() {
-                            emit_object(path, l, objects, o, opts, emit);
-                        }
-                        emit(problem(line, message, Lost::One));
+                        self.flush();
+                        let p = self.problem(line, message, Lost::One);
+                        (self.emit)(p);
                     }
                 }
+                Ok(true)
             }
-            Some(Err(e)) => {
-                if elements == 0 && bytes.get(pos) != Some(&b'{') {
-                    return false;
+            Some(Err(e)) => self.broken(pos, line, &e),
+            None if self.elements == 0 => Err(Stop::NotJson),
+            None => Err(Stop::Lost(self.problem(line, TRUNCATED.into(), Lost::Unknown))),
+        }
+    }
+
+    /// After a syntax error in the element at `pos` (on `line`): skip to the next
+    /// element when the array is pretty-printed, else give up on the rest.
+    fn broken(&mut self, pos: &mut usize, line: usize, e: &serde_json::Error) -> Result<bool, Stop> {
+        let bytes = self.text.as_bytes();
+        if self.elements == 0 && bytes.get(*pos) != Some(&b'{') {
+            return Err(Stop::NotJson);
+        }
+        let at = line + e.line().saturating_sub(1);
+        let reason = e.to_string();
+        let reason = reason.split(" at line ").next().unwrap_or_default();
+        self.elements += 1;
+        match resume_after(bytes, *pos) {
+            Some(next) => {
+                let p = self.problem(
+                    line,
+                    format!("invalid JSON at line {at} ({reason}); this record is skipped"),
+                    Lost::One,
+                );
+                (self.emit)(p);
+                *pos = next;
+                if bytes[next] == b']' {
+                    return Err(Stop::End);
                 }
-                let at = line + e.line().saturating_sub(1);
-                let reason = e.to_string();
-                let reason = reason.split(" at line ").next().unwrap_or_default();
-                elements += 1;
-                match resume_after(bytes, pos) {
-                    Some(next) => {
-                        emit(problem(
-                            line,
-                            format!("invalid JSON at line {at} ({reason}); this record is skipped"),
-                            Lost::One,
-                        ));
-                        pos = next;
-                        if bytes[next] == b']' {
-                            break;
-                        }
-                        continue;
-                    }
-                    None => {
-                        let rest = bytes.len() - pos;
-                        failure = Some(problem(
-                            at,
-                            format!("invalid JSON ({reason}); the remaining {rest} bytes of the array are skipped"),
-                            Lost::Unknown,
-                        ));
-                        break;
-                    }
-                }
+                Ok(false)
             }
             None => {
-                if elements == 0 {
-                    return false;
-                }
-                failure = Some(problem(line, TRUNCATED.into(), Lost::Unknown));
-                break;
+                let rest = bytes.len() - *pos;
+                let message = format!("invalid JSON ({reason}); the remaining {rest} bytes of the array are skipped");
+                Err(Stop::Lost(self.problem(at, message, Lost::Unknown)))
             }
         }
-        pos = skip_ws(pos);
-        match bytes.get(pos) {
-            Some(b',') => pos = skip_ws(pos + 1),
-            Some(b']') => break,
-            None => {
-                failure = Some(problem(lines.line_of(pos), TRUNCATED.into(), Lost::Unknown));
-                break;
+    }
+
+    /// Reads what follows an element: a comma (then the next element), or the end.
+    fn separator(&mut self, pos: &mut usize) -> Result<(), Stop> {
+        *pos = self.skip_ws(*pos);
+        let bytes = self.text.as_bytes();
+        let line = self.lines.line_of(*pos);
+        match bytes.get(*pos) {
+            Some(b',') => {
+                *pos = self.skip_ws(*pos + 1);
+                Ok(())
             }
+            Some(b']') => Err(Stop::End),
+            None => Err(Stop::Lost(self.problem(line, TRUNCATED.into(), Lost::Unknown))),
             // A missing comma between two records loses nothing.
             Some(b'{') => {
-                emit(problem(lines.line_of(pos), "expected ',' before this record; read on".into(), Lost::Nothing))
+                let p = self.problem(line, "expected ',' before this record; read on".into(), Lost::Nothing);
+                (self.emit)(p);
+                Ok(())
             }
             Some(_) => {
-                let line = lines.line_of(pos);
-                let rest = bytes.len() - pos;
-                failure = Some(problem(
-                    line,
-                    format!("expected ',' or ']' after a record; the remaining {rest} bytes of the array are skipped"),
-                    Lost::Unknown,
-                ));
-                break;
+                let rest = bytes.len() - *pos;
+                let message =
+                    format!("expected ',' or ']' after a record; the remaining {rest} bytes of the array are skipped");
+                Err(Stop::Lost(self.problem(line, message, Lost::Unknown)))
             }
         }
     }
-    if let Some((l, o)) = pending {
-        emit_object(path, l, objects, o, opts, emit);
-    }
-    if let Some(f) = failure {
-        emit(f);
-    }
-    true
 }
 
 /// One record from its raw JSON: the keys sou maps are parsed, the others are kept as

@@ -165,103 +165,131 @@ fn operator_chars(q: &str) -> Vec<char> {
 /// start of a token opens a group; a `)` closes one unless it closes a `(` typed inside
 /// the same word (`f(x)` is one word).
 fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
-    let chars = operator_chars(q);
-    // Literals keep what was typed.
-    let typed: Vec<char> = q.chars().collect();
+    let mut lexer = Lexer { q, chars: operator_chars(q), typed: q.chars().collect(), i: 0 };
     let mut toks = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if is_space(c) {
-            i += 1;
-            continue;
-        }
+    while lexer.i < lexer.chars.len() {
+        let (i, c) = (lexer.i, lexer.chars[lexer.i]);
         // Here a token starts: words end only at a space or a `)`.
-        if c == '(' {
-            toks.push((i, Tok::Open));
-            i += 1;
-            continue;
-        }
-        if c == ')' {
-            toks.push((i, Tok::Close));
-            i += 1;
-            continue;
-        }
-        if c == '-' {
-            if i + 1 >= chars.len() || is_space(chars[i + 1]) || chars[i + 1] == ')' {
-                return Err(err(q, i, "'-' must be followed by the word to exclude, e.g. -广告"));
+        let tok = match c {
+            _ if is_space(c) => {
+                lexer.i += 1;
+                continue;
             }
-            toks.push((i, Tok::Minus));
-            i += 1;
-            continue;
+            '(' => {
+                lexer.i += 1;
+                Tok::Open
+            }
+            ')' => {
+                lexer.i += 1;
+                Tok::Close
+            }
+            '-' => lexer.minus()?,
+            '"' => lexer.phrase()?,
+            _ => match lexer.scope()? {
+                Some(scope) => scope,
+                None => lexer.word()?,
+            },
+        };
+        toks.push((i, tok));
+    }
+    Ok(toks)
+}
+
+/// The lexer's position in the query.
+struct Lexer<'q> {
+    q: &'q str,
+    /// The query's characters, full-width operators read as ASCII.
+    chars: Vec<char>,
+    /// The characters as typed (literals keep them).
+    typed: Vec<char>,
+    i: usize,
+}
+
+impl Lexer<'_> {
+    fn err(&self, column: usize, message: impl Into<String>) -> ParseError {
+        err(self.q, column, message)
+    }
+
+    /// Whether the character at `i` ends a word (the end, a space or a `)`).
+    fn ends(&self, i: usize) -> bool {
+        i >= self.chars.len() || is_space(self.chars[i]) || self.chars[i] == ')'
+    }
+
+    /// `-` before a word or group.
+    fn minus(&mut self) -> Result<Tok, ParseError> {
+        if self.ends(self.i + 1) {
+            return Err(self.err(self.i, "'-' must be followed by the word to exclude, e.g. -广告"));
         }
-        // field prefix: letters followed by ':'
+        self.i += 1;
+        Ok(Tok::Minus)
+    }
+
+    /// `field:` (letters, then `:` or `：`) before a word, phrase or group; `None` when
+    /// the word is no field name (a URL's `http:` is a word).
+    fn scope(&mut self) -> Result<Option<Tok>, ParseError> {
+        let (i, chars) = (self.i, &self.chars);
         let mut j = i;
         while j < chars.len() && chars[j].is_ascii_alphabetic() {
             j += 1;
         }
-        if j > i && j < chars.len() && (chars[j] == ':' || chars[j] == '：') {
-            let name: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
-            match Field::from_name(&name).filter(|f| addressable(f.spec())) {
-                Some(f) => {
-                    let after = j + 1;
-                    if after >= chars.len() || is_space(chars[after]) || chars[after] == ')' {
-                        return Err(err(
-                            q,
-                            after.min(chars.len()),
-                            format!("'{name}:' must be followed by a word, a \"phrase\" or a (group)"),
-                        ));
-                    }
-                    toks.push((i, Tok::Scope(f)));
-                    i = after;
-                    continue;
+        if j == i || j >= chars.len() || !(chars[j] == ':' || chars[j] == '：') {
+            return Ok(None);
+        }
+        let name: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
+        match Field::from_name(&name).filter(|f| addressable(f.spec())) {
+            Some(f) => {
+                let after = j + 1;
+                if self.ends(after) {
+                    let message = format!("'{name}:' must be followed by a word, a \"phrase\" or a (group)");
+                    return Err(self.err(after.min(chars.len()), message));
                 }
-                // A URL is a word.
-                None if name == "http" || name == "https" => {}
-                None => {
-                    let names = Field::names(addressable, ":, ");
-                    return Err(err(q, i, format!("unknown field '{name}:' (fields are {names}:)")));
-                }
+                self.i = after;
+                Ok(Some(Tok::Scope(f)))
+            }
+            // A URL is a word.
+            None if name == "http" || name == "https" => Ok(None),
+            None => {
+                let names = Field::names(addressable, ":, ");
+                Err(self.err(i, format!("unknown field '{name}:' (fields are {names}:)")))
             }
         }
-        if c == '"' {
-            let open_at = i;
-            i += 1;
-            let body_start = i;
-            while i < chars.len() && chars[i] != '"' {
-                i += 1;
-            }
-            if i >= chars.len() {
-                return Err(err(q, open_at, "unclosed quote"));
-            }
-            let text: String = typed[body_start..i].iter().collect();
-            i += 1;
-            if text.trim().is_empty() {
-                return Err(err(q, open_at, "empty phrase"));
-            }
-            toks.push((open_at, Tok::Word { text, quoted: true }));
-            continue;
+    }
+
+    /// A `"quoted phrase"`.
+    fn phrase(&mut self) -> Result<Tok, ParseError> {
+        let open_at = self.i;
+        let body_start = open_at + 1;
+        let Some(len) = self.chars[body_start..].iter().position(|&c| c == '"') else {
+            return Err(self.err(open_at, "unclosed quote"));
+        };
+        let text: String = self.typed[body_start..body_start + len].iter().collect();
+        self.i = body_start + len + 1;
+        if text.trim().is_empty() {
+            return Err(self.err(open_at, "empty phrase"));
         }
-        let word_start = i;
+        Ok(Tok::Word { text, quoted: true })
+    }
+
+    /// A word: up to a space, or a `)` that closes no `(` of the word itself; `OR` alone
+    /// is the operator.
+    fn word(&mut self) -> Result<Tok, ParseError> {
+        let start = self.i;
         let mut inner_parens = 0usize;
-        while i < chars.len() && !is_space(chars[i]) {
-            match chars[i] {
-                '"' => return Err(err(q, i, "a quote must start a phrase, e.g. \"人工智能\"")),
+        while self.i < self.chars.len() && !is_space(self.chars[self.i]) {
+            match self.chars[self.i] {
+                '"' => return Err(self.err(self.i, "a quote must start a phrase, e.g. \"人工智能\"")),
                 '(' => inner_parens += 1,
                 ')' if inner_parens == 0 => break,
                 ')' => inner_parens -= 1,
                 _ => {}
             }
-            i += 1;
+            self.i += 1;
         }
-        let text: String = typed[word_start..i].iter().collect();
-        if chars[word_start..i] == ['O', 'R'] {
-            toks.push((word_start, Tok::Or));
-        } else {
-            toks.push((word_start, Tok::Word { text, quoted: false }));
+        if self.chars[start..self.i] == ['O', 'R'] {
+            return Ok(Tok::Or);
         }
+        Ok(Tok::Word { text: self.typed[start..self.i].iter().collect(), quoted: false })
     }
-    Ok(toks)
 }
 
 /// A recursive-descent parser over the tokens.

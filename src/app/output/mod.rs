@@ -33,6 +33,19 @@ pub enum Format {
     Ids,
 }
 
+/// An error already told to the user on stderr, in its own words: `main` exits with the
+/// error status without printing it again.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
 /// The label of the documents without a value in a breakdown (`--by source`); JSON
 /// prints `null`.
 pub const NONE: &str = "(none)";

@@ -65,95 +65,150 @@ fn tick_label(v: f64, step: f64) -> String {
 
 /// The chart of `series` (name, one value per period) over `periods`.
 pub fn chart(title: &str, y_label: &str, periods: &[String], series: &[(String, Vec<f64>)], kind: Kind) -> String {
-    let (left, right, top, bottom) = M;
-    let (pw, ph) = (W - left - right, H - top - bottom);
     let max = series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0, f64::max);
-    let step = tick_step(max, 5.0);
-    let ymax = (max / step).ceil().max(1.0) * step;
-    let n = periods.len().max(1) as f64;
-    let x = |i: usize| left + pw * (i as f64 + 0.5) / n;
-    let y = |v: f64| top + ph - ph * v / ymax;
+    let plot = Plot::new(max, periods.len());
     let mut s = String::new();
     let _ = writeln!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="{FONTS}" font-size="13">"#
     );
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(s, r#"<text x="{left}" y="28" font-size="18" font-weight="bold">{}</text>"#, xml(title));
-    // Grid and y axis.
-    let mut v = 0.0;
-    while v <= ymax + step / 2.0 {
-        let yy = y(v);
-        let _ = writeln!(
-            s,
-            r##"<line x1="{left}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#e5e5e5"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##,
-            left + pw,
-            left - 8.0,
-            yy + 4.0,
-            tick_label(v, step)
-        );
-        v += step;
-    }
-    let _ = writeln!(
-        s,
-        r##"<text transform="translate(18 {:.1}) rotate(-90)" text-anchor="middle" fill="#333">{}</text>"##,
-        top + ph / 2.0,
-        xml(y_label)
-    );
-    // X labels: at most about 14, evenly spaced.
-    let every = periods.len().div_ceil(14).max(1);
-    for (i, p) in periods.iter().enumerate().filter(|(i, _)| i % every == 0) {
-        let xx = x(i);
-        let _ = writeln!(
-            s,
-            r##"<text x="{xx:.1}" y="{:.1}" text-anchor="end" fill="#555" transform="rotate(-35 {xx:.1} {:.1})">{}</text>"##,
-            top + ph + 18.0,
-            top + ph + 18.0,
-            xml(p)
-        );
-    }
-    let _ = writeln!(
-        s,
-        r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#333"/>"##,
-        top + ph,
-        left + pw,
-        top + ph
-    );
+    let _ = writeln!(s, r#"<text x="{}" y="28" font-size="18" font-weight="bold">{}</text>"#, M.0, xml(title));
+    plot.axes(&mut s, y_label, periods);
     match kind {
         Kind::Bars => {
-            let bw = (pw / n * 0.8).max(1.0);
             if let Some((_, values)) = series.first() {
-                for (i, &val) in values.iter().enumerate() {
-                    let _ = writeln!(
-                        s,
-                        r#"<rect x="{:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="{}"><title>{}: {val}</title></rect>"#,
-                        x(i) - bw / 2.0,
-                        y(val),
-                        top + ph - y(val),
-                        COLORS[0],
-                        xml(&periods[i])
-                    );
-                }
+                plot.bars(&mut s, periods, values);
             }
         }
-        Kind::Lines => {
-            for (k, (name, values)) in series.iter().enumerate() {
-                let color = COLORS[k % COLORS.len()];
-                let points: Vec<String> =
-                    values.iter().enumerate().map(|(i, &val)| format!("{:.1},{:.1}", x(i), y(val))).collect();
-                let _ = writeln!(
-                    s,
-                    r#"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
-                    points.join(" "),
-                    xml(name)
-                );
-            }
+        Kind::Lines => plot.lines(&mut s, series),
+    }
+    legend(&mut s, series);
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The plotting area: where a period and a value are drawn.
+struct Plot {
+    /// Left and top of the area.
+    left: f64,
+    top: f64,
+    /// Its width and height.
+    pw: f64,
+    ph: f64,
+    /// Periods across it.
+    n: f64,
+    /// The value at its top, and the step between grid lines.
+    ymax: f64,
+    step: f64,
+}
+
+impl Plot {
+    /// The area for values up to `max` over `periods` periods.
+    fn new(max: f64, periods: usize) -> Plot {
+        let (left, right, top, bottom) = M;
+        let step = tick_step(max, 5.0);
+        Plot {
+            left,
+            top,
+            pw: W - left - right,
+            ph: H - top - bottom,
+            n: periods.max(1) as f64,
+            ymax: (max / step).ceil().max(1.0) * step,
+            step,
         }
     }
-    // Legend, top right.
+
+    /// The x of the middle of period `i`.
+    fn x(&self, i: usize) -> f64 {
+        self.left + self.pw * (i as f64 + 0.5) / self.n
+    }
+
+    /// The y of value `v`.
+    fn y(&self, v: f64) -> f64 {
+        self.top + self.ph - self.ph * v / self.ymax
+    }
+
+    /// The grid, the y axis and its label, the x labels (at most about 14, evenly
+    /// spaced) and the x axis.
+    fn axes(&self, s: &mut String, y_label: &str, periods: &[String]) {
+        let (left, top, pw, ph) = (self.left, self.top, self.pw, self.ph);
+        let mut v = 0.0;
+        while v <= self.ymax + self.step / 2.0 {
+            let yy = self.y(v);
+            let _ = writeln!(
+                s,
+                r##"<line x1="{left}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#e5e5e5"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##,
+                left + pw,
+                left - 8.0,
+                yy + 4.0,
+                tick_label(v, self.step)
+            );
+            v += self.step;
+        }
+        let _ = writeln!(
+            s,
+            r##"<text transform="translate(18 {:.1}) rotate(-90)" text-anchor="middle" fill="#333">{}</text>"##,
+            top + ph / 2.0,
+            xml(y_label)
+        );
+        let every = periods.len().div_ceil(14).max(1);
+        for (i, p) in periods.iter().enumerate().filter(|(i, _)| i % every == 0) {
+            let xx = self.x(i);
+            let _ = writeln!(
+                s,
+                r##"<text x="{xx:.1}" y="{:.1}" text-anchor="end" fill="#555" transform="rotate(-35 {xx:.1} {:.1})">{}</text>"##,
+                top + ph + 18.0,
+                top + ph + 18.0,
+                xml(p)
+            );
+        }
+        let _ = writeln!(
+            s,
+            r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#333"/>"##,
+            top + ph,
+            left + pw,
+            top + ph
+        );
+    }
+
+    /// One bar per period.
+    fn bars(&self, s: &mut String, periods: &[String], values: &[f64]) {
+        let bw = (self.pw / self.n * 0.8).max(1.0);
+        for (i, &val) in values.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                r#"<rect x="{:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="{}"><title>{}: {val}</title></rect>"#,
+                self.x(i) - bw / 2.0,
+                self.y(val),
+                self.top + self.ph - self.y(val),
+                COLORS[0],
+                xml(periods.get(i).map_or("", String::as_str))
+            );
+        }
+    }
+
+    /// One polyline per series.
+    fn lines(&self, s: &mut String, series: &[(String, Vec<f64>)]) {
+        for (k, (name, values)) in series.iter().enumerate() {
+            let color = COLORS[k % COLORS.len()];
+            let points: Vec<String> =
+                values.iter().enumerate().map(|(i, &val)| format!("{:.1},{:.1}", self.x(i), self.y(val))).collect();
+            let _ = writeln!(
+                s,
+                r#"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
+                points.join(" "),
+                xml(name)
+            );
+        }
+    }
+}
+
+/// The legend, top right: a swatch and the name of each series.
+fn legend(s: &mut String, series: &[(String, Vec<f64>)]) {
     for (k, (name, _)) in series.iter().enumerate() {
-        let ly = 48.0 + 0.0 * k as f64;
-        let lx = W - right - 150.0 * (series.len() - k) as f64;
+        let ly = 48.0;
+        let lx = W - M.1 - 150.0 * (series.len() - k) as f64;
         let color = COLORS[k % COLORS.len()];
         let _ = writeln!(
             s,
@@ -164,8 +219,6 @@ pub fn chart(title: &str, y_label: &str, periods: &[String], series: &[(String, 
             xml(name)
         );
     }
-    s.push_str("</svg>\n");
-    s
 }
 
 #[cfg(test)]

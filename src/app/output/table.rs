@@ -68,6 +68,54 @@ fn fits(cols: &[Column], width: usize) -> bool {
     cols.iter().map(|&c| min_width(c) + 3).sum::<usize>() < width
 }
 
+/// The width of each column in a table `width` columns wide: each column as wide as
+/// its content up to its budget; the snippet (or, without one, the columns whose
+/// content is cut) takes what is left, so the table fills the terminal.
+fn column_widths(cols: &[Column], cells: &[Cells], width: usize) -> Vec<usize> {
+    let natural: Vec<usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            cells.iter().map(|row| wrap_text::width(&row[i].0)).max().unwrap_or(0).max(wrap_text::width(c.name()))
+        })
+        .collect();
+    let mut widths: Vec<usize> = cols
+        .iter()
+        .zip(&natural)
+        .map(|(&c, &n)| {
+            let header = wrap_text::width(c.name());
+            if c == Column::Snippet {
+                min_width(c).max(header)
+            } else {
+                n.min(layout(c, width).0.max(min_width(c))).max(header)
+            }
+        })
+        .collect();
+    let used = widths.iter().map(|w| w + 3).sum::<usize>() + 1;
+    // Too wide: take from the columns with the most room above their minimum.
+    let mut over = used.saturating_sub(width);
+    while over > 0 {
+        let Some(i) =
+            (0..cols.len()).filter(|&i| widths[i] > min_width(cols[i])).max_by_key(|&i| widths[i] - min_width(cols[i]))
+        else {
+            break;
+        };
+        widths[i] -= 1;
+        over -= 1;
+    }
+    let mut spare = width.saturating_sub(used);
+    if let Some(i) = cols.iter().position(|&c| c == Column::Snippet) {
+        widths[i] += spare;
+    } else {
+        for i in (0..cols.len()).rev() {
+            let more = natural[i].saturating_sub(widths[i]).min(spare);
+            widths[i] += more;
+            spare -= more;
+        }
+    }
+    widths
+}
+
 /// One hit's cells, as plain text with the byte ranges to highlight.
 type Cells = Vec<(String, Vec<(usize, usize)>)>;
 
@@ -93,6 +141,63 @@ impl Table {
             Column::Snippet => (String::new(), Vec::new()),
             Column::Field(Field::Date) => (h.article.day(tz).map_or_else(|| "-".into(), |d| d.to_string()), Vec::new()),
             other => (other.value(h, tz, ""), Vec::new()),
+        }
+    }
+
+    /// The hits in a comfy-table `width` columns wide with these column widths; cells are wrapped here, not
+    /// by comfy-table: by display width, without closing punctuation at a line start,
+    /// and with every style closed before each line ends.
+    fn table(
+        &self,
+        hits: &Hits,
+        cols: &[Column],
+        cells: Vec<Cells>,
+        (widths, width): (&[usize], usize),
+        content: &dyn Fn(&sou::engine::Hit, usize) -> Snippet,
+    ) -> comfy_table::Table {
+        let color = self.0.config.color;
+        let mut table = comfy_table::Table::new();
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width as u16);
+        if color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        table.set_header(cols.iter().map(|c| c.name()));
+        // comfy-table's absolute widths include the one-space padding on each side.
+        table.set_constraints(widths.iter().map(|&w| ColumnConstraint::Absolute(Width::Fixed(w as u16 + 2))));
+        let snippet_w = cols.iter().position(|&c| c == Column::Snippet).map_or(0, |i| widths[i]);
+        for (h, row) in hits.hits.iter().zip(cells) {
+            // Two lines of snippet.
+            let snip = content(h, (snippet_w * 2).saturating_sub(4));
+            let row: Vec<String> = cols
+                .iter()
+                .zip(row)
+                .zip(widths)
+                .map(|((&c, (text, marks)), &w)| {
+                    let (text, marks) =
+                        if c == Column::Snippet { (&snip.text, &snip.highlights) } else { (&text, &marks) };
+                    styled_lines(text, marks, w, color).join("\n")
+                })
+                .collect();
+            table.add_row(row);
+        }
+        table
+    }
+
+    /// The line saying which of the `total` matching documents are shown.
+    fn footer(&mut self, hits: &Hits, total: usize) -> io::Result<()> {
+        let footer = match hits.hits.first() {
+            Some(first) => format!("{}–{} of {total} matching documents", first.rank, first.rank + hits.hits.len() - 1),
+            None => format!("{total} matching documents"),
+        };
+        if self.0.config.color {
+            writeln!(self.0.w, "{DIM}{footer}{DIM:#}")
+        } else {
+            writeln!(self.0.w, "{footer}")
         }
     }
 
@@ -162,18 +267,17 @@ impl Printer for Table {
     /// one, as a list), followed by a line saying which of the matching documents are
     /// shown.
     fn hits(&mut self, hits: &Hits) -> io::Result<()> {
-        let settings = &self.0.config;
         let total = hits.total.unwrap_or(hits.hits.len());
         if total == 0 {
             return writeln!(self.0.w, "no matching documents");
         }
-        let cols = settings.columns.clone().unwrap_or_else(|| DEFAULT.to_vec());
-        let width = settings.width.clamp(20, u16::MAX as usize);
-        let color = settings.color;
+        let config = &self.0.config;
+        let cols = config.columns.clone().unwrap_or_else(|| DEFAULT.to_vec());
+        let width = config.width.clamp(20, u16::MAX as usize);
         let cells: Vec<Cells> = hits
             .hits
             .iter()
-            .map(|h| cols.iter().map(|&c| self.cell(c, h, &settings.tz, &hits.literals)).collect())
+            .map(|h| cols.iter().map(|&c| self.cell(c, h, &config.tz, &hits.literals)).collect())
             .collect();
         let has_snippet = cols.contains(&Column::Snippet);
         let content = |h: &sou::engine::Hit, w: usize| {
@@ -183,103 +287,15 @@ impl Printer for Table {
                 Snippet::default()
             }
         };
-        if !fits(&cols, width) {
+        if fits(&cols, width) {
+            let widths = column_widths(&cols, &cells, width);
+            let table = self.table(hits, &cols, cells, (&widths, width), &content);
+            writeln!(self.0.w, "{table}")?;
+        } else {
             let rows = hits.hits.iter().zip(cells).map(|(h, c)| (c, content(h, (width - 3) * 2 - 4))).collect();
             self.list(rows, &cols)?;
-        } else {
-            // Each column as wide as its content up to its budget; the snippet (or, without
-            // one, the columns whose content is cut) takes what is left: the table fills
-            // the terminal.
-            let natural: Vec<usize> = cols
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    cells
-                        .iter()
-                        .map(|row| wrap_text::width(&row[i].0))
-                        .max()
-                        .unwrap_or(0)
-                        .max(wrap_text::width(c.name()))
-                })
-                .collect();
-            let mut widths: Vec<usize> = cols
-                .iter()
-                .zip(&natural)
-                .map(|(&c, &n)| {
-                    let header = wrap_text::width(c.name());
-                    if c == Column::Snippet {
-                        min_width(c).max(header)
-                    } else {
-                        n.min(layout(c, width).0.max(min_width(c))).max(header)
-                    }
-                })
-                .collect();
-            let used = widths.iter().map(|w| w + 3).sum::<usize>() + 1;
-            // Too wide: take from the columns with the most room above their minimum.
-            let mut over = used.saturating_sub(width);
-            while over > 0 {
-                let Some(i) = (0..cols.len())
-                    .filter(|&i| widths[i] > min_width(cols[i]))
-                    .max_by_key(|&i| widths[i] - min_width(cols[i]))
-                else {
-                    break;
-                };
-                widths[i] -= 1;
-                over -= 1;
-            }
-            let mut spare = width.saturating_sub(used);
-            if let Some(i) = cols.iter().position(|&c| c == Column::Snippet) {
-                widths[i] += spare;
-            } else {
-                for i in (0..cols.len()).rev() {
-                    let more = natural[i].saturating_sub(widths[i]).min(spare);
-                    widths[i] += more;
-                    spare -= more;
-                }
-            }
-            let mut table = comfy_table::Table::new();
-            table
-                .load_style(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(width as u16);
-            if color {
-                table.enforce_styling();
-            } else {
-                table.force_no_tty();
-            }
-            table.set_header(cols.iter().map(|c| c.name()));
-            // comfy-table's absolute widths include the one-space padding on each side.
-            table.set_constraints(widths.iter().map(|&w| ColumnConstraint::Absolute(Width::Fixed(w as u16 + 2))));
-            let snippet_w = cols.iter().position(|&c| c == Column::Snippet).map_or(0, |i| widths[i]);
-            for (h, row) in hits.hits.iter().zip(cells) {
-                // Two lines of snippet.
-                let snip = content(h, (snippet_w * 2).saturating_sub(4));
-                // Cells are wrapped here, not by comfy-table: by display width, without
-                // closing punctuation at a line start, and with every style closed
-                // before each line ends.
-                let row: Vec<String> = cols
-                    .iter()
-                    .zip(row)
-                    .zip(&widths)
-                    .map(|((&c, (text, marks)), &w)| {
-                        let (text, marks) =
-                            if c == Column::Snippet { (&snip.text, &snip.highlights) } else { (&text, &marks) };
-                        styled_lines(text, marks, w, color).join("\n")
-                    })
-                    .collect();
-                table.add_row(row);
-            }
-            writeln!(self.0.w, "{table}")?;
         }
-        let footer = match hits.hits.first() {
-            Some(first) => format!("{}–{} of {total} matching documents", first.rank, first.rank + hits.hits.len() - 1),
-            None => format!("{total} matching documents"),
-        };
-        if color {
-            writeln!(self.0.w, "{DIM}{footer}{DIM:#}")
-        } else {
-            writeln!(self.0.w, "{footer}")
-        }
+        self.footer(hits, total)
     }
 
     fn counts(&mut self, _key: &str, rows: &[Bucket]) -> io::Result<()> {

@@ -351,8 +351,8 @@ impl App {
         Action::Open
     }
 
+    /// A key while typing the query: moving in the hits, or editing the query.
     fn query_key(&mut self, k: KeyEvent, ctrl: bool, sel: isize) -> Action {
-        let len = self.query.chars().count();
         match (k.code, ctrl) {
             (KeyCode::Esc, _) => Action::Quit,
             (KeyCode::Enter, _) => self.enter(),
@@ -378,6 +378,14 @@ impl App {
                 }
                 self.select(sel + 1)
             }
+            _ => self.edit_key(k, ctrl),
+        }
+    }
+
+    /// A key that moves the cursor in the query or edits it.
+    fn edit_key(&mut self, k: KeyEvent, ctrl: bool) -> Action {
+        let len = self.query.chars().count();
+        match (k.code, ctrl) {
             (KeyCode::Right, _) if self.cursor >= len => {
                 self.focus = Focus::Preview;
                 Action::None
@@ -403,19 +411,7 @@ impl App {
                 self.cursor = 0;
                 self.edited()
             }
-            (KeyCode::Char('w'), true) => {
-                let chars: Vec<char> = self.query.chars().collect();
-                let mut start = self.cursor;
-                while start > 0 && chars[start - 1] == ' ' {
-                    start -= 1;
-                }
-                while start > 0 && chars[start - 1] != ' ' {
-                    start -= 1;
-                }
-                self.query = chars[..start].iter().chain(&chars[self.cursor..]).collect();
-                self.cursor = start;
-                self.edited()
-            }
+            (KeyCode::Char('w'), true) => self.delete_word(),
             (KeyCode::Backspace, _) if self.cursor > 0 => {
                 self.remove_char(self.cursor - 1);
                 self.cursor -= 1;
@@ -433,6 +429,21 @@ impl App {
             }
             _ => Action::None,
         }
+    }
+
+    /// Ctrl-W: deletes the word before the cursor (and the spaces after it).
+    fn delete_word(&mut self) -> Action {
+        let chars: Vec<char> = self.query.chars().collect();
+        let mut start = self.cursor;
+        while start > 0 && chars[start - 1] == ' ' {
+            start -= 1;
+        }
+        while start > 0 && chars[start - 1] != ' ' {
+            start -= 1;
+        }
+        self.query = chars[..start].iter().chain(&chars[self.cursor..]).collect();
+        self.cursor = start;
+        self.edited()
     }
 
     fn byte_at(&self, chars: usize) -> usize {

@@ -125,7 +125,7 @@ fn page(app: &App, tty: &mut File, color: bool) -> Result<()> {
 pub fn run(globals: &Globals, query: &str, sel: &Selection, sort: Sort, print: bool) -> Result<bool> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         eprintln!("sou: --interactive needs a terminal");
-        return Err(crate::app::Reported.into());
+        return Err(crate::app::output::Reported.into());
     }
     // The interface draws on the terminal, whatever standard output is.
     let color = crate::app::settings::wants_color(globals.color, true);
@@ -144,7 +144,30 @@ pub fn run(globals: &Globals, query: &str, sel: &Selection, sort: Sort, print: b
             }
         }
     });
+    let (tty, guard, terminal) = open_terminal()?;
+    let paused = Arc::new(AtomicBool::new(false));
+    read_input(tx, paused.clone());
+    let mut session = Session { app, tty, terminal, requests, paused, color, trace: Trace::from_env() };
+    let printed = session.run(&rx)?;
+    let Session { app, terminal, .. } = session;
+    drop(terminal);
+    drop(guard);
+    let _ = std::panic::take_hook();
+    let mut out = std::io::stdout().lock();
+    for id in &printed {
+        writeln!(out, "{id}")?;
+    }
+    out.flush()?;
+    eprintln!("{}", app.command_line());
+    Ok(true)
+}
 
+/// What draws: the terminal, buffered.
+type Screen = Terminal<CrosstermBackend<std::io::BufWriter<File>>>;
+
+/// Takes the terminal over (`/dev/tty`), restoring it on a panic and when the guard is
+/// dropped.
+fn open_terminal() -> Result<(File, Guard, Screen)> {
     let mut tty = OpenOptions::new().read(true).write(true).open("/dev/tty").context("cannot open /dev/tty")?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -157,73 +180,83 @@ pub fn run(globals: &Globals, query: &str, sel: &Selection, sort: Sort, print: b
     let guard = Guard(tty.try_clone()?);
     // Buffered: a frame is a few thousand small commands, written in one go (unbuffered,
     // each was a system call and a wake-up of the terminal: 30 ms a frame).
-    let mut terminal =
-        Terminal::new(CrosstermBackend::new(std::io::BufWriter::with_capacity(1 << 16, tty.try_clone()?)))?;
-    let paused = Arc::new(AtomicBool::new(false));
-    read_input(tx, paused.clone());
-    let theme = Theme { color };
-    let mut trace = Trace::from_env();
+    let terminal = Terminal::new(CrosstermBackend::new(std::io::BufWriter::with_capacity(1 << 16, tty.try_clone()?)))?;
+    Ok((tty, guard, terminal))
+}
 
-    if let Some(r) = app.request() {
-        let _ = requests.send(r);
-    }
-    let mut printed = Vec::new();
-    loop {
-        terminal.draw(|frame| view::draw(frame, &mut app, theme))?;
-        trace.drawn(app.shown);
-        let Ok(msg) = rx.recv() else { break };
-        let mut action = Action::None;
-        match msg {
-            Message::Answer(a) => app.answer(a),
-            Message::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => action = app.key(k),
-            Message::Input(Event::Mouse(m)) => action = app.mouse(m),
-            Message::Input(_) => {}
+/// The running interface: the state, the terminal, the search thread.
+struct Session {
+    app: App,
+    tty: File,
+    terminal: Screen,
+    requests: Sender<worker::Request>,
+    /// Set while the pager owns the terminal (the input thread stops reading).
+    paused: Arc<AtomicBool>,
+    color: bool,
+    trace: Trace,
+}
+
+impl Session {
+    /// Draws, waits for a key or an answer, acts; until quit. The ids to print.
+    fn run(&mut self, rx: &std::sync::mpsc::Receiver<Message>) -> Result<Vec<String>> {
+        let theme = Theme { color: self.color };
+        if let Some(r) = self.app.request() {
+            let _ = self.requests.send(r);
         }
+        loop {
+            self.terminal.draw(|frame| view::draw(frame, &mut self.app, theme))?;
+            self.trace.drawn(self.app.shown);
+            let Ok(msg) = rx.recv() else { return Ok(Vec::new()) };
+            let action = match msg {
+                Message::Answer(a) => {
+                    self.app.answer(a);
+                    Action::None
+                }
+                Message::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => self.app.key(k),
+                Message::Input(Event::Mouse(m)) => self.app.mouse(m),
+                Message::Input(_) => Action::None,
+            };
+            match action {
+                Action::Print(ids) => return Ok(ids),
+                Action::Quit => return Ok(Vec::new()),
+                other => self.act(other)?,
+            }
+        }
+    }
+
+    /// Does what a key asked for (searching, copying, opening the pager).
+    fn act(&mut self, action: Action) -> Result<()> {
         match action {
-            Action::None => {}
             Action::Search => {
-                if let Some(r) = app.request() {
-                    trace.keyed(r.seq);
-                    let _ = requests.send(r);
+                if let Some(r) = self.app.request() {
+                    self.trace.keyed(r.seq);
+                    let _ = self.requests.send(r);
                 }
             }
             Action::Copy => {
-                if let Some(id) = app.current().map(|h| h.article.text(Field::Id).to_string()) {
+                if let Some(id) = self.app.current().map(|h| h.article.text(Field::Id).to_string()) {
                     let b64 = base64::engine::general_purpose::STANDARD.encode(&id);
-                    let _ = write!(tty, "\x1b]52;c;{b64}\x07");
-                    let _ = tty.flush();
-                    app.note = Some(format!("copied {}", clean(&id)));
+                    let _ = write!(self.tty, "\x1b]52;c;{b64}\x07");
+                    let _ = self.tty.flush();
+                    self.app.note = Some(format!("copied {}", clean(&id)));
                 }
             }
             Action::Open => {
-                paused.store(true, Ordering::SeqCst);
+                self.paused.store(true, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(60));
-                restore(&mut tty);
-                let result = page(&app, &mut tty, color);
-                take_over(&mut tty)?;
-                terminal.clear()?;
-                paused.store(false, Ordering::SeqCst);
+                restore(&mut self.tty);
+                let result = page(&self.app, &mut self.tty, self.color);
+                take_over(&mut self.tty)?;
+                self.terminal.clear()?;
+                self.paused.store(false, Ordering::SeqCst);
                 if let Err(e) = result {
-                    app.note = Some(format!("{e:#}"));
+                    self.app.note = Some(format!("{e:#}"));
                 }
             }
-            Action::Print(ids) => {
-                printed = ids;
-                break;
-            }
-            Action::Quit => break,
+            Action::None | Action::Print(_) | Action::Quit => {}
         }
+        Ok(())
     }
-    drop(terminal);
-    drop(guard);
-    let _ = std::panic::take_hook();
-    let mut out = std::io::stdout().lock();
-    for id in &printed {
-        writeln!(out, "{id}")?;
-    }
-    out.flush()?;
-    eprintln!("{}", app.command_line());
-    Ok(true)
 }
 
 /// Keystroke-to-redraw times, written to the file named by `SOU_TUI_TRACE` (for
