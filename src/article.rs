@@ -232,7 +232,7 @@ pub const FIELDS: [Spec; 8] = [
 ];
 
 /// Number of fields.
-pub const FIELD_COUNT: usize = FIELDS.len();
+pub(crate) const FIELD_COUNT: usize = FIELDS.len();
 
 impl Field {
     /// Every field, in table order.
@@ -338,7 +338,7 @@ impl Record {
     /// text), the file's path; else the path and a hash of the title, content and date,
     /// which does not depend on where in the file the record is, nor on the file's other
     /// bytes (`news.jsonl#1f3a…`; `<stdin>#…` for standard input).
-    pub fn identity(&self) -> String {
+    pub(crate) fn identity(&self) -> String {
         let path = self.article.text(Field::Path);
         match self.article.get(Field::Id) {
             Some(id) => id.to_string(),

@@ -27,11 +27,11 @@ fn sep<'a>(s: &'a str, seps: &[&str]) -> Option<&'a str> {
 }
 
 /// Year, and month and day when given.
-pub type PartialDate = (i16, Option<i8>, Option<i8>);
+pub(crate) type PartialDate = (i16, Option<i8>, Option<i8>);
 
 /// A civil date with 1 to 3 parts (year, month, day) at the start of `s`, and the rest.
 /// Parts are separated by `-`, `/`, `.` or 年/月(/日).
-pub fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
+pub(crate) fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
     let (y, rest) = digits(s, 4)?;
     if !(1000..=9999).contains(&y) || s.len() - rest.len() != 4 {
         return None;
@@ -58,7 +58,7 @@ pub fn parse_date_prefix(s: &str) -> Option<(PartialDate, &str)> {
 
 /// `s` with full-width ASCII forms (２０２５－１２－２０, ：) and the ideographic space
 /// as their ASCII characters, as a Chinese input method may type a date.
-pub fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
     if s.is_ascii() {
         return s.into();
     }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// Size and modification time (nanoseconds since the Unix epoch) of `path`, or `None`
 /// when it cannot be read.
-pub fn stat(path: &Path) -> Option<(u64, i128)> {
+pub(crate) fn stat(path: &Path) -> Option<(u64, i128)> {
     let m = std::fs::metadata(path).ok()?;
     let mtime = m.modified().ok()?;
     let ns = match mtime.duration_since(std::time::UNIX_EPOCH) {
@@ -21,7 +21,7 @@ pub fn stat(path: &Path) -> Option<(u64, i128)> {
 }
 
 /// XXH3-64 of the content of `path`, read in 1 MB blocks.
-pub fn hash_file(path: &Path) -> std::io::Result<u64> {
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<u64> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = twox_hash::XxHash3_64::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -35,7 +35,7 @@ pub fn hash_file(path: &Path) -> std::io::Result<u64> {
 }
 
 /// XXH3-64 of `parts` separated by a zero byte: the identity of a record without an id.
-pub fn hash_parts(parts: &[&str]) -> u64 {
+pub(crate) fn hash_parts(parts: &[&str]) -> u64 {
     let mut hasher = twox_hash::XxHash3_64::new();
     for p in parts {
         hasher.write(p.as_bytes());
@@ -56,12 +56,12 @@ pub fn display(canonical: &Path) -> String {
 }
 
 /// The canonical path of `path` (absolute, symbolic links resolved).
-pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     std::fs::canonicalize(path)
 }
 
 /// A path as typed, without a leading `./`: how a file that cannot be resolved is shown.
-pub fn as_typed(p: &Path) -> String {
+pub(crate) fn as_typed(p: &Path) -> String {
     let s = p.to_string_lossy();
     let mut s: &str = &s;
     while let Some(rest) = s.strip_prefix("./") {

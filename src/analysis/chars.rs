@@ -34,7 +34,7 @@ pub enum Class {
 
 /// Whether `c` is a CJK character, indexed one character at a time.
 #[inline]
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x323AF | 0xF900..=0xFAFF
         | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xAC00..=0xD7AF | 0x1100..=0x11FF
@@ -87,7 +87,7 @@ fn is_other_punct(c: char) -> bool {
 /// Punctuation of Chinese text (、。《》「」“”… and the like), recognised without the
 /// Unicode tables `char::is_alphanumeric` searches: a few percent of indexing time.
 #[inline]
-pub fn is_common_punct(c: char) -> bool {
+pub(crate) fn is_common_punct(c: char) -> bool {
     matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D)
 }
 
@@ -116,7 +116,7 @@ pub struct Unit {
 /// A cursor over the units of a folded text, resumable across calls so a token stream
 /// can own the text it walks (and never hold the units of a whole article at once).
 #[derive(Default)]
-pub struct UnitCursor {
+pub(crate) struct UnitCursor {
     at: usize,
     pos: u32,
     word_start: Option<usize>,
@@ -181,7 +181,7 @@ impl UnitCursor {
 }
 
 /// Calls `f` with every unit of `text` (already folded), in order.
-pub fn for_each_unit(text: &str, mut f: impl FnMut(Unit)) {
+pub(crate) fn for_each_unit(text: &str, mut f: impl FnMut(Unit)) {
     let mut cursor = UnitCursor::default();
     while let Some(u) = cursor.next(text) {
         f(u);
@@ -197,7 +197,7 @@ pub fn units(text: &str) -> Vec<Unit> {
 
 /// Calls `f` with every token of the character view of `text` (already folded): each
 /// unit's text and position, and [`GAP`] at each empty position between two units.
-pub fn for_each_token(text: &str, mut f: impl FnMut(&str, u32)) {
+pub(crate) fn for_each_token(text: &str, mut f: impl FnMut(&str, u32)) {
     let mut last: Option<u32> = None;
     for_each_unit(text, |u| {
         if let Some(p) = last {

@@ -20,12 +20,12 @@ use jieba_rs::Jieba;
 include!(concat!(env!("OUT_DIR"), "/jieba_total.rs"));
 
 /// Number of words in jieba's default dictionary.
-pub const DEFAULT_WORDS: u64 = DEFAULT_WORD_COUNT;
+pub(crate) const DEFAULT_WORDS: u64 = DEFAULT_WORD_COUNT;
 
 static DEFAULT_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.fst"));
 
 /// File in the index directory holding the user dictionary (`word freq tag` lines).
-pub const USER_DICT_FILE: &str = "sou-dict.txt";
+pub(crate) const USER_DICT_FILE: &str = "sou-dict.txt";
 
 /// A word that no query can contain, carrying the frequency mass of the words a query
 /// does not contain.
@@ -74,7 +74,7 @@ impl Dictionary {
     }
 
     /// Writes the user dictionary into `index_dir` (atomically: temp file + rename).
-    pub fn save(&self, index_dir: &Path) -> Result<()> {
+    pub(crate) fn save(&self, index_dir: &Path) -> Result<()> {
         if self.user.is_empty() {
             return Ok(());
         }
@@ -96,7 +96,7 @@ impl Dictionary {
     /// Reads a jieba-format user dictionary (`word [freq] [tag]` per line) and adds its
     /// words. A word without a frequency gets the one jieba suggests to keep it whole.
     /// Words are folded like all text, so 繁體 and full-width entries work too.
-    pub fn add_user_file(&mut self, path: &Path) -> Result<usize> {
+    pub(crate) fn add_user_file(&mut self, path: &Path) -> Result<usize> {
         let raw = fs::read(path).with_context(|| format!("cannot read dictionary {}", path.display()))?;
         let text =
             String::from_utf8(raw).map_err(|_| anyhow::anyhow!("{}: dictionary is not UTF-8", path.display()))?;
@@ -154,7 +154,7 @@ impl Dictionary {
 
     /// The dictionary words occurring anywhere in `text`, with their frequencies (user
     /// words override default ones): all that segmenting `text` ever looks up.
-    pub fn words_in<'t>(&self, text: &'t str) -> BTreeMap<&'t str, u64> {
+    pub(crate) fn words_in<'t>(&self, text: &'t str) -> BTreeMap<&'t str, u64> {
         let fst = default_fst();
         let mut found: BTreeMap<&str, u64> = BTreeMap::new();
         let bytes = text.as_bytes();
@@ -181,7 +181,7 @@ impl Dictionary {
     }
 
     /// Total frequency of the dictionary (default and user words), as jieba computes it.
-    pub fn total_freq(&self) -> u64 {
+    pub(crate) fn total_freq(&self) -> u64 {
         self.total(&default_fst())
     }
 

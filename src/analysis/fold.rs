@@ -12,7 +12,7 @@ include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
 
 /// Simplified form of a traditional Chinese character; other characters unchanged.
 #[inline]
-pub fn t2s(c: char) -> char {
+pub(crate) fn t2s(c: char) -> char {
     let code = c as u32;
     if code < T2S_BMP_START {
         return c;
@@ -43,7 +43,7 @@ fn nfkc_identity(c: char) -> bool {
 /// Full-width forms of ASCII `!`..`~` (，：（）！？ in Chinese text): NFKC maps each to
 /// its ASCII character, 0xFEE0 below.
 #[inline]
-pub fn full_width_ascii(c: char) -> Option<char> {
+pub(crate) fn full_width_ascii(c: char) -> Option<char> {
     matches!(c as u32, 0xFF01..=0xFF5E).then(|| char::from((c as u32 - 0xFEE0) as u8))
 }
 
@@ -82,7 +82,7 @@ pub fn fold(text: &str) -> String {
 /// Folds `text` and maps it back: the second value holds, for every byte of the folded
 /// text and one past its end, the byte offset in `text` of the character it came from
 /// (so folded `[s, e)` came from `text[map[s]..map[e]]`).
-pub fn fold_mapped(text: &str) -> (String, Vec<usize>) {
+pub(crate) fn fold_mapped(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
     for (i, c) in text.char_indices() {

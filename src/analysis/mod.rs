@@ -13,5 +13,5 @@ pub mod chars;
 pub mod dictionary;
 pub mod fold;
 pub mod segment;
-pub mod tokenizers;
+pub(crate) mod tokenizers;
 pub mod words;

@@ -12,9 +12,9 @@ use super::fold::fold;
 use super::words::{chunk_end, for_each_word_in};
 
 /// Name under which [`WordTokenizer`] is registered.
-pub const WORDS: &str = "sou_words";
+pub(crate) const WORDS: &str = "sou_words";
 /// Name under which [`CharTokenizer`] is registered.
-pub const CHARS: &str = "sou_chars";
+pub(crate) const CHARS: &str = "sou_chars";
 
 /// Fills `token` with the span `s..e` of `text` at `position`.
 fn set(token: &mut Token, text: &str, s: usize, e: usize, position: usize) {
@@ -28,10 +28,10 @@ fn set(token: &mut Token, text: &str, s: usize, e: usize, position: usize) {
 
 /// jieba words (the word view).
 #[derive(Clone)]
-pub struct WordTokenizer(pub Arc<Jieba>);
+pub(crate) struct WordTokenizer(pub Arc<Jieba>);
 
 /// The word view of one folded text, segmented one chunk at a time.
-pub struct WordStream {
+pub(crate) struct WordStream {
     jieba: Arc<Jieba>,
     text: String,
     /// Where the next chunk starts.
@@ -88,10 +88,10 @@ impl TokenStream for WordStream {
 /// The character view: every unit (CJK character, letter/digit word) at its position, a
 /// [`GAP`] at every empty position between two units.
 #[derive(Clone)]
-pub struct CharTokenizer;
+pub(crate) struct CharTokenizer;
 
 /// The character view of one folded text, walked unit by unit.
-pub struct CharStream {
+pub(crate) struct CharStream {
     text: String,
     cursor: UnitCursor,
     token: Token,

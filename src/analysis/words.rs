@@ -5,7 +5,7 @@ use jieba_rs::Jieba;
 
 /// Whether a jieba token is a word worth indexing (not space or punctuation).
 #[inline]
-pub fn is_word(token: &str) -> bool {
+pub(crate) fn is_word(token: &str) -> bool {
     // Most tokens hold a common Han character or an ASCII letter or digit: decided without
     // the Unicode tables.
     token.chars().any(|c| c.is_ascii_alphanumeric() || is_common_han(c) || (!c.is_ascii() && c.is_alphanumeric()))
@@ -19,12 +19,12 @@ fn is_common_han(c: char) -> bool {
 
 /// Longest piece of text handed to jieba at once. jieba returns every token of its input
 /// in one vector, so a 100 MB article would otherwise need gigabytes.
-pub const CHUNK_BYTES: usize = 64 * 1024;
+pub(crate) const CHUNK_BYTES: usize = 64 * 1024;
 
 /// End of the chunk of `text` starting at `start`: after the last line break or sentence
 /// end within [`CHUNK_BYTES`]. jieba segments each run of Han characters (and letters,
 /// digits) on its own, so cutting at such a character changes no word.
-pub fn chunk_end(text: &str, start: usize) -> usize {
+pub(crate) fn chunk_end(text: &str, start: usize) -> usize {
     let limit = start + CHUNK_BYTES;
     if limit >= text.len() {
         return text.len();
@@ -42,7 +42,7 @@ pub fn chunk_end(text: &str, start: usize) -> usize {
 }
 
 /// Calls `f` with each word of `text[start..end]` (one chunk) and its byte range in `text`.
-pub fn for_each_word_in<'a>(
+pub(crate) fn for_each_word_in<'a>(
     jieba: &Jieba,
     text: &'a str,
     start: usize,
@@ -58,7 +58,7 @@ pub fn for_each_word_in<'a>(
 
 /// Calls `f` with each word of `text` (already folded) and its byte range, segmenting
 /// one chunk at a time (see [`chunk_end`]).
-pub fn for_each_word<'a>(jieba: &Jieba, text: &'a str, mut f: impl FnMut(&'a str, usize, usize)) {
+pub(crate) fn for_each_word<'a>(jieba: &Jieba, text: &'a str, mut f: impl FnMut(&'a str, usize, usize)) {
     let mut start = 0;
     while start < text.len() {
         let end = chunk_end(text, start);

@@ -115,18 +115,18 @@ fn day_counts(tz: &TimeZone) -> DayCounts {
 
 /// The offset of `tz` used to cut time into local days (its offset now: sou's zones are
 /// fixed offsets).
-pub fn offset_seconds(tz: &TimeZone) -> i64 {
+pub(crate) fn offset_seconds(tz: &TimeZone) -> i64 {
     tz.to_offset(Timestamp::now()).seconds() as i64
 }
 
 /// The local day (days since 1970-01-01) of `seconds` since the epoch, at `offset` seconds.
-pub fn day_number(seconds: i64, offset: i64) -> i64 {
+pub(crate) fn day_number(seconds: i64, offset: i64) -> i64 {
     (seconds + offset).div_euclid(SECONDS_PER_DAY)
 }
 
 /// Matching documents per local day, for the days that have any, in order; and the
 /// number of matching documents without a date. One pass over the matches.
-pub fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<Days> {
+pub(crate) fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<Days> {
     Ok(dated(searcher.search(query, &day_counts(tz))?))
 }
 
@@ -217,13 +217,13 @@ pub fn buckets(counts: HashMap<Option<String>, u64>) -> Vec<Bucket> {
 }
 
 /// Matching documents per value of the keyword field `field`.
-pub fn per_value(searcher: &Searcher, query: &dyn Query, field: Field) -> Result<Vec<Bucket>> {
+pub(crate) fn per_value(searcher: &Searcher, query: &dyn Query, field: Field) -> Result<Vec<Bucket>> {
     let mut counts = searcher.search(query, &ValueCounts { fields: vec![field] })?;
     Ok(counts.pop().map(buckets).unwrap_or_default())
 }
 
 /// Per day (and undated) and per value of each of `fields`, in one pass over the matches.
-pub fn per_day_and_value(
+pub(crate) fn per_day_and_value(
     searcher: &Searcher,
     query: &dyn Query,
     tz: &TimeZone,

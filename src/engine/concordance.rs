@@ -43,7 +43,7 @@ pub struct Context {
 
 /// The lines of one article's `text`, in text order; with `whole`, only occurrences of
 /// Chinese text that are whole words of `text`'s segmentation (`-w`).
-pub fn lines_of(
+pub(crate) fn lines_of(
     text: &str,
     literals: &[String],
     ctx: Context,
@@ -104,7 +104,7 @@ pub fn sort_lines(lines: &mut [Line], by_left: bool) {
 }
 
 /// The text occurrences are looked for in: the article's content.
-pub fn text_of(a: &crate::article::Article) -> &str {
+pub(crate) fn text_of(a: &crate::article::Article) -> &str {
     a.text(Field::Content)
 }
 

@@ -77,7 +77,7 @@ pub struct Keywords {
 
 /// How keywords are ranked.
 #[derive(Clone, Debug)]
-pub enum Ranking {
+pub(crate) enum Ranking {
     /// The whole index: BM25 weights.
     Corpus,
     /// A subset of `matching` documents: G² against the rest; `exclude` are the query's
@@ -102,7 +102,7 @@ fn min_support(read: usize) -> u64 {
 }
 
 /// G² of a word found in `a` of `n1` subset documents and `b` of the `n2` others.
-pub fn log_likelihood(a: f64, n1: f64, b: f64, n2: f64) -> f64 {
+pub(crate) fn log_likelihood(a: f64, n1: f64, b: f64, n2: f64) -> f64 {
     let total = n1 + n2;
     let with = a + b;
     let cells = [

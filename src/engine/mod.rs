@@ -3,10 +3,10 @@
 //! plain data types. Every front-end (the CLI's commands, and any other) asks it and
 //! prints what it returns; none builds tantivy queries or reads stored fields itself.
 //!
-//! An `Engine` is cheap to query many times: a front-end that lives long keeps one
-//! and calls [`Engine::reload`] to see what `sou index` committed since.
+//! An `Engine` is cheap to query many times: a front-end that lives long opens it with
+//! [`Engine::open_live`] and sees what `sou index` commits by itself.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 mod backend;
 pub mod concordance;
 mod keywords;
@@ -28,7 +28,8 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher};
 pub use aggregate::{Bucket, Days, Histogram, Period};
 pub use backend::Backend;
 pub use concordance::{Context, Line};
-pub use keywords::{Keyword, Keywords, Ranking};
+use keywords::Ranking;
+pub use keywords::{Keyword, Keywords};
 pub use search::{Hit, Hits, Sort};
 pub use selection::{filters, Selection, SelectionError};
 pub use stats::Stats;
@@ -111,7 +112,7 @@ pub fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period
 }
 
 /// Pages reaching further than this many hits are cut to the matches first.
-pub const LARGE_PAGE: usize = 10_000;
+pub(crate) const LARGE_PAGE: usize = 10_000;
 
 /// An index opened for reading.
 pub struct Engine {
@@ -153,11 +154,6 @@ impl Engine {
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
         let tz = zone(&index, tz);
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
-    }
-
-    /// Makes what was committed since the index was opened (or last reloaded) visible.
-    pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
     }
 
     /// The time zone dates are shown and filtered in.

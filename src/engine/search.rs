@@ -70,7 +70,7 @@ pub fn load(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<Ar
 }
 
 /// The document whose id is `id`.
-pub fn by_id(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Article>> {
+pub(crate) fn by_id(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Article>> {
     let q = TermQuery::new(Term::from_field_text(fields.get(Field::Id), id), IndexRecordOption::Basic);
     match searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.first() {
         Some((_, addr)) => Ok(Some(load(searcher, fields, *addr)?)),
@@ -95,7 +95,11 @@ pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) 
 }
 
 /// The addresses (and scores) of the hits of `page`, in order, nothing loaded.
-pub fn addresses(searcher: &Searcher, query: &dyn Query, page: Page) -> Result<Vec<(Option<Score>, DocAddress)>> {
+pub(crate) fn addresses(
+    searcher: &Searcher,
+    query: &dyn Query,
+    page: Page,
+) -> Result<Vec<(Option<Score>, DocAddress)>> {
     let Page { limit, offset, sort } = page;
     if limit == 0 {
         return Ok(Vec::new());

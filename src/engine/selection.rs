@@ -130,7 +130,7 @@ impl Selection {
     }
 
     /// Whether the selection restricts the index at all (a query or any filter).
-    pub fn is_subset(&self) -> bool {
+    pub(crate) fn is_subset(&self) -> bool {
         self.query.is_some()
             || self.since.is_some()
             || self.until.is_some()

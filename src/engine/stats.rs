@@ -52,7 +52,7 @@ fn dir_size(dir: &Path) -> u64 {
 }
 
 /// Describes the index `engine` reads, as `searcher` sees it.
-pub fn compute(engine: &Engine, searcher: &Searcher) -> Result<Stats> {
+pub(crate) fn compute(engine: &Engine, searcher: &Searcher) -> Result<Stats> {
     let dir = engine.dir();
     let documents = searcher.num_docs();
     let (days, _) = aggregate::per_day(searcher, &AllQuery, engine.tz())?;

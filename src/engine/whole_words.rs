@@ -35,7 +35,7 @@ pub fn boundaries(jieba: &Jieba, text: &str) -> Vec<usize> {
 }
 
 /// Whether folded `text` holds `literal` (folded) with a word boundary at both ends.
-pub fn has_whole(text: &str, bounds: &[usize], literal: &str) -> bool {
+pub(crate) fn has_whole(text: &str, bounds: &[usize], literal: &str) -> bool {
     if literal.is_empty() {
         return false;
     }
@@ -76,7 +76,7 @@ fn holds(node: &Node, texts: &[(Field, String, Vec<usize>)]) -> bool {
 
 /// The compiled query, keeping only documents where the tree holds with whole words.
 #[derive(Clone)]
-pub struct WholeWords {
+pub(crate) struct WholeWords {
     /// The query it filters.
     pub inner: Arc<dyn Query>,
     /// The parsed query.

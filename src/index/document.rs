@@ -13,7 +13,7 @@ use crate::article::Field;
 use crate::article::{Article, Kind, FIELDS};
 
 /// One article, ready to index.
-pub struct SouDoc {
+pub(crate) struct SouDoc {
     values: Vec<(SchemaField, usize)>,
     store: Vec<OwnedValue>,
 }
@@ -63,7 +63,7 @@ impl SouDoc {
 }
 
 /// Iterator over a [`SouDoc`]'s (field, value) pairs.
-pub struct FieldValues<'a> {
+pub(crate) struct FieldValues<'a> {
     doc: &'a SouDoc,
     next: usize,
 }

@@ -38,7 +38,7 @@ pub struct Meta {
 }
 
 /// Prefix of the fingerprint files.
-pub const FILES_PREFIX: &str = "sou-files-";
+pub(crate) const FILES_PREFIX: &str = "sou-files-";
 
 impl Meta {
     /// The record for an index whose zone-less dates are read in `tz`.
@@ -60,7 +60,7 @@ impl Meta {
     /// Writes the fingerprints into a new file of `dir` (synced, before the commit that
     /// names it) and points to it; the file of the previous commit is returned, to be
     /// removed once the new commit has landed.
-    pub fn save_files(&mut self, dir: &Path) -> Result<Option<String>> {
+    pub(crate) fn save_files(&mut self, dir: &Path) -> Result<Option<String>> {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let name = format!("{FILES_PREFIX}{nanos:x}.json");
         let path = dir.join(&name);

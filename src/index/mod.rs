@@ -5,8 +5,8 @@ pub mod document;
 pub mod files;
 pub mod meta;
 pub mod schema;
-pub mod shared_dir;
-pub mod trimmed_dir;
+pub(crate) mod shared_dir;
+pub(crate) mod trimmed_dir;
 pub mod writer;
 
 use std::fs;
@@ -62,7 +62,7 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
 /// Opens the index in `dir` for writing, creating it (and the directory) if needed.
 /// Files are read through [`trimmed_dir::TrimmedDirectory`], so that merges do not
 /// keep the pages of whole segments resident.
-pub fn open_or_create(dir: &Path) -> Result<SouIndex> {
+pub(crate) fn open_or_create(dir: &Path) -> Result<SouIndex> {
     let existed = exists(dir);
     if !existed {
         fs::create_dir_all(dir).with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;

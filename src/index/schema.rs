@@ -50,7 +50,7 @@ fn untokenized() -> TextOptions {
 /// The internal field holding the canonical path of the file a document came from: a
 /// file is the unit of update (`sou index` replaces all of a file's documents at once).
 /// Indexed, not stored, not searchable from the query language.
-pub const FILE_FIELD: &str = "file";
+pub(crate) const FILE_FIELD: &str = "file";
 
 fn words_name(f: Field) -> String {
     format!("{}_words", f.name())

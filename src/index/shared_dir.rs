@@ -19,7 +19,7 @@ use tantivy::Directory;
 
 /// `MmapDirectory` whose locks are optional where they cannot be created.
 #[derive(Clone)]
-pub struct SharedDirectory {
+pub(crate) struct SharedDirectory {
     inner: MmapDirectory,
 }
 

@@ -33,7 +33,7 @@ type Registry = Mutex<Vec<Weak<Mmap>>>;
 
 /// `MmapDirectory` with trimmed read maps (see the module documentation).
 #[derive(Clone)]
-pub struct TrimmedDirectory {
+pub(crate) struct TrimmedDirectory {
     inner: MmapDirectory,
     root: PathBuf,
     maps: Arc<Registry>,

@@ -39,7 +39,7 @@ const PID_FILE: &str = "sou-writer.pid";
 const COMMIT_EVERY_BYTES: u64 = 256 << 20;
 
 /// Adds records to an index.
-pub struct Indexer {
+pub(crate) struct Indexer {
     writer: IndexWriter<SouDoc>,
     fields: Fields,
     /// Ids added in this run, with the file their record came from.
@@ -150,7 +150,7 @@ impl Indexer {
 
     /// Starts reading the file `canonical`: its documents from earlier runs are removed in
     /// the commit that adds its records again.
-    pub fn begin_file(&mut self, canonical: &str) {
+    pub(crate) fn begin_file(&mut self, canonical: &str) {
         // Its fingerprint comes back with `end_file`: a run that fails in between leaves
         // the file to be read again.
         let known = self.meta.files.remove(canonical).is_some();
@@ -165,7 +165,7 @@ impl Indexer {
 
     /// Ends the file begun with [`Indexer::begin_file`]: records its fingerprint, and
     /// commits when enough input has been read since the last commit.
-    pub fn end_file(&mut self, canonical: &str, print: Fingerprint) -> Result<()> {
+    pub(crate) fn end_file(&mut self, canonical: &str, print: Fingerprint) -> Result<()> {
         self.meta.files.insert(canonical.to_string(), print);
         self.current = None;
         if self.since_commit >= self.commit_every {
@@ -176,18 +176,18 @@ impl Indexer {
 
     /// Records a new fingerprint for a file whose content did not change (touched,
     /// renamed back): nothing is read again.
-    pub fn touch_file(&mut self, canonical: &str, print: Fingerprint) {
+    pub(crate) fn touch_file(&mut self, canonical: &str, print: Fingerprint) {
         self.meta.files.insert(canonical.to_string(), print);
     }
 
     /// How many documents of the committed index came from the file `canonical`.
-    pub fn documents_of(&self, canonical: &str) -> u64 {
+    pub(crate) fn documents_of(&self, canonical: &str) -> u64 {
         let term = Term::from_field_text(self.fields.file(), canonical);
         self.before.as_ref().and_then(|s| s.doc_freq(&term).ok()).unwrap_or(0)
     }
 
     /// Removes the documents of a file that is gone (`--prune`).
-    pub fn forget_file(&mut self, canonical: &str) {
+    pub(crate) fn forget_file(&mut self, canonical: &str) {
         self.deleted = true;
         self.writer.delete_term(Term::from_field_text(self.fields.file(), canonical));
         self.meta.files.remove(canonical);

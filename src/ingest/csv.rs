@@ -61,7 +61,7 @@ pub fn read(path: &str, text: &str, delimiter: u8, opts: &Options, emit: &mut dy
 
 /// Whether the first line of `text` looks like a header of delimited values naming a
 /// title or content column.
-pub fn sniff(text: &str, delimiter: char, opts: &Options) -> bool {
+pub(crate) fn sniff(text: &str, delimiter: char, opts: &Options) -> bool {
     let Some(first) = text.lines().next() else { return false };
     let keys: Vec<&str> = first.split(delimiter).map(|k| k.trim().trim_matches('"')).collect();
     keys.len() >= 2

@@ -29,7 +29,7 @@ pub fn input_field_names() -> String {
 
 impl KeyMap {
     /// A key map with `--field name=key` overrides.
-    pub fn with_overrides(overrides: Vec<(Field, String)>) -> Self {
+    pub(crate) fn with_overrides(overrides: Vec<(Field, String)>) -> Self {
         KeyMap { overrides }
     }
 

@@ -125,7 +125,7 @@ fn read_array(path: &str, text: &str, start: usize, opts: &Options, emit: &mut d
             Ok(()) => {}
             Err(Stop::End) => break None,
             Err(Stop::NotJson) => return false,
-            Err(Stop::Lost(problem)) => break Some(problem),
+            Err(Stop::Lost(problem)) => break Some(*problem),
         }
     };
     array.flush();
@@ -142,7 +142,7 @@ enum Stop {
     /// Before its first element: it is not JSON after all.
     NotJson,
     /// At an error past which nothing can be read: the problem to report.
-    Lost(Item),
+    Lost(Box<Item>),
 }
 
 /// A JSON array of records read element by element, each record reported at its own
@@ -204,7 +204,7 @@ impl ArrayReader<'_, '_> {
             }
             Some(Err(e)) => self.broken(pos, line, &e),
             None if self.elements == 0 => Err(Stop::NotJson),
-            None => Err(Stop::Lost(self.problem(line, TRUNCATED.into(), Lost::Unknown))),
+            None => Err(Stop::Lost(Box::new(self.problem(line, TRUNCATED.into(), Lost::Unknown)))),
         }
     }
 
@@ -236,7 +236,7 @@ impl ArrayReader<'_, '_> {
             None => {
                 let rest = bytes.len() - *pos;
                 let message = format!("invalid JSON ({reason}); the remaining {rest} bytes of the array are skipped");
-                Err(Stop::Lost(self.problem(at, message, Lost::Unknown)))
+                Err(Stop::Lost(Box::new(self.problem(at, message, Lost::Unknown))))
             }
         }
     }
@@ -252,7 +252,7 @@ impl ArrayReader<'_, '_> {
                 Ok(())
             }
             Some(b']') => Err(Stop::End),
-            None => Err(Stop::Lost(self.problem(line, TRUNCATED.into(), Lost::Unknown))),
+            None => Err(Stop::Lost(Box::new(self.problem(line, TRUNCATED.into(), Lost::Unknown)))),
             // A missing comma between two records loses nothing.
             Some(b'{') => {
                 let p = self.problem(line, "expected ',' before this record; read on".into(), Lost::Nothing);
@@ -263,7 +263,7 @@ impl ArrayReader<'_, '_> {
                 let rest = bytes.len() - *pos;
                 let message =
                     format!("expected ',' or ']' after a record; the remaining {rest} bytes of the array are skipped");
-                Err(Stop::Lost(self.problem(line, message, Lost::Unknown)))
+                Err(Stop::Lost(Box::new(self.problem(line, message, Lost::Unknown))))
             }
         }
     }
@@ -349,7 +349,7 @@ fn parse_line(path: &str, line_no: usize, line: &str, opts: &Options) -> Option<
 
 /// Whether a file starting with `head` is JSON Lines in UTF-8: its first line is a
 /// whole JSON object.
-pub fn looks_like_json_lines(head: &[u8]) -> bool {
+pub(crate) fn looks_like_json_lines(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
     if head.get(start) != Some(&b'{') {
@@ -362,7 +362,7 @@ pub fn looks_like_json_lines(head: &[u8]) -> bool {
 }
 
 /// Streams JSON Lines from `reader`, one line in memory at a time.
-pub fn stream_lines(
+pub(crate) fn stream_lines(
     path: &str,
     mut reader: impl BufRead,
     opts: &Options,
@@ -418,7 +418,7 @@ fn as_text(v: &Value) -> Option<String> {
 }
 
 /// Builds a record from one JSON object, reporting an unreadable date as a warning.
-pub fn emit_object(
+pub(crate) fn emit_object(
     path: &str,
     line: usize,
     ordinal: usize,

@@ -129,7 +129,7 @@ pub struct Listing {
 /// the directory `exclude` (the index being written, wherever it is); in directories,
 /// only those matching `globs` when any are given. `-` stands for stdin. A path that
 /// cannot be read is listed in [`Listing::unreadable`], and the rest is still listed.
-pub fn list_files(paths: &[PathBuf], globs: &[String], exclude: Option<&Path>) -> Result<Listing> {
+pub(crate) fn list_files(paths: &[PathBuf], globs: &[String], exclude: Option<&Path>) -> Result<Listing> {
     let mut set = globset::GlobSetBuilder::new();
     for g in globs {
         set.add(globset::Glob::new(g).with_context(|| format!("--glob: '{g}' is not a valid pattern"))?);
@@ -300,7 +300,7 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
 /// Reads one input: a file, or standard input for `-`. JSON Lines in UTF-8 are streamed
 /// a line at a time, so an input of any size is read in bounded memory; other inputs
 /// are read whole. Returns the number of bytes read.
-pub fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
+pub(crate) fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
     if file.as_os_str() == "-" {
         let stdin = std::io::stdin();
         return read_from("<stdin>", stdin.lock(), None, opts, emit).context("cannot read standard input");
@@ -386,7 +386,7 @@ pub fn one_line(title: &str) -> String {
 }
 
 /// `\r\n` and lone `\r` (as in WeChat exports) become `\n`.
-pub fn normalize_newlines(s: &str) -> String {
+pub(crate) fn normalize_newlines(s: &str) -> String {
     if !s.contains('\r') {
         return s.to_string();
     }

@@ -122,7 +122,7 @@ fn ends_sentence(line: &str) -> bool {
 /// line at least that wide that does not end a sentence continues on the next non-empty
 /// line when either side of the break is a CJK character. Short lines (titles, headings)
 /// are never joined, and files of free-length paragraphs are left alone.
-pub fn unwrap_hard_wraps(text: &str) -> String {
+pub(crate) fn unwrap_hard_wraps(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let widths: Vec<usize> = lines.iter().map(|l| l.trim().width()).collect();
     let Some(column) = column_width(&widths) else {

@@ -24,7 +24,7 @@ use crate::analysis::words::is_word;
 use crate::article::{Field, Kind};
 use crate::index::Fields;
 /// Weight of the character-view score relative to the word-view BM25.
-pub const LITERAL_WEIGHT: f32 = 0.3;
+pub(crate) const LITERAL_WEIGHT: f32 = 0.3;
 
 /// The first and last second tantivy can hold as a date (1678-01-01, 2261-12-31).
 const MIN_DATE_SECONDS: i64 = -9_214_560_000;
@@ -245,7 +245,7 @@ pub fn compile(
 }
 
 /// The filters as (unscored) queries.
-pub fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn Query>>> {
+pub(crate) fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<Box<dyn Query>>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     if filters.since.is_some() || filters.before.is_some() {
         // tantivy keeps dates as nanoseconds in an i64 (years 1678 to 2261): a bound

@@ -53,7 +53,7 @@ pub enum Node {
 impl Node {
     /// Calls `f` with every literal a matching document contains (not those under a
     /// `Not`): what snippets highlight.
-    pub fn for_each_wanted<'a>(&'a self, f: &mut impl FnMut(&'a Literal)) {
+    pub(crate) fn for_each_wanted<'a>(&'a self, f: &mut impl FnMut(&'a Literal)) {
         match self {
             Node::Literal(l) => f(l),
             Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_wanted(f)),

@@ -29,19 +29,19 @@ pub const GAP: &str = "g";
 
 /// A token every exported document has, so that a query of exclusions only (`-广告`)
 /// has something to exclude from: engines refuse a query that is only a NOT.
-pub const EVERY: &str = "souall";
+pub(crate) const EVERY: &str = "souall";
 
 /// The longest token sent as hexadecimal code points; longer ones are hashed.
-pub const MAX_TOKEN: usize = 32;
+pub(crate) const MAX_TOKEN: usize = 32;
 
 /// The engine field of one view (`"words"` or `"chars"`) of a text field:
 /// `content_words`, `title_chars`.
-pub fn view_field(f: crate::article::Field, view: &str) -> String {
+pub(crate) fn view_field(f: crate::article::Field, view: &str) -> String {
     format!("{}_{view}", f.name())
 }
 
 /// Appends the token of one folded unit, word or [`chars::GAP`] to `out`.
-pub fn push_token(out: &mut String, s: &str) {
+pub(crate) fn push_token(out: &mut String, s: &str) {
     if s == chars::GAP {
         out.push_str(GAP);
         return;
@@ -66,13 +66,13 @@ pub fn token(s: &str) -> String {
 
 /// The token of an exact field value (an outlet's name), as typed: `k` and a 64-bit
 /// hash of its bytes.
-pub fn value_token(v: &str) -> String {
+pub(crate) fn value_token(v: &str) -> String {
     format!("k{:016x}", XxHash3_64::oneshot(v.as_bytes()))
 }
 
 /// The character view of an (unfolded) text as tokens separated by spaces, with a
 /// [`GAP`] for every empty position between two units.
-pub fn chars_view(text: &str) -> String {
+pub(crate) fn chars_view(text: &str) -> String {
     let folded = fold(text);
     let mut out = String::with_capacity(folded.len() * 2);
     for_each_token(&folded, |t, _| {
@@ -85,7 +85,7 @@ pub fn chars_view(text: &str) -> String {
 
 /// The word view of an (unfolded) text, segmented by `jieba` exactly as the index's
 /// word view was, as tokens separated by spaces.
-pub fn words_view(jieba: &Jieba, text: &str) -> String {
+pub(crate) fn words_view(jieba: &Jieba, text: &str) -> String {
     let folded = fold(text);
     let mut out = String::with_capacity(folded.len());
     for_each_word(jieba, &folded, |w, _, _| {
@@ -104,7 +104,7 @@ pub fn literal_chars(folded: &str) -> Option<Vec<String>> {
 }
 
 /// The word-view tokens that rank documents for a folded query literal.
-pub fn literal_words(words: &QuerySegmenter, folded: &str) -> Vec<String> {
+pub(crate) fn literal_words(words: &QuerySegmenter, folded: &str) -> Vec<String> {
     words.cut(folded).into_iter().filter(|w| is_word(w)).map(token).collect()
 }
 

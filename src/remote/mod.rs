@@ -22,7 +22,7 @@ use crate::query::parse;
 
 /// What every remote engine translates: the selection's query (every document without
 /// one), its filters in `tz`, and (when `ranked`) the segmenter of its words.
-pub fn prepared(
+pub(crate) fn prepared(
     sel: &Selection,
     tz: &TimeZone,
     dictionary: &Dictionary,

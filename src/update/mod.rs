@@ -87,11 +87,6 @@ pub trait Progress {
     fn done(&mut self) {}
 }
 
-/// A [`Progress`] that reports nothing.
-pub struct Silent;
-
-impl Progress for Silent {}
-
 /// What a pass read.
 #[derive(Debug, Default)]
 pub struct Tally {

@@ -11,7 +11,7 @@ use crate::paths;
 
 /// What to do with one listed file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Standard input: always read, no file identity.
     Stdin,
     /// Read it: new to the index (`known` false) or changed; `print` is its new
@@ -23,7 +23,7 @@ pub enum Step {
 
 /// The run's plan.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// One step per distinct file, in listing order.
     pub steps: Vec<Step>,
     /// Files that could not be read, with why.
@@ -55,7 +55,7 @@ impl Plan {
 /// Decides what to do with `listed` (the files of the paths given) against the
 /// fingerprints the index holds; `rebuild` reads everything. With `settle`, a file
 /// modified less than that long ago is left for a later plan.
-pub fn plan(
+pub(crate) fn plan(
     listed: &[PathBuf],
     given: &[PathBuf],
     known: &Fingerprints,

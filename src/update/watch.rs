@@ -18,7 +18,7 @@ use super::{Pass, Progress, Updater};
 const DEBOUNCE: Duration = Duration::from_millis(500);
 
 /// A file modified less than this long ago may still be growing: it waits.
-pub const SETTLE: Duration = Duration::from_secs(1);
+pub(crate) const SETTLE: Duration = Duration::from_secs(1);
 
 /// What the watch reports to its front-end.
 pub enum Event<'a> {

@@ -43,7 +43,7 @@ pub fn authorization(token: &str) -> String {
 }
 
 /// The article of a hit's `_source`.
-pub fn article_of(source: &Value) -> Article {
+pub(crate) fn article_of(source: &Value) -> Article {
     let mut a = Article::default();
     for spec in &FIELDS {
         let v = &source[spec.name];

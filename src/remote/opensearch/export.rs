@@ -51,7 +51,7 @@ pub fn source(doc: &Document) -> Value {
 }
 
 /// The two lines of one document in a bulk body.
-pub fn bulk_lines(index: &str, doc: &Document) -> String {
+pub(crate) fn bulk_lines(index: &str, doc: &Document) -> String {
     let action = json!({"index": {"_index": index, "_id": doc.article.text(Field::Id)}});
     format!("{action}\n{}\n", source(doc))
 }

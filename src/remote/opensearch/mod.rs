@@ -19,7 +19,7 @@ use crate::article::{Field, Kind, FIELDS};
 use crate::remote::handoff::view_field;
 
 /// The analyzer that only splits on white space: sou has done the rest.
-pub const ANALYZER: &str = "sou_tokens";
+pub(crate) const ANALYZER: &str = "sou_tokens";
 
 /// Where an OpenSearch index answers: `http://HOST:PORT/INDEX`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,13 +63,13 @@ pub fn check_index_name(name: &str) -> Result<()> {
 }
 
 /// Whether `f` is kept as an exact keyword (and filtered or counted on).
-pub fn is_keyword(f: Field) -> bool {
+pub(crate) fn is_keyword(f: Field) -> bool {
     let s = f.spec();
     s.kind == Kind::Id || s.kind == Kind::Keyword || s.counted
 }
 
 /// The settings and mappings of the index: `index.json`.
-pub fn index_body(shards: usize) -> Value {
+pub(crate) fn index_body(shards: usize) -> Value {
     let mut properties = Map::new();
     for (f, _) in Field::texts() {
         properties.insert(

@@ -24,10 +24,10 @@ use crate::remote::handoff::{self, view_field};
 
 /// The most hits one request returns (OpenSearch's default `max_result_window`); deeper
 /// pages are fetched with `search_after`.
-pub const WINDOW: usize = 10_000;
+pub(crate) const WINDOW: usize = 10_000;
 
 /// The most values a breakdown returns (OpenSearch's default `search.max_buckets`).
-pub const MAX_BUCKETS: usize = 65_536;
+pub(crate) const MAX_BUCKETS: usize = 65_536;
 
 /// A boost as written in the DSL: the f32 product rounded to 4 decimals (0.9, not
 /// 0.9000000357627869).
@@ -144,7 +144,7 @@ pub fn query(q: &parse::Query, filters: &Filters, words: Option<&QuerySegmenter>
 }
 
 /// The stored fields a hit carries.
-pub fn source_fields() -> Vec<&'static str> {
+pub(crate) fn source_fields() -> Vec<&'static str> {
     FIELDS.iter().map(|s| s.name).collect()
 }
 
@@ -175,7 +175,7 @@ pub fn search_body(q: &Value, order: Sort, size: usize, after: Option<&Value>) -
 }
 
 /// A request for the number of matching documents.
-pub fn count_body(q: &Value) -> Value {
+pub(crate) fn count_body(q: &Value) -> Value {
     json!({"query": q, "size": 0, "track_total_hits": true})
 }
 

@@ -26,12 +26,12 @@ pub struct Layout {
 
 impl Layout {
     /// The SphinxQL port of node `k`.
-    pub fn sql_port(&self, k: usize) -> u16 {
+    pub(crate) fn sql_port(&self, k: usize) -> u16 {
         self.port + k as u16
     }
 
     /// The agent (binary protocol) port of node `k`.
-    pub fn agent_port(&self, k: usize) -> u16 {
+    pub(crate) fn agent_port(&self, k: usize) -> u16 {
         self.port + 100 + k as u16
     }
 
@@ -105,7 +105,7 @@ fn schema() -> String {
 }
 
 /// The node a document with this id goes to.
-pub fn node_of(id: &str, nodes: usize) -> usize {
+pub(crate) fn node_of(id: &str, nodes: usize) -> usize {
     (XxHash3_64::oneshot(id.as_bytes()) % nodes as u64) as usize
 }
 

@@ -16,13 +16,13 @@ pub mod query;
 use anyhow::{anyhow, Result};
 
 use crate::article::{Field, Kind, FIELDS};
-pub use crate::remote::handoff::view_field;
+pub(crate) use crate::remote::handoff::view_field;
 
 /// The full-text field that holds every document's [`super::handoff::EVERY`] token.
-pub const EVERY_FIELD: &str = "every";
+pub(crate) const EVERY_FIELD: &str = "every";
 
 /// The string attribute holding a document's sou id (`id` is Sphinx's integer id).
-pub const ID_ATTR: &str = "sou_id";
+pub(crate) const ID_ATTR: &str = "sou_id";
 
 /// The fields whose exact values are searched (`source:`, `--source`, `--author`).
 pub fn keyed() -> impl Iterator<Item = Field> {
@@ -30,12 +30,12 @@ pub fn keyed() -> impl Iterator<Item = Field> {
 }
 
 /// The full-text field of a field's exact value.
-pub fn key_field(f: Field) -> String {
+pub(crate) fn key_field(f: Field) -> String {
     format!("{}_key", f.name())
 }
 
 /// The string attribute a stored field is kept in.
-pub fn attr(f: Field) -> &'static str {
+pub(crate) fn attr(f: Field) -> &'static str {
     if f == Field::Id {
         ID_ATTR
     } else {

@@ -27,7 +27,7 @@ pub struct Translated {
 
 impl Translated {
     /// The `WHERE` clause (without the keyword), with `extra` conditions; empty when none.
-    pub fn where_clause(&self, extra: &[&str]) -> String {
+    pub(crate) fn where_clause(&self, extra: &[&str]) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(m) = &self.matching {
             parts.push(format!("MATCH('{m}')"));
