@@ -12,7 +12,9 @@ use jiff::tz::TimeZone;
 use sou::article::Field;
 use sou::engine::Selection;
 
-use super::cli::{ColorChoice, FilterArgs, Globals};
+use sou::update::Request;
+
+use super::cli::{ColorChoice, FilterArgs, Globals, IndexArgs};
 use super::output::columns::Column;
 use super::output::{Config, Format};
 
@@ -82,4 +84,24 @@ pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
         Some(p) => anyhow::Error::new(p),
         None => anyhow!("--{}: {}", e.name, e.message),
     })
+}
+
+/// The library's update request of `sou index`'s arguments.
+pub fn update_request(globals: &Globals, args: &IndexArgs) -> Request {
+    Request {
+        paths: args.paths.clone(),
+        globs: args.glob.clone(),
+        format: args.format,
+        keys: args.field.clone(),
+        default_source: args.source.clone(),
+        default_date: args.date.clone(),
+        tz: globals.tz.clone(),
+        dict: args.dict.clone(),
+        rebuild: args.rebuild,
+        prune: args.prune,
+        strict: args.strict,
+        commit_every: args.commit_every,
+        memory_mb: args.memory,
+        threads: args.threads,
+    }
 }

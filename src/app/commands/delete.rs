@@ -11,6 +11,6 @@ pub fn run(globals: &Globals, args: &DeleteArgs) -> Result<bool> {
         eprintln!("sou: no document matched; nothing deleted");
         return Ok(false);
     }
-    eprintln!("sou: deleted {} from {}", super::count_of(n, "document"), globals.index.display());
+    eprintln!("sou: deleted {} from {}", crate::app::output::count_of(n, "document"), globals.index.display());
     Ok(true)
 }

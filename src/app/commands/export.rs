@@ -47,7 +47,7 @@ pub fn run(globals: &Globals, args: &ExportArgs) -> Result<bool> {
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "sou: exported {} to {} in {}: {seconds:.1} s, {:.1} MB/s of text; next steps in {}",
-        super::count_of(summary.documents as usize, "document"),
+        crate::app::output::count_of(summary.documents as usize, "document"),
         args.out.display(),
         what,
         summary.text_bytes as f64 / 1e6 / seconds.max(1e-9),

@@ -53,15 +53,6 @@ pub fn remote(globals: &Globals, args: &EngineArgs) -> Result<Option<Box<dyn sou
     Ok(Some(sou::remote::connect(url, args.token.as_deref(), tz, dictionary)?))
 }
 
-/// `n` and the noun, singular for one: "1 document", "2 documents".
-pub fn count_of(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// Leaves `x` for the operating system to reclaim when the process exits, instead of
 /// dropping it now. Dropping an opened index unmaps its files one at a time and frees
 /// every cache, which costs about 0.1 ms of a 5 ms query; the exit does it wholesale.

@@ -71,7 +71,7 @@ pub fn run(globals: &Globals, args: &VerifyArgs) -> Result<bool> {
     eprintln!(
         "sou: {} replayed ({} matching locally): {}",
         if queries.len() == 1 { "1 query".to_string() } else { format!("{} queries", queries.len()) },
-        super::count_of(documents, "document"),
+        crate::app::output::count_of(documents, "document"),
         if differing == 0 {
             "the engine matched the same documents for every one".to_string()
         } else {

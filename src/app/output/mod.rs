@@ -8,6 +8,7 @@ pub mod columns;
 mod delimited;
 pub mod jsonl;
 pub mod kwic;
+pub mod progress;
 pub mod svg;
 mod table;
 pub mod text;
@@ -45,6 +46,15 @@ impl std::fmt::Display for Reported {
 }
 
 impl std::error::Error for Reported {}
+
+/// `n` and the noun, singular for one: "1 document", "2 documents".
+pub fn count_of(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
 
 /// The label of the documents without a value in a breakdown (`--by source`); JSON
 /// prints `null`.
