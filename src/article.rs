@@ -81,6 +81,9 @@ pub struct Spec {
     pub telling: &'static [&'static str],
     /// Hits printed as JSON carry it (the content is too long: the snippet stands for it).
     pub in_hit_json: bool,
+    /// Kept in the compressed document store, read only when the article is shown (the
+    /// long text); every other field is a fast column, read per document in microseconds.
+    pub in_store: bool,
     /// Its width as a table column; `None`: not a column.
     pub column: Option<ColumnWidth>,
 }
@@ -98,6 +101,7 @@ pub const FIELDS: [Spec; 8] = [
         keys: &["id", "_id", "aid", "doc_id", "docid", "uuid", "guid", "article_id", "文章标识符aid", "编号", "文章id"],
         telling: &["标识"],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Fixed(24)),
     },
     Spec {
@@ -110,6 +114,7 @@ pub const FIELDS: [Spec; 8] = [
         keys: &["title", "headline", "subject", "标题", "题目", "文章标题", "标题title"],
         telling: &["标题", "title"],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Share(28)),
     },
     Spec {
@@ -136,6 +141,7 @@ pub const FIELDS: [Spec; 8] = [
         ],
         telling: &["content", "正文", "内容"],
         in_hit_json: false,
+        in_store: true,
         column: None,
     },
     Spec {
@@ -165,6 +171,7 @@ pub const FIELDS: [Spec; 8] = [
         ],
         telling: &["时间", "日期", "date", "time"],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Natural(10)),
     },
     Spec {
@@ -191,6 +198,7 @@ pub const FIELDS: [Spec; 8] = [
         ],
         telling: &["来源", "公众号", "source"],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Fixed(12)),
     },
     Spec {
@@ -203,6 +211,7 @@ pub const FIELDS: [Spec; 8] = [
         keys: &["url", "link", "href", "链接", "网址", "原文链接", "链接url"],
         telling: &["url", "链接", "link"],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Fixed(24)),
     },
     Spec {
@@ -215,6 +224,7 @@ pub const FIELDS: [Spec; 8] = [
         keys: &["author", "writer", "byline", "作者", "记者"],
         telling: &["作者", "author"],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Fixed(12)),
     },
     Spec {
@@ -227,6 +237,7 @@ pub const FIELDS: [Spec; 8] = [
         keys: &[],
         telling: &[],
         in_hit_json: true,
+        in_store: false,
         column: Some(ColumnWidth::Fixed(24)),
     },
 ];

@@ -43,12 +43,7 @@ impl Backend for super::Engine {
     }
 
     fn ids(&self, sel: &Selection) -> Result<Vec<String>> {
-        let mut ids = Vec::new();
-        super::Engine::for_each_article(self, sel, &mut |a| {
-            ids.push(a.text(Field::Id).to_string());
-            Ok(())
-        })?;
-        Ok(ids)
+        super::Engine::ids(self, sel)
     }
 
     fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {

@@ -131,8 +131,8 @@ pub fn distinctive(
     let mut docs: HashMap<String, u64> = HashMap::new();
     // How each (folded) word was written: keywords are printed in their most frequent form.
     let mut forms: HashMap<String, HashMap<String, u32>> = HashMap::new();
-    for (_, addr) in &hits {
-        let a = super::search::load(searcher, fields, *addr)?;
+    let addrs: Vec<tantivy::DocAddress> = hits.iter().map(|(_, a)| *a).collect();
+    for a in super::columns::load(searcher, fields, &addrs, true)? {
         let original = format!("{}\n{}", a.text(Field::Title), a.text(Field::Content));
         let (text, origin) = fold_mapped(&original);
         let mut counts: HashMap<&str, u32> = HashMap::new();

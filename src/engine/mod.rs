@@ -8,6 +8,7 @@
 
 pub(crate) mod aggregate;
 mod backend;
+mod columns;
 pub mod concordance;
 mod keywords;
 mod search;
@@ -51,6 +52,9 @@ pub struct Page {
     pub offset: usize,
     /// Their order.
     pub sort: Sort,
+    /// Whether the hits carry their text (for snippets and JSON): it is read from the
+    /// document store, the other fields from columns.
+    pub text: bool,
 }
 
 /// The histogram of a selection and its counts per value of every counted field.
@@ -110,6 +114,10 @@ pub fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period
     };
     Ok(Histogram { period, buckets, dated, undated })
 }
+
+/// Documents read (and their lines handed on) at a time by the concordance and the
+/// export walk: each batch is read in document order.
+const CONCORDANCE_BATCH: usize = 256;
 
 /// Pages reaching further than this many hits are cut to the matches first.
 pub(crate) const LARGE_PAGE: usize = 10_000;
@@ -300,16 +308,20 @@ impl Engine {
         let n = search::count(&p.searcher, query)?;
         let (mut lines, mut docs) = (0, 0);
         let whole = if sel.whole_words { Some(self.jieba()?) } else { None };
-        for (_, addr) in search::addresses(&p.searcher, query, Page { limit: n, offset: 0, sort })? {
-            let a = search::load(&p.searcher, &self.index.fields, addr)?;
-            let meta = (a.text(Field::Id), self.day(&a), a.get(Field::Source));
-            let text = concordance::text_of(&a);
-            let found = concordance::lines_of(text, &p.compiled.highlights, ctx, meta, whole.as_deref());
-            docs += usize::from(!found.is_empty());
-            for l in found {
-                lines += 1;
-                if !visit(l) {
-                    return Ok((lines, docs));
+        let page = Page { limit: n, offset: 0, sort, text: false };
+        let addrs: Vec<tantivy::DocAddress> =
+            search::addresses(&p.searcher, query, page)?.into_iter().map(|(_, a)| a).collect();
+        for chunk in addrs.chunks(CONCORDANCE_BATCH) {
+            for a in columns::load(&p.searcher, &self.index.fields, chunk, true)? {
+                let meta = (a.text(Field::Id), self.day(&a), a.get(Field::Source));
+                let text = concordance::text_of(&a);
+                let found = concordance::lines_of(text, &p.compiled.highlights, ctx, meta, whole.as_deref());
+                docs += usize::from(!found.is_empty());
+                for l in found {
+                    lines += 1;
+                    if !visit(l) {
+                        return Ok((lines, docs));
+                    }
                 }
             }
         }
@@ -324,10 +336,23 @@ impl Engine {
         let mut found: Vec<tantivy::DocAddress> =
             p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
         found.sort_unstable();
-        for addr in &found {
-            visit(search::load(&p.searcher, &self.index.fields, *addr)?)?;
+        for chunk in found.chunks(CONCORDANCE_BATCH) {
+            for a in columns::load(&p.searcher, &self.index.fields, chunk, true)? {
+                visit(a)?;
+            }
         }
         Ok(found.len())
+    }
+
+    /// The id of every matching document, in the index's order (from the id column: no
+    /// article is read).
+    pub fn ids(&self, sel: &Selection) -> Result<Vec<String>> {
+        let p = self.prepare(sel, false)?;
+        let mut found: Vec<tantivy::DocAddress> =
+            p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        found.sort_unstable();
+        let articles = columns::load(&p.searcher, &self.index.fields, &found, false)?;
+        Ok(articles.into_iter().map(|mut a| a.take(Field::Id).unwrap_or_default()).collect())
     }
 
     /// The segmenter the index's word view was built with (jieba's dictionary and the

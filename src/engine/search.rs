@@ -2,15 +2,14 @@
 //! the number of matches, and the stored article of each hit.
 
 use crate::names::Named;
-use anyhow::{Context, Result};
-use jiff::Timestamp;
+use anyhow::Result;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, Term};
 
 use super::Page;
-use crate::article::{Article, Field, Kind, FIELDS};
+use crate::article::{Article, Field};
 use crate::index::Fields;
 
 /// Result order.
@@ -52,28 +51,11 @@ pub struct Hits {
     pub literals: Vec<String>,
 }
 
-/// Reads the stored fields of a document.
-pub fn load(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<Article> {
-    let d: TantivyDocument = searcher.doc(addr).context("cannot read a stored document")?;
-    let mut a = Article::default();
-    for spec in &FIELDS {
-        let value = d.get_first(fields.get(spec.field));
-        if spec.kind == Kind::Date {
-            a.date = value
-                .and_then(|v| v.as_datetime())
-                .and_then(|dt| Timestamp::from_second(dt.into_timestamp_secs()).ok());
-        } else {
-            a.set(spec.field, value.and_then(|v| v.as_str()).map(str::to_string));
-        }
-    }
-    Ok(a)
-}
-
-/// The document whose id is `id`.
+/// The document whose id is `id`, whole.
 pub(crate) fn by_id(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Article>> {
     let q = TermQuery::new(Term::from_field_text(fields.get(Field::Id), id), IndexRecordOption::Basic);
     match searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.first() {
-        Some((_, addr)) => Ok(Some(load(searcher, fields, *addr)?)),
+        Some((_, addr)) => Ok(super::columns::load(searcher, fields, &[*addr], true)?.pop()),
         None => Ok(None),
     }
 }
@@ -84,14 +66,17 @@ fn date_key(reader: &SegmentReader) -> impl Fn(tantivy::DocId) -> i64 {
     move |doc| column.as_ref().and_then(|c| c.first(doc)).map_or(i64::MIN, |d| d.into_timestamp_secs())
 }
 
-/// The hits ranked `offset+1 ..= offset+limit`.
-pub fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) -> Result<Vec<Hit>> {
+/// The hits ranked `offset+1 ..= offset+limit`, with their text when the page asks.
+pub(crate) fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) -> Result<Vec<Hit>> {
     let found = addresses(searcher, query, page)?;
-    let mut hits = Vec::with_capacity(found.len());
-    for (i, (score, addr)) in found.into_iter().enumerate() {
-        hits.push(Hit { rank: page.offset + i + 1, score, article: load(searcher, fields, addr)? });
-    }
-    Ok(hits)
+    let addrs: Vec<DocAddress> = found.iter().map(|(_, a)| *a).collect();
+    let articles = super::columns::load(searcher, fields, &addrs, page.text)?;
+    Ok(found
+        .into_iter()
+        .zip(articles)
+        .enumerate()
+        .map(|(i, ((score, _), article))| Hit { rank: page.offset + i + 1, score, article })
+        .collect())
 }
 
 /// The addresses (and scores) of the hits of `page`, in order, nothing loaded.
@@ -100,7 +85,7 @@ pub(crate) fn addresses(
     query: &dyn Query,
     page: Page,
 ) -> Result<Vec<(Option<Score>, DocAddress)>> {
-    let Page { limit, offset, sort } = page;
+    let Page { limit, offset, sort, .. } = page;
     if limit == 0 {
         return Ok(Vec::new());
     }

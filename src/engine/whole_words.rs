@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use jieba_rs::Jieba;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::Value;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyDocument, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
+
+use super::columns::{add_stored, SegmentColumns};
 
 use crate::analysis::chars::is_cjk;
 use crate::analysis::fold::fold;
@@ -108,7 +109,9 @@ impl Weight for WholeWordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let inner = self.inner.scorer(reader, boost)?;
         let store = reader.get_store_reader(64)?;
-        let mut s = WholeWordsScorer { inner, store, filter: self.filter.clone() };
+        let columns =
+            SegmentColumns::open(reader).map_err(|e| tantivy::TantivyError::InternalError(format!("{e:#}")))?;
+        let mut s = WholeWordsScorer { inner, store, columns, filter: self.filter.clone() };
         if s.inner.doc() != TERMINATED && !s.passes(s.inner.doc()) {
             s.advance();
         }
@@ -123,15 +126,20 @@ impl Weight for WholeWordsWeight {
 struct WholeWordsScorer {
     inner: Box<dyn Scorer>,
     store: tantivy::store::StoreReader,
+    columns: SegmentColumns,
     filter: WholeWords,
 }
 
 impl WholeWordsScorer {
     fn passes(&self, doc: DocId) -> bool {
-        let Ok(d) = self.store.get::<TantivyDocument>(doc) else { return false };
+        let mut a = crate::article::Article::default();
+        if add_stored(&self.store, &self.filter.fields, doc, &mut a).is_err() {
+            return false;
+        }
         let texts: Vec<(Field, String, Vec<usize>)> = Field::texts()
             .filter_map(|(f, _)| {
-                let t = fold(d.get_first(self.filter.fields.get(f)).and_then(|v| v.as_str())?);
+                let original = if f.spec().in_store { a.take(f) } else { self.columns.text(f, doc) }?;
+                let t = fold(&original);
                 let b = boundaries(&self.filter.jieba, &t);
                 Some((f, t, b))
             })

@@ -18,7 +18,9 @@ use super::files::Fingerprints;
 /// Version of the index. 2: symbols and emoji are units of the character view. 3: every
 /// document knows its file, and the index the files it read. 4: the character view has a
 /// gap token at every empty position, so `路 发` no longer matches `路线发`, and no norms.
-pub const FORMAT: u32 = 4;
+/// 5: every field but the text is a fast column (the text alone is in the document
+/// store), and each document's nouns are listed for keywords.
+pub const FORMAT: u32 = 5;
 
 /// The record kept with each commit.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -97,7 +99,7 @@ pub fn read(index: &Index, dir: &Path, with_files: bool) -> Result<Option<Meta>>
         }
         _ if metas.segments.is_empty() => Ok(None),
         _ => bail!(
-            "the index at '{}' was built by an older version of sou (punctuation inside a literal could match a character, symbols such as C++ were not indexed, documents did not know their files); rebuild it with `sou index --rebuild`",
+            "the index at '{}' was built by an older version of sou (its fields and keyword lists are laid out differently); rebuild it with `sou index --rebuild`",
             dir.display()
         ),
     }

@@ -6,7 +6,7 @@
 use anyhow::{anyhow, Result};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field as SchemaField, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
-    FAST, STORED,
+    FAST,
 };
 
 use crate::analysis::tokenizers::{CHARS, WORDS};
@@ -64,14 +64,17 @@ fn chars_name(f: Field) -> String {
 pub fn build() -> Schema {
     let mut b = Schema::builder();
     for spec in &FIELDS {
+        // Long text in the document store; every other field a fast column (the whole
+        // value), indexed as one exact term when it is an identity or a counted value.
+        let keep = |o: TextOptions| if spec.in_store { o.set_stored() } else { o | FAST };
         match spec.kind {
-            Kind::Id => b.add_text_field(spec.name, untokenized().set_stored()),
-            _ if spec.counted => b.add_text_field(spec.name, untokenized().set_stored() | FAST),
-            Kind::Text { .. } | Kind::Stored => b.add_text_field(spec.name, STORED),
-            Kind::Keyword => b.add_text_field(spec.name, untokenized().set_stored()),
+            Kind::Id => b.add_text_field(spec.name, keep(untokenized())),
+            _ if spec.counted => b.add_text_field(spec.name, keep(untokenized())),
+            Kind::Keyword => b.add_text_field(spec.name, keep(untokenized())),
+            Kind::Text { .. } | Kind::Stored => b.add_text_field(spec.name, keep(TextOptions::default())),
             Kind::Date => b.add_date_field(
                 spec.name,
-                DateOptions::default().set_indexed().set_fast().set_stored().set_precision(DateTimePrecision::Seconds),
+                DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds),
             ),
         };
     }

@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use tantivy::collector::TopDocs;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexWriter, Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexWriter, Searcher, Term};
 
 use super::document::SouDoc;
 use super::files::{Fingerprint, Fingerprints};
@@ -242,9 +242,13 @@ impl Indexer {
         }
         let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(1).order_by_score()).ok()?;
         let (_, addr) = hits.first()?;
-        let doc: TantivyDocument = searcher.doc(*addr).ok()?;
-        let from = doc.get_first(self.fields.get(Field::Path)).and_then(|v| v.as_str()).unwrap_or("<stdin>");
-        Some(Moved { id: id.to_string(), from: from.to_string() })
+        // The path column of the document (standard input's documents have none).
+        let column = searcher.segment_reader(addr.segment_ord).fast_fields().str(Field::Path.name()).ok().flatten();
+        let mut from = String::new();
+        let found = column
+            .and_then(|c| c.ords().first(addr.doc_id).map(|ord| c.ord_to_str(ord, &mut from)))
+            .is_some_and(|r| r.unwrap_or(false));
+        Some(Moved { id: id.to_string(), from: if found { from } else { "<stdin>".to_string() } })
     }
 
     /// Removes every document holding `term` (an id or a source).

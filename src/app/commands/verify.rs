@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context, Result};
 use sou::analysis::chars::{plan_literal, LiteralPlan};
 use sou::analysis::fold::fold;
 use sou::article::Field;
-use sou::engine::{Backend, Engine, Selection};
+use sou::engine::{Engine, Selection};
 
 use crate::app::cli::{Globals, VerifyArgs};
 

@@ -81,6 +81,20 @@ pub struct Config {
     pub context: usize,
 }
 
+impl Config {
+    /// Whether printing hits needs their text (a snippet): JSON always, the table and
+    /// TSV/CSV when their columns show one, ids never.
+    pub fn needs_text(&self) -> bool {
+        let shows = |default: bool| self.columns.as_ref().map_or(default, |c| c.contains(&columns::Column::Snippet));
+        match self.format {
+            Format::Jsonl => true,
+            Format::Table => shows(true),
+            Format::Tsv | Format::Csv => shows(false),
+            Format::Ids => false,
+        }
+    }
+}
+
 /// Where a printer writes, and how.
 pub struct Out {
     /// Standard output, buffered.
