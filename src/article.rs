@@ -285,6 +285,39 @@ impl Field {
     }
 }
 
+/// A set of fields: which fields of an article a request reads (a printer of ids needs
+/// the id column only; a snippet needs the text from the document store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSet(u16);
+
+impl FieldSet {
+    /// Every field.
+    pub const ALL: FieldSet = FieldSet(u16::MAX);
+
+    /// No field.
+    pub const NONE: FieldSet = FieldSet(0);
+
+    /// The set of `fields`.
+    pub fn of(fields: &[Field]) -> FieldSet {
+        FieldSet(fields.iter().fold(0, |m, f| m | 1 << *f as u16))
+    }
+
+    /// The set with `f` added.
+    pub fn with(self, f: Field) -> FieldSet {
+        FieldSet(self.0 | 1 << f as u16)
+    }
+
+    /// Whether `f` is in the set.
+    pub fn contains(self, f: Field) -> bool {
+        self.0 & (1 << f as u16) != 0
+    }
+
+    /// Whether any field of the document store is in the set.
+    pub fn needs_store(self) -> bool {
+        FIELDS.iter().any(|s| s.in_store && self.contains(s.field))
+    }
+}
+
 /// One article: a text per field (none for the date, which is a time).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Article {

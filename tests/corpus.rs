@@ -404,3 +404,83 @@ fn concordance_counts_equal_an_independent_scan_of_the_articles() {
         eprintln!("{q}\t{lines} occurrences in {docs} articles");
     }
 }
+
+/// Queries whose best hits are found by pruning (literals that are one word) and others.
+const RANKED: &[&str] = &[
+    "上海",
+    "机器人",
+    "人工智能",
+    "的",
+    "创中心",
+    "iPhone",
+    "芯片",
+    "上海 经济",
+    "张江 OR 临港",
+    "经济 -房地产",
+    "中国人民银行",
+    "房价",
+    "足球 比赛",
+    "title:上海",
+    "人工智能 机器人",
+    "上海 OR 北京 经济",
+    "明月",
+    "長安",
+    "春风",
+    "白日依山尽",
+];
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn the_best_hits_are_those_of_scoring_every_match() {
+    let c = corpus();
+    for q in RANKED {
+        // A short page is found by pruning; a page past 10,000 hits scores every match.
+        let top = |n: &str| -> Vec<(String, String)> {
+            let (code, out, err) = run(&c.index, &["search", q, "--json", "-n", n]);
+            assert!(code == 0 || code == 1, "{q}: {err}");
+            out.lines()
+                .take(20)
+                .map(|l| {
+                    let v: Value = serde_json::from_str(l).expect("json");
+                    (v["id"].as_str().expect("id").to_string(), v["score"].to_string())
+                })
+                .collect()
+        };
+        let (short, all) = (top("20"), top("1000000"));
+        assert_eq!(short, all, "{q}");
+        assert!(!short.is_empty(), "{q} matches something");
+    }
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn every_column_equals_the_input_record_for_every_news_document() {
+    let c = corpus();
+    let news = std::fs::read_to_string(corpus_dir().join("news.jsonl")).expect("news");
+    let want: std::collections::HashMap<String, Value> = news
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .map(|v| (v["id"].as_str().expect("id").to_string(), v))
+        .collect();
+    // `的` and `-的` together are every document.
+    let mut seen = 0;
+    for q in ["的", "-的"] {
+        let fields = "id,date,source,title,url,author,path";
+        let (code, out, err) = run(&c.index, &["search", q, "--format", "tsv", "--fields", fields, "-n", "1000000"]);
+        assert_eq!(code, 0, "{err}");
+        for line in out.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let Some(v) = want.get(cols[0]) else { continue };
+            seen += 1;
+            let s = |k: &str| v[k].as_str().unwrap_or("").trim().to_string();
+            assert_eq!(cols[1], s("date"), "{line}");
+            assert_eq!(cols[2], s("source"), "{line}");
+            // As TSV prints it: one line, white space runs as one space.
+            assert_eq!(cols[3], sou::sanitize::clean(&sou::ingest::one_line(&s("title"))), "{line}");
+            assert_eq!(cols[4], s("url"), "{line}");
+            assert_eq!(cols[5], s("author"), "{line}");
+            assert!(cols[6].ends_with("news.jsonl"), "{line}");
+        }
+    }
+    assert_eq!(seen, want.len(), "every news document listed once");
+}

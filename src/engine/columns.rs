@@ -12,7 +12,7 @@ use tantivy::schema::Value;
 use tantivy::store::StoreReader;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
 
-use crate::article::{Article, Field, Kind, FIELDS, FIELD_COUNT};
+use crate::article::{Article, Field, FieldSet, Kind, FIELDS, FIELD_COUNT};
 use crate::index::Fields;
 
 /// Blocks of the document store kept decompressed per segment while reading many
@@ -76,17 +76,19 @@ impl SegmentColumns {
         Timestamp::from_second(d.into_timestamp_secs()).ok()
     }
 
-    /// Every field but those of the document store, of each of `docs` (in their order).
-    pub(crate) fn articles(&self, docs: &[DocId]) -> Vec<Article> {
+    /// The column fields of `wanted` of each of `docs` (in their order).
+    pub(crate) fn articles(&self, docs: &[DocId], wanted: FieldSet) -> Vec<Article> {
         let mut out: Vec<Article> = docs
             .iter()
             .map(|&d| {
                 let mut a = Article::default();
-                a.date = self.date(d);
+                if wanted.contains(Field::Date) {
+                    a.date = self.date(d);
+                }
                 a
             })
             .collect();
-        for spec in FIELDS.iter().filter(|s| !s.in_store && s.kind != Kind::Date) {
+        for spec in FIELDS.iter().filter(|s| !s.in_store && s.kind != Kind::Date && wanted.contains(s.field)) {
             for (a, v) in out.iter_mut().zip(self.texts(spec.field, docs)) {
                 a.set(spec.field, v);
             }
@@ -104,10 +106,15 @@ pub(crate) fn add_stored(store: &StoreReader, fields: &Fields, doc: DocId, a: &m
     Ok(())
 }
 
-/// The articles at `addrs`, in their order: their columns, and their text too when
-/// `text`. Documents are read segment by segment in document order (the store's blocks
+/// The articles at `addrs`, in their order, with the fields of `wanted`: columns, and
+/// the text from the document store when it is wanted. Documents are read segment by segment in document order (the store's blocks
 /// decompressed once each), then put back in the order asked.
-pub(crate) fn load(searcher: &Searcher, fields: &Fields, addrs: &[DocAddress], text: bool) -> Result<Vec<Article>> {
+pub(crate) fn load(
+    searcher: &Searcher,
+    fields: &Fields,
+    addrs: &[DocAddress],
+    wanted: FieldSet,
+) -> Result<Vec<Article>> {
     let mut order: Vec<usize> = (0..addrs.len()).collect();
     order.sort_unstable_by_key(|&i| addrs[i]);
     let mut out: Vec<Option<Article>> = vec![None; addrs.len()];
@@ -117,8 +124,8 @@ pub(crate) fn load(searcher: &Searcher, fields: &Fields, addrs: &[DocAddress], t
         let end = at + order[at..].iter().take_while(|&&i| addrs[i].segment_ord == segment).count();
         let reader = searcher.segment_reader(segment);
         let docs: Vec<DocId> = order[at..end].iter().map(|&i| addrs[i].doc_id).collect();
-        let mut articles = SegmentColumns::open(reader)?.articles(&docs);
-        if text {
+        let mut articles = SegmentColumns::open(reader)?.articles(&docs, wanted);
+        if wanted.needs_store() {
             let store = reader.get_store_reader(STORE_CACHE_BLOCKS)?;
             for (a, &doc) in articles.iter_mut().zip(&docs) {
                 add_stored(&store, fields, doc, a)?;

@@ -132,7 +132,9 @@ pub fn distinctive(
     // How each (folded) word was written: keywords are printed in their most frequent form.
     let mut forms: HashMap<String, HashMap<String, u32>> = HashMap::new();
     let addrs: Vec<tantivy::DocAddress> = hits.iter().map(|(_, a)| *a).collect();
-    for a in super::columns::load(searcher, fields, &addrs, true)? {
+    for a in
+        super::columns::load(searcher, fields, &addrs, crate::article::FieldSet::of(&[Field::Title, Field::Content]))?
+    {
         let original = format!("{}\n{}", a.text(Field::Title), a.text(Field::Content));
         let (text, origin) = fold_mapped(&original);
         let mut counts: HashMap<&str, u32> = HashMap::new();

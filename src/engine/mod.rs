@@ -14,6 +14,7 @@ mod keywords;
 mod search;
 pub mod selection;
 mod stats;
+mod topk;
 mod trend;
 pub mod whole_words;
 
@@ -37,7 +38,7 @@ pub use stats::Stats;
 pub use trend::Trend;
 
 use crate::analysis::dictionary::Dictionary;
-use crate::article::{Article, Field};
+use crate::article::{Article, Field, FieldSet};
 use crate::index::{self, SouIndex};
 use crate::names::Named;
 use crate::query::build::{compile, query_segmenter, Compiled, Filters, QueryError};
@@ -52,9 +53,9 @@ pub struct Page {
     pub offset: usize,
     /// Their order.
     pub sort: Sort,
-    /// Whether the hits carry their text (for snippets and JSON): it is read from the
+    /// The fields the hits carry (others are left empty): the text is read from the
     /// document store, the other fields from columns.
-    pub text: bool,
+    pub fields: FieldSet,
 }
 
 /// The histogram of a selection and its counts per value of every counted field.
@@ -216,26 +217,37 @@ impl Engine {
     }
 
     /// The hits of `page`, the folded literals to highlight in them, and (when
-    /// `with_total`) the number of matching documents.
+    /// `with_total`) the number of matching documents, counted in the same pass.
     ///
-    /// Nothing is allocated in proportion to the limit or the offset: a page reaching
-    /// past [`LARGE_PAGE`] hits is first cut to the number of matching documents.
+    /// A page reaching past [`LARGE_PAGE`] hits is taken from every match in order (one
+    /// pass, no heap of the page's size); nothing is allocated in proportion to a limit
+    /// or an offset beyond the matches.
     pub fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
         let p = self.prepare(sel, true)?;
         let query: &dyn Query = p.compiled.query.as_ref();
-        let mut total = None;
-        let mut page = page;
-        if page.limit.saturating_add(page.offset) > LARGE_PAGE {
-            let n = search::count(&p.searcher, query)?;
-            total = Some(n);
-            page.offset = page.offset.min(n);
-            page.limit = page.limit.min(n - page.offset);
-        }
-        let hits = search::top(&p.searcher, &self.index.fields, query, page)?;
-        if with_total && total.is_none() {
-            total = Some(search::count(&p.searcher, query)?);
-        }
+        let (found, total) = if page.limit.saturating_add(page.offset) > LARGE_PAGE {
+            let all = search::all(&p.searcher, query, page.sort)?;
+            let n = all.len();
+            (all.into_iter().skip(page.offset).take(page.limit).collect(), Some(n))
+        } else if let Some(best) = self.pruned(&p, sel, page, with_total)? {
+            (best, None)
+        } else {
+            search::addresses(&p.searcher, query, page, with_total)?
+        };
+        let hits = search::hits_at(&p.searcher, &self.index.fields, found, page)?;
         Ok(Hits { hits, total: total.filter(|_| with_total), literals: p.compiled.highlights })
+    }
+
+    /// The page found by scoring only the documents that can make it (see [`topk`]), when
+    /// that is possible: ranked by score, no total asked, no whole-word filter.
+    fn pruned(&self, p: &Prepared, sel: &Selection, page: Page, with_total: bool) -> Result<Option<search::Ranked>> {
+        let Some(parts) = p.compiled.parts.as_ref() else { return Ok(None) };
+        if with_total || page.sort != Sort::Score || sel.whole_words {
+            return Ok(None);
+        }
+        let k = page.offset + page.limit;
+        let Some(best) = topk::best(&p.searcher, parts, k)? else { return Ok(None) };
+        Ok(Some(best.into_iter().skip(page.offset).map(|(score, _, addr)| (Some(score), addr)).collect()))
     }
 
     /// The folded literals of the selection's query: what to highlight in its documents.
@@ -305,14 +317,12 @@ impl Engine {
     ) -> Result<(usize, usize)> {
         let p = self.prepare(sel, sort == Sort::Score)?;
         let query = p.compiled.query.as_ref();
-        let n = search::count(&p.searcher, query)?;
         let (mut lines, mut docs) = (0, 0);
         let whole = if sel.whole_words { Some(self.jieba()?) } else { None };
-        let page = Page { limit: n, offset: 0, sort, text: false };
         let addrs: Vec<tantivy::DocAddress> =
-            search::addresses(&p.searcher, query, page)?.into_iter().map(|(_, a)| a).collect();
+            search::all(&p.searcher, query, sort)?.into_iter().map(|(_, a)| a).collect();
         for chunk in addrs.chunks(CONCORDANCE_BATCH) {
-            for a in columns::load(&p.searcher, &self.index.fields, chunk, true)? {
+            for a in columns::load(&p.searcher, &self.index.fields, chunk, FieldSet::ALL)? {
                 let meta = (a.text(Field::Id), self.day(&a), a.get(Field::Source));
                 let text = concordance::text_of(&a);
                 let found = concordance::lines_of(text, &p.compiled.highlights, ctx, meta, whole.as_deref());
@@ -337,7 +347,7 @@ impl Engine {
             p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
         found.sort_unstable();
         for chunk in found.chunks(CONCORDANCE_BATCH) {
-            for a in columns::load(&p.searcher, &self.index.fields, chunk, true)? {
+            for a in columns::load(&p.searcher, &self.index.fields, chunk, FieldSet::ALL)? {
                 visit(a)?;
             }
         }
@@ -351,7 +361,7 @@ impl Engine {
         let mut found: Vec<tantivy::DocAddress> =
             p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
         found.sort_unstable();
-        let articles = columns::load(&p.searcher, &self.index.fields, &found, false)?;
+        let articles = columns::load(&p.searcher, &self.index.fields, &found, FieldSet::of(&[Field::Id]))?;
         Ok(articles.into_iter().map(|mut a| a.take(Field::Id).unwrap_or_default()).collect())
     }
 

@@ -3,7 +3,7 @@
 
 use crate::names::Named;
 use anyhow::Result;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, Term};
@@ -55,22 +55,22 @@ pub struct Hits {
 pub(crate) fn by_id(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Article>> {
     let q = TermQuery::new(Term::from_field_text(fields.get(Field::Id), id), IndexRecordOption::Basic);
     match searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.first() {
-        Some((_, addr)) => Ok(super::columns::load(searcher, fields, &[*addr], true)?.pop()),
+        Some((_, addr)) => Ok(super::columns::load(searcher, fields, &[*addr], crate::article::FieldSet::ALL)?.pop()),
         None => Ok(None),
     }
 }
 
 /// The date of each document of a segment as seconds (`i64::MIN` when undated).
-fn date_key(reader: &SegmentReader) -> impl Fn(tantivy::DocId) -> i64 {
+pub(crate) fn date_key(reader: &SegmentReader) -> impl Fn(tantivy::DocId) -> i64 {
     let column = reader.fast_fields().date(Field::Date.name()).ok();
     move |doc| column.as_ref().and_then(|c| c.first(doc)).map_or(i64::MIN, |d| d.into_timestamp_secs())
 }
 
-/// The hits ranked `offset+1 ..= offset+limit`, with their text when the page asks.
-pub(crate) fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page: Page) -> Result<Vec<Hit>> {
-    let found = addresses(searcher, query, page)?;
+/// The hits at `found` (ranked from `page.offset + 1`), with the fields the page asks
+/// for.
+pub(crate) fn hits_at(searcher: &Searcher, fields: &Fields, found: Ranked, page: Page) -> Result<Vec<Hit>> {
     let addrs: Vec<DocAddress> = found.iter().map(|(_, a)| *a).collect();
-    let articles = super::columns::load(searcher, fields, &addrs, page.text)?;
+    let articles = super::columns::load(searcher, fields, &addrs, page.fields)?;
     Ok(found
         .into_iter()
         .zip(articles)
@@ -79,39 +79,91 @@ pub(crate) fn top(searcher: &Searcher, fields: &Fields, query: &dyn Query, page:
         .collect())
 }
 
-/// The addresses (and scores) of the hits of `page`, in order, nothing loaded.
+/// Hits by address, with their scores (none when sorted by date), in order.
+pub(crate) type Ranked = Vec<(Option<Score>, DocAddress)>;
+
+/// The addresses (and scores) of the hits of `page`, in order, nothing loaded; with
+/// `count`, also the number of matching documents, counted in the same pass.
 pub(crate) fn addresses(
     searcher: &Searcher,
     query: &dyn Query,
     page: Page,
-) -> Result<Vec<(Option<Score>, DocAddress)>> {
+    count: bool,
+) -> Result<(Ranked, Option<usize>)> {
     let Page { limit, offset, sort, .. } = page;
     if limit == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), if count { Some(self::count(searcher, query)?) } else { None }));
     }
     let collector = TopDocs::with_limit(limit).and_offset(offset);
-    let found: Vec<(Option<Score>, DocAddress)> = match sort {
-        Sort::Score => searcher
-            .search(
-                query,
-                &collector.tweak_score(|reader: &SegmentReader| {
-                    let date = date_key(reader);
-                    move |doc, score: Score| (score, date(doc))
-                }),
-            )?
-            .into_iter()
-            .map(|((score, _), addr)| (Some(score), addr))
-            .collect(),
-        Sort::Date => searcher
-            .search(query, &collector.order_by_fast_field::<tantivy::DateTime>(Field::Date.name(), Order::Desc))?
-            .into_iter()
-            .map(|(_, addr)| (None, addr))
-            .collect(),
-    };
-    Ok(found)
+    let counter = count.then_some(Count);
+    Ok(match sort {
+        Sort::Score => {
+            let ranked = collector.tweak_score(|reader: &SegmentReader| {
+                let date = date_key(reader);
+                move |doc, score: Score| (score, date(doc))
+            });
+            let (top, n) = searcher.search(query, &(ranked, counter))?;
+            (top.into_iter().map(|((score, _), addr)| (Some(score), addr)).collect(), n)
+        }
+        Sort::Date => {
+            let dated = collector.order_by_fast_field::<tantivy::DateTime>(Field::Date.name(), Order::Desc);
+            let (top, n) = searcher.search(query, &(dated, counter))?;
+            (top.into_iter().map(|(_, addr)| (None, addr)).collect(), n)
+        }
+    })
+}
+
+/// Every match, in `sort` order: the order [`addresses`] gives, from one pass that keeps
+/// each match's sort key (a page reaching far keeps no heap of its size).
+pub(crate) fn all(searcher: &Searcher, query: &dyn Query, sort: Sort) -> Result<Ranked> {
+    let mut found = searcher.search(query, &AllMatches { scored: sort == Sort::Score })?;
+    // Greatest key first; ties by document address, as tantivy's top-k breaks them.
+    found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(found.into_iter().map(|(score, _, addr)| ((sort == Sort::Score).then_some(score), addr)).collect())
+}
+
+/// Collects every match with its score (when `scored`) and date key.
+struct AllMatches {
+    scored: bool,
+}
+
+/// One segment's matches: score, date key, address.
+struct SegmentMatches {
+    segment: u32,
+    date: Box<dyn Fn(tantivy::DocId) -> i64>,
+    found: Vec<(Score, i64, DocAddress)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<(Score, i64, DocAddress)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches { segment, date: Box::new(date_key(reader)), found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scored
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(Score, i64, DocAddress)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: Score) {
+        self.found.push((score, (self.date)(doc), DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
 }
 
 /// The number of matching documents.
-pub fn count(searcher: &Searcher, query: &dyn Query) -> Result<usize> {
+pub(crate) fn count(searcher: &Searcher, query: &dyn Query) -> Result<usize> {
     Ok(searcher.search(query, &Count)?)
 }

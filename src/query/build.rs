@@ -66,6 +66,50 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// Folded literals the snippet should show and highlight.
     pub highlights: Vec<String>,
+    /// For a ranked query: what its score is made of, so that the best hits can be found
+    /// without scoring every match (`crate::engine`'s top-k).
+    pub parts: Option<ScoreParts>,
+}
+
+/// What a ranked query's score is made of: per literal a match on the character view
+/// (weighted; its BM25 is at most its weight × the phrase's maximum) and BM25 over the
+/// literal's words. The score of a document is at most the sum of every character
+/// clause's maximum plus its word clauses' scores.
+#[derive(Debug)]
+pub struct ScoreParts {
+    /// The query, with unions that jump: for scoring chosen documents (it scores as the
+    /// compiled query does).
+    pub exact: Box<dyn Query>,
+    /// Each character-view phrase (or term) a matching document's score may include,
+    /// with the weight it is multiplied by.
+    pub phrases: Vec<(f32, Vec<Term>)>,
+    /// Each word-view term, with its weight.
+    pub words: Vec<(f32, Term)>,
+    /// Every literal is one word: the documents of its word are most of its matches.
+    pub one_word_each: bool,
+}
+
+/// The score parts of the literals of `q` a matching document contains.
+fn score_parts(q: &parse::Query, fields: &Fields, segmenter: &QuerySegmenter) -> ScoreParts {
+    let mut parts =
+        ScoreParts { exact: Box::new(AllQuery), phrases: Vec::new(), words: Vec::new(), one_word_each: true };
+    q.root.for_each_wanted(&mut |lit| {
+        if keyword(lit.scope).is_some() {
+            return;
+        }
+        let folded = fold(&lit.text);
+        let LiteralPlan::Units(units) = plan_literal(&folded) else { return };
+        let words: Vec<&str> = segmenter.cut(&folded).into_iter().filter(|w| is_word(w)).collect();
+        parts.one_word_each &= words.len() == 1;
+        for v in views(fields, lit.scope) {
+            let terms = units.iter().map(|(_, t)| Term::from_field_text(v.chars, t)).collect();
+            parts.phrases.push((LITERAL_WEIGHT * v.boost, terms));
+            for w in &words {
+                parts.words.push((v.boost, Term::from_field_text(v.words, w)));
+            }
+        }
+    });
+    parts
 }
 
 /// The two views of one text field.
@@ -100,65 +144,141 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if qs.len() == 1 {
-        return qs.pop().expect("one element");
-    }
-    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+/// Translates the query tree into tantivy queries. `seekable`: unions that jump to a
+/// document without buffering the ones after it ([`super::any::AnyOf`]), for scoring
+/// chosen documents; else tantivy's own, faster over every match. Both score alike.
+#[derive(Clone, Copy)]
+struct Translator<'a> {
+    fields: &'a Fields,
+    seekable: bool,
 }
 
-/// The character-view query matching documents whose `scope` contains `folded`.
-fn literal_match(fields: &Fields, scope: Scope, folded: &str, original: &str) -> Result<Box<dyn Query>> {
-    let plan = plan_literal(folded);
-    let mut per_field = Vec::new();
-    for v in views(fields, scope) {
-        let q: Box<dyn Query> = match &plan {
-            LiteralPlan::Empty => {
-                return Err(
-                    QueryError(format!("'{original}' has nothing to search for (only punctuation or spaces)")).into()
-                )
+impl Translator<'_> {
+    /// Any of `qs`.
+    fn any_of(&self, mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        if qs.len() == 1 {
+            return qs.pop().expect("one element");
+        }
+        if self.seekable {
+            Box::new(super::any::AnyOf::new(qs))
+        } else {
+            Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+        }
+    }
+
+    /// The character-view query matching documents whose `scope` contains `folded`.
+    fn literal_match(&self, scope: Scope, folded: &str, original: &str) -> Result<Box<dyn Query>> {
+        let plan = plan_literal(folded);
+        let mut per_field = Vec::new();
+        for v in views(self.fields, scope) {
+            let q: Box<dyn Query> = match &plan {
+                LiteralPlan::Empty => {
+                    return Err(QueryError(format!(
+                        "'{original}' has nothing to search for (only punctuation or spaces)"
+                    ))
+                    .into())
+                }
+                LiteralPlan::Units(units) if units.len() == 1 => {
+                    Box::new(TermQuery::new(Term::from_field_text(v.chars, &units[0].1), IndexRecordOption::WithFreqs))
+                }
+                LiteralPlan::Units(units) => Box::new(PhraseQuery::new_with_offset(
+                    units.iter().map(|(p, t)| (*p as usize, Term::from_field_text(v.chars, t))).collect(),
+                )),
+            };
+            per_field.push(boosted(q, v.boost));
+        }
+        Ok(self.any_of(per_field))
+    }
+
+    /// The word-view query ranking documents for `folded`.
+    fn literal_words(&self, scope: Scope, folded: &str, words: &QuerySegmenter) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words.cut(folded) {
+            if !is_word(word) {
+                continue;
             }
-            LiteralPlan::Units(units) if units.len() == 1 => {
-                Box::new(TermQuery::new(Term::from_field_text(v.chars, &units[0].1), IndexRecordOption::WithFreqs))
+            for v in views(self.fields, scope) {
+                let q = TermQuery::new(Term::from_field_text(v.words, word), IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, boosted(Box::new(q), v.boost)));
             }
-            LiteralPlan::Units(units) => Box::new(PhraseQuery::new_with_offset(
-                units.iter().map(|(p, t)| (*p as usize, Term::from_field_text(v.chars, t))).collect(),
-            )),
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// One literal as a query: must match on characters, ranked on words.
+    fn literal(&self, lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
+        if let Some(f) = keyword(lit.scope) {
+            let term = Term::from_field_text(self.fields.get(f), lit.text.trim());
+            let q = TermQuery::new(term, IndexRecordOption::Basic);
+            return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
+        }
+        let folded = fold(&lit.text);
+        let matcher = self.literal_match(lit.scope, &folded, &lit.text)?;
+        let Some(segmenter) = words else { return Ok(matcher) };
+        let mut clauses = vec![(Occur::Must, boosted(matcher, LITERAL_WEIGHT))];
+        if let Some(ranking) = self.literal_words(lit.scope, &folded, segmenter) {
+            clauses.push((Occur::Should, ranking));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Translates one node of the query tree. `words` is `None` under a negation: what
+    /// must not match is never ranked.
+    fn node(&self, n: &Node, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
+        Ok(match n {
+            Node::Literal(lit) => self.literal(lit, words)?,
+            Node::Any(children) => {
+                self.any_of(children.iter().map(|c| self.node(c, words)).collect::<Result<Vec<_>>>()?)
+            }
+            Node::All(children) => {
+                let clauses = self.all_clauses(children, words)?;
+                if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+                    clauses.into_iter().next().expect("one clause").1
+                } else {
+                    Box::new(BooleanQuery::new(clauses))
+                }
+            }
+            // A lone exclusion (`-a` inside OR is refused by the parser) matches what lacks it.
+            Node::Not(_) => Box::new(BooleanQuery::new(self.all_clauses(std::slice::from_ref(n), words)?)),
+        })
+    }
+
+    /// The clauses of an AND: each child must match, excluded children must not; with
+    /// exclusions only, every other document matches.
+    fn all_clauses(&self, children: &[Node], words: Option<&QuerySegmenter>) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let mut clauses = Vec::new();
+        for c in children {
+            match c {
+                Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner, None)?)),
+                _ => clauses.push((Occur::Must, self.node(c, words)?)),
+            }
+        }
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(clauses)
+    }
+
+    /// The whole query: the tree's top-level clauses and the filters.
+    fn query(&self, q: &parse::Query, filters: &Filters, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
+        let Node::All(top) = &q.root else {
+            return Err(QueryError("internal: the query tree has no top-level AND".into()).into());
         };
-        per_field.push(boosted(q, v.boost));
-    }
-    Ok(any_of(per_field))
-}
-
-/// The word-view query ranking documents for `folded`.
-fn literal_words(fields: &Fields, scope: Scope, folded: &str, words: &QuerySegmenter) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for word in words.cut(folded) {
-        if !is_word(word) {
-            continue;
+        let mut clauses = Vec::new();
+        for c in top {
+            match c {
+                Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner, None)?)),
+                _ => clauses.push((Occur::Must, self.node(c, words)?)),
+            }
         }
-        for v in views(fields, scope) {
-            let q = TermQuery::new(Term::from_field_text(v.words, word), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, boosted(Box::new(q), v.boost)));
+        for f in filter_queries(filters, self.fields)? {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0)) as Box<dyn Query>));
         }
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
     }
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-}
-
-/// One literal as a query: must match on characters, ranked on words.
-fn literal(fields: &Fields, lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
-    if let Some(f) = keyword(lit.scope) {
-        let q = TermQuery::new(Term::from_field_text(fields.get(f), lit.text.trim()), IndexRecordOption::Basic);
-        return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
-    }
-    let folded = fold(&lit.text);
-    let matcher = literal_match(fields, lit.scope, &folded, &lit.text)?;
-    let Some(segmenter) = words else { return Ok(matcher) };
-    let mut clauses = vec![(Occur::Must, boosted(matcher, LITERAL_WEIGHT))];
-    if let Some(ranking) = literal_words(fields, lit.scope, &folded, segmenter) {
-        clauses.push((Occur::Should, ranking));
-    }
-    Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// The segmenter for the literals of `q`: it cuts them exactly as the index-time
@@ -168,45 +288,6 @@ pub fn query_segmenter(q: &parse::Query, dict: &Dictionary) -> QuerySegmenter {
     let mut texts = Vec::new();
     q.root.for_each_literal(&mut |l| texts.push(fold(&l.text)));
     QuerySegmenter::new(dict, &texts.join(" "))
-}
-
-/// Translates one node of the query tree. `words` is `None` under a negation: what must
-/// not match is never ranked.
-fn node(n: &Node, fields: &Fields, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
-    Ok(match n {
-        Node::Literal(lit) => literal(fields, lit, words)?,
-        Node::Any(children) => any_of(children.iter().map(|c| node(c, fields, words)).collect::<Result<Vec<_>>>()?),
-        Node::All(children) => {
-            let clauses = all_clauses(children, fields, words)?;
-            if clauses.len() == 1 && clauses[0].0 == Occur::Must {
-                clauses.into_iter().next().expect("one clause").1
-            } else {
-                Box::new(BooleanQuery::new(clauses))
-            }
-        }
-        // A lone exclusion (`-a` inside OR is refused by the parser) matches what lacks it.
-        Node::Not(_) => Box::new(BooleanQuery::new(all_clauses(std::slice::from_ref(n), fields, words)?)),
-    })
-}
-
-/// The clauses of an AND: each child must match, excluded children must not; with
-/// exclusions only, every other document matches.
-fn all_clauses(
-    children: &[Node],
-    fields: &Fields,
-    words: Option<&QuerySegmenter>,
-) -> Result<Vec<(Occur, Box<dyn Query>)>> {
-    let mut clauses = Vec::new();
-    for c in children {
-        match c {
-            Node::Not(inner) => clauses.push((Occur::MustNot, node(inner, fields, None)?)),
-            _ => clauses.push((Occur::Must, node(c, fields, words)?)),
-        }
-    }
-    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    }
-    Ok(clauses)
 }
 
 /// The folded literals of `q` a matching document contains (keyword values aside): what
@@ -225,23 +306,16 @@ pub fn compile(
     words: Option<&QuerySegmenter>,
 ) -> Result<Compiled> {
     let highlights = highlights(q);
-    let Node::All(top) = &q.root else {
-        return Err(QueryError("internal: the query tree has no top-level AND".into()).into());
+    let full = Translator { fields, seekable: false };
+    let query = full.query(q, filters, words)?;
+    let parts = match words {
+        Some(w) => Some(ScoreParts {
+            exact: Translator { fields, seekable: true }.query(q, filters, words)?,
+            ..score_parts(q, fields, w)
+        }),
+        None => None,
     };
-    let mut clauses = Vec::new();
-    for c in top {
-        match c {
-            Node::Not(inner) => clauses.push((Occur::MustNot, node(inner, fields, None)?)),
-            _ => clauses.push((Occur::Must, node(c, fields, words)?)),
-        }
-    }
-    for f in filter_queries(filters, fields)? {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0)) as Box<dyn Query>));
-    }
-    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    }
-    Ok(Compiled { query: Box::new(BooleanQuery::new(clauses)), highlights })
+    Ok(Compiled { query, highlights, parts })
 }
 
 /// The filters as (unscored) queries.
@@ -268,15 +342,17 @@ pub(crate) fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<B
     }
     for (field, values) in filters.values.iter().filter(|(_, v)| !v.is_empty()) {
         let term = |v: &String| Term::from_field_text(fields.get(*field), v);
-        out.push(any_of(
-            values
-                .iter()
-                .map(|v| Box::new(TermQuery::new(term(v), IndexRecordOption::Basic)) as Box<dyn Query>)
-                .collect(),
-        ));
+        out.push(
+            Translator { fields, seekable: false }.any_of(
+                values
+                    .iter()
+                    .map(|v| Box::new(TermQuery::new(term(v), IndexRecordOption::Basic)) as Box<dyn Query>)
+                    .collect(),
+            ),
+        );
     }
     if let Some(t) = &filters.title {
-        out.push(literal_match(fields, Scope::Field(Field::Title), &fold(t), t)?);
+        out.push(Translator { fields, seekable: false }.literal_match(Scope::Field(Field::Title), &fold(t), t)?);
     }
     Ok(out)
 }

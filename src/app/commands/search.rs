@@ -34,7 +34,7 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
     let config = settings::output(globals, args.format, args.json, engine.tz());
     let config = settings::with_columns(config, args.fields.clone().map(|f| f.0));
     let table = config.format == Format::Table;
-    let text = config.needs_text();
+    let fields = config.fields_needed();
     let mut p = printer(Out::stdout(config));
     let found = if args.count {
         let n = engine.count(sel)?;
@@ -57,7 +57,7 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
         p.counts(by.name(), &rows)?;
         !rows.is_empty()
     } else {
-        let page = Page { limit: args.limit, offset: args.offset, sort: args.sort, text };
+        let page = Page { limit: args.limit, offset: args.offset, sort: args.sort, fields };
         let mut hits = engine.search(sel, page, table)?;
         if hits.hits.is_empty() && hits.total.is_none() {
             hits.total = Some(engine.count(sel)?);

@@ -13,7 +13,7 @@ use super::columns::Column;
 use super::{Out, Printer, SNIPPET_WIDTH};
 
 /// Default TSV/CSV columns.
-const DEFAULT: [Column; 5] = [
+pub(super) const DEFAULT: [Column; 5] = [
     Column::Field(Field::Id),
     Column::Field(Field::Date),
     Column::Field(Field::Source),

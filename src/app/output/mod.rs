@@ -16,7 +16,7 @@ pub mod trend;
 
 use std::io::{self, Write};
 
-use sou::article::Article;
+use sou::article::{Article, Field, FieldSet, FIELDS};
 use sou::engine::{Bucket, Histogram, Hits, Keywords, Line, Stats, Trend};
 
 /// Output format.
@@ -82,15 +82,24 @@ pub struct Config {
 }
 
 impl Config {
-    /// Whether printing hits needs their text (a snippet): JSON always, the table and
-    /// TSV/CSV when their columns show one, ids never.
-    pub fn needs_text(&self) -> bool {
-        let shows = |default: bool| self.columns.as_ref().map_or(default, |c| c.contains(&columns::Column::Snippet));
+    /// The fields printing hits reads: those of the columns shown (the text, from the
+    /// document store, only for a snippet); JSON's keys; the id alone for ids.
+    pub fn fields_needed(&self) -> FieldSet {
+        let of = |cols: &[columns::Column]| {
+            cols.iter().fold(FieldSet::NONE, |set, c| match c {
+                columns::Column::Field(f) => set.with(*f),
+                columns::Column::Snippet => set.with(Field::Content),
+                columns::Column::Rank | columns::Column::Score => set,
+            })
+        };
         match self.format {
-            Format::Jsonl => true,
-            Format::Table => shows(true),
-            Format::Tsv | Format::Csv => shows(false),
-            Format::Ids => false,
+            Format::Jsonl => FIELDS
+                .iter()
+                .filter(|s| s.in_hit_json)
+                .fold(FieldSet::of(&[Field::Content]), |set, s| set.with(s.field)),
+            Format::Table => of(self.columns.as_deref().unwrap_or(&table::DEFAULT)),
+            Format::Tsv | Format::Csv => of(self.columns.as_deref().unwrap_or(&delimited::DEFAULT)),
+            Format::Ids => FieldSet::of(&[Field::Id]),
         }
     }
 }

@@ -21,7 +21,7 @@ const HIGHLIGHT: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiCol
 const DIM: Style = Style::new().effects(Effects::DIMMED);
 
 /// Default table columns.
-const DEFAULT: [Column; 5] = [
+pub(super) const DEFAULT: [Column; 5] = [
     Column::Rank,
     Column::Field(Field::Date),
     Column::Field(Field::Source),

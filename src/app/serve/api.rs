@@ -12,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-use sou::article::Field;
+use sou::article::{Field, FieldSet};
 use sou::engine::{Bucket, Engine, Page, Period, Selection, Sort};
 use sou::names::Named;
 use sou::query::build::QueryError;
@@ -213,7 +213,7 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         let offset = params.number("offset", 0, MAX_OFFSET)?;
         let sort = params.named::<Sort>("sort")?.unwrap_or(Sort::Score);
         let period = params.named::<Period>("period")?;
-        let hits = engine.search(&sel, Page { limit, offset, sort, text: true }, false)?;
+        let hits = engine.search(&sel, Page { limit, offset, sort, fields: FieldSet::ALL }, false)?;
         let overview = engine.overview(&sel, period)?;
         let histogram = &overview.histogram;
         let list: Vec<Value> = hits

@@ -5,7 +5,7 @@
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
-use sou::article::Field;
+use sou::article::{Field, FieldSet};
 use sou::engine::{Bucket, Engine, Histogram, Hit, Page, Selection, Sort};
 
 /// What to search for.
@@ -64,7 +64,7 @@ pub fn start(engine: Engine) -> (Sender<Request>, Receiver<Answer>) {
 
 fn run(engine: &Engine, req: &Request) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let page = Page { limit: req.limit, offset: 0, sort: req.sort, text: true };
+    let page = Page { limit: req.limit, offset: 0, sort: req.sort, fields: FieldSet::ALL };
     let hits = engine.search(&req.selection, page, false)?;
     // Days: the timeline folds them into as many bars as the terminal is wide. The same
     // pass counts every match and the sources.
