@@ -2,6 +2,8 @@
 //! - `jieba_dict.fst`: jieba's default dictionary (`data/jieba/dict.txt`) as an FST of
 //!   word → frequency, plus its total frequency. Queries segment against it without
 //!   building jieba's 350k-word trie (~100 ms); see `src/analysis/dictionary.rs`.
+//! - `jieba_nouns.fst`: the words of that dictionary tagged as nouns, the keyword
+//!   candidates (`src/analysis/nouns.rs`).
 //! - `t2s.rs`: OpenCC's character table (`data/opencc/TSCharacters.txt`) as a sorted array
 //!   of (traditional, simplified) pairs for one-to-one folding; see `src/analysis/fold.rs`.
 use std::collections::BTreeMap;
@@ -24,12 +26,23 @@ fn main() {
     // its total is the sum over the distinct words. Mirror that exactly.
     let dict = fs::read_to_string("data/jieba/dict.txt").expect("data/jieba/dict.txt");
     let mut words: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, &str> = BTreeMap::new();
     for line in dict.lines() {
         let mut it = line.split_whitespace();
         let Some(word) = it.next() else { continue };
         let freq = it.next().map_or(0, |f| f.parse::<u64>().expect("numeric frequency"));
         words.insert(word, freq);
+        tags.insert(word, it.next().unwrap_or(""));
     }
+    // The words tagged as nouns (n…), verbal nouns (vn) or foreign words (eng): the
+    // candidates of keywords (src/analysis/nouns.rs).
+    let mut nouns = fst::SetBuilder::memory();
+    for (w, t) in &tags {
+        if t.starts_with('n') || *t == "vn" || *t == "eng" {
+            nouns.insert(w.as_bytes()).expect("sorted unique keys");
+        }
+    }
+    fs::write(Path::new(&out).join("jieba_nouns.fst"), nouns.into_inner().expect("fst")).expect("write nouns fst");
     let total: u64 = words.values().sum();
     let mut builder = fst::MapBuilder::memory();
     for (w, f) in &words {

@@ -20,6 +20,8 @@ use sou::analysis::fold::fold;
 struct Doc {
     id: String,
     title: String,
+    /// The text as written.
+    content: String,
     text: String,
     /// Title, content and author, each folded.
     fields: [String; 3],
@@ -35,7 +37,7 @@ fn load(path: &Path) -> Vec<Doc> {
             // Every searched field: title, content and (poetry) author.
             let fields = [fold(&s("title")), fold(&s("content")), fold(&s("author"))];
             let text = fields.join("\n");
-            Doc { id: s("id"), title: s("title"), text, fields }
+            Doc { id: s("id"), title: s("title"), content: s("content"), text, fields }
         })
         .collect()
 }
@@ -483,4 +485,41 @@ fn every_column_equals_the_input_record_for_every_news_document() {
         }
     }
     assert_eq!(seen, want.len(), "every news document listed once");
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn keywords_equal_an_independent_count_of_the_tagged_texts_of_the_corpora() {
+    let c = corpus();
+    let jieba = jieba_rs::Jieba::new();
+    let df = common::keywords::content_doc_freq(&jieba, c.docs.iter().map(|d| d.content.as_str()));
+    let by_id: std::collections::HashMap<&str, &Doc> = c.docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let n = c.docs.len() as u64;
+    for (query, args) in [
+        ("芯片", vec![]),
+        ("疫苗", vec![]),
+        ("房地产", vec![]),
+        ("足球", vec![]),
+        ("世界杯", vec![]),
+        ("人工智能", vec![]),
+        ("上海 经济", vec![]),
+        ("新能源", vec!["--since", "2019"]),
+        ("長安", vec![]),
+        ("白日", vec![]),
+    ] {
+        let matching = all_ids(&c.index, query, &args);
+        assert!(!matching.is_empty() && matching.len() <= 5000, "{query}: {} matches", matching.len());
+        let read: Vec<(&str, &str)> = matching
+            .iter()
+            .map(|id| (by_id[id.as_str()].title.as_str(), by_id[id.as_str()].content.as_str()))
+            .collect();
+        let exclude: Vec<String> = query.split(' ').map(fold).collect();
+        let want = common::keywords::keywords(&jieba, &read, read.len(), n, &df, true, &exclude, 30);
+        let mut a = vec!["keywords", query, "--json", "-n", "30"];
+        a.extend(args.iter().copied());
+        let (code, got, err) = run(&c.index, &a);
+        assert_eq!(code, 0, "{query}: {err}");
+        common::keywords::same(&common::keywords::parse(&got), &want).unwrap_or_else(|e| panic!("{query}: {e}"));
+        eprintln!("{query}: {} words, the first {:?}", want.len(), want.first().map(|k| &k.word));
+    }
 }

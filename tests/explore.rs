@@ -5,6 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::keywords;
 use common::*;
 use serde_json::Value;
 use sou::analysis::fold::fold;
@@ -186,5 +187,46 @@ fn concordance_lines_fit_the_terminal() {
             assert!(w <= width, "{width}: {line}");
             assert!(line.contains(" 孵化器 "), "{line}");
         }
+    }
+}
+
+#[test]
+fn keywords_equal_an_independent_count_of_the_tagged_texts() {
+    let idx = seed_index();
+    let jieba = jieba_rs::Jieba::new();
+    // Every seed article as stored: the oracle segments and tags its texts itself.
+    let ids = all_ids(idx, "-没有这个词组合", &[]);
+    let mut texts: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for id in &ids {
+        let (_, out, _) = run(idx, &["show", id, "--json"]);
+        let v: Value = serde_json::from_str(&out).expect("json");
+        let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        texts.insert(id.clone(), (s("title"), s("content")));
+    }
+    assert_eq!(texts.len(), 62);
+    let df = keywords::content_doc_freq(&jieba, texts.values().map(|(_, c)| c.as_str()));
+    let n = texts.len() as u64;
+    // The whole index: every document is read.
+    let read: Vec<(&str, &str)> = texts.values().map(|(t, c)| (t.as_str(), c.as_str())).collect();
+    let want = keywords::keywords(&jieba, &read, read.len(), n, &df, false, &[], 20);
+    let (_, got, _) = run(idx, &["keywords", "--json", "-n", "20"]);
+    keywords::same(&keywords::parse(&got), &want).unwrap_or_else(|e| panic!("whole index: {e}"));
+    // Subsets: a query's matches, or a date range's.
+    for (query, args) in [
+        ("孵化器", vec![]),
+        ("人工智能", vec![]),
+        ("张江 OR 临港", vec![]),
+        ("-没有这个词组合", vec!["--since", "2025-12-20"]),
+    ] {
+        let matching = all_ids(idx, query, &args);
+        let read: Vec<(&str, &str)> = matching.iter().map(|id| (texts[id].0.as_str(), texts[id].1.as_str())).collect();
+        let exclude: Vec<String> =
+            if query.starts_with('-') { Vec::new() } else { query.split(" OR ").map(fold).collect() };
+        let want = keywords::keywords(&jieba, &read, read.len(), n, &df, true, &exclude, 15);
+        let mut a = vec!["keywords", query, "--json", "-n", "15"];
+        a.extend(args.iter().copied());
+        let (_, got, _) = run(idx, &a);
+        keywords::same(&keywords::parse(&got), &want).unwrap_or_else(|e| panic!("{query} {args:?}: {e}"));
+        assert!(!want.is_empty(), "{query}");
     }
 }

@@ -48,6 +48,18 @@ fn default_fst() -> Fst<&'static [u8]> {
     Fst::new(DEFAULT_FST).expect("the dictionary FST is built by build.rs")
 }
 
+/// Calls `f` with every word of jieba's default dictionary.
+pub(crate) fn for_each_default_word(mut f: impl FnMut(&str)) {
+    use fst::Streamer;
+    let map = fst::Map::from(default_fst());
+    let mut stream = map.stream();
+    while let Some((w, _)) = stream.next() {
+        if let Ok(w) = std::str::from_utf8(w) {
+            f(w);
+        }
+    }
+}
+
 /// Frequency of `word` in the default dictionary.
 fn default_freq(fst: &Fst<&'static [u8]>, word: &str) -> Option<u64> {
     fst.get(word.as_bytes()).map(|o| o.value())
@@ -145,6 +157,11 @@ impl Dictionary {
             jieba.add_word(w, Some(*f as usize), Some(self.tag(w)));
         }
         jieba
+    }
+
+    /// The user words with their tags.
+    pub(crate) fn user_tags(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.user.keys().map(|w| (w.as_str(), self.tag(w)))
     }
 
     /// The tag of user word `w`.

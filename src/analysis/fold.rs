@@ -82,7 +82,7 @@ pub fn fold(text: &str) -> String {
 /// Folds `text` and maps it back: the second value holds, for every byte of the folded
 /// text and one past its end, the byte offset in `text` of the character it came from
 /// (so folded `[s, e)` came from `text[map[s]..map[e]]`).
-pub(crate) fn fold_mapped(text: &str) -> (String, Vec<usize>) {
+pub fn fold_mapped(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
     for (i, c) in text.char_indices() {
@@ -93,6 +93,35 @@ pub(crate) fn fold_mapped(text: &str) -> (String, Vec<usize>) {
     }
     map.push(text.len());
     (out, map)
+}
+
+/// Where folding changed byte offsets: from each of these folded offsets on (until the
+/// next), the original offset is the folded one plus the shift.
+pub type Shifts = Vec<(usize, isize)>;
+
+/// Folds `text`, noting where the folded text's byte offsets stop matching the
+/// original's (a full-width comma is three bytes, its fold one): few points, where
+/// [`fold_mapped`] keeps one per byte.
+pub fn fold_shifted(text: &str) -> (String, Shifts) {
+    let mut out = String::with_capacity(text.len());
+    let mut shifts = Vec::new();
+    let mut shift: isize = 0;
+    for (i, c) in text.char_indices() {
+        fold_char(c, |f| out.push(f));
+        let now = (i + c.len_utf8()) as isize - out.len() as isize;
+        if now != shift {
+            shift = now;
+            shifts.push((out.len(), shift));
+        }
+    }
+    (out, shifts)
+}
+
+/// The original offset of folded offset `at` (a character boundary of both).
+pub fn unshift(shifts: &Shifts, at: usize) -> usize {
+    let i = shifts.partition_point(|&(from, _)| from <= at);
+    let shift = if i == 0 { 0 } else { shifts[i - 1].1 };
+    (at as isize + shift) as usize
 }
 
 #[cfg(test)]
@@ -110,6 +139,21 @@ mod tests {
         assert_eq!(&text[map[0]..map[2]], "ＡＩ");
         let deg = folded.find('°').expect("℃ folds to °c");
         assert_eq!(&text[map[deg]..map[folded.len()]], "℃");
+    }
+
+    #[test]
+    fn shifted_folding_maps_offsets_back() {
+        let text = "ＡＩ，國家主席℃与，中国";
+        let (folded, shifts) = fold_shifted(text);
+        assert_eq!(folded, fold(text));
+        let (_, map) = fold_mapped(text);
+        // Every folded offset where an original character's fold starts.
+        for (at, _) in folded.char_indices().chain([(folded.len(), ' ')]) {
+            if at == 0 || map[at] != map[at - 1] {
+                assert_eq!(unshift(&shifts, at), map[at], "{at}");
+            }
+        }
+        assert!(fold_shifted("国家主席").1.is_empty());
     }
 
     #[test]

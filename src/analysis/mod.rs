@@ -4,6 +4,7 @@
 //! - [`words`]: jieba words, for BM25 ranking.
 //! - [`chars`]: CJK characters/bigrams and whole Latin words with positions, for
 //!   grep-exact matching of any literal.
+//! - [`nouns`]: which words are keyword candidates (nouns, by jieba's tags).
 //! - [`dictionary`]: jieba's dictionary and the user's words, stored with the index;
 //!   query-time segmentation without loading the full dictionary.
 //! - [`segment`]: the query-time segmenter, jieba's cut without building a `Jieba`.
@@ -12,6 +13,7 @@
 pub mod chars;
 pub mod dictionary;
 pub mod fold;
+pub mod nouns;
 pub mod segment;
 pub(crate) mod tokenizers;
 pub mod words;

@@ -2,13 +2,18 @@
 //! original text (held once per document, see `crate::index::document`), folds it in one
 //! pass (`fold.rs`) and cuts it: no filter chain, no re-normalising.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::chars::{Unit, UnitCursor, GAP};
-use super::fold::fold;
+use super::fold::{fold, fold_shifted, unshift, Shifts};
+use super::nouns::Nouns;
 use super::words::{chunk_end, for_each_word_in};
 
 /// Name under which [`WordTokenizer`] is registered.
@@ -26,14 +31,24 @@ fn set(token: &mut Token, text: &str, s: usize, e: usize, position: usize) {
     token.text.push_str(&text[s..e]);
 }
 
-/// jieba words (the word view).
+/// jieba words (the word view); while it cuts a text it also gathers the text's nouns
+/// (see [`take_nouns`]).
 #[derive(Clone)]
-pub(crate) struct WordTokenizer(pub Arc<Jieba>);
+pub struct WordTokenizer {
+    /// The index's segmenter.
+    pub jieba: Arc<Jieba>,
+    /// Which of its words are keyword candidates.
+    pub nouns: Arc<Nouns>,
+}
 
 /// The word view of one folded text, segmented one chunk at a time.
-pub(crate) struct WordStream {
+pub struct WordStream<'a> {
     jieba: Arc<Jieba>,
+    nouns: Arc<Nouns>,
+    original: &'a str,
     text: String,
+    /// Where the folded text's offsets stop matching the original's.
+    shifts: Shifts,
     /// Where the next chunk starts.
     next_chunk: usize,
     /// Words of the current chunk.
@@ -41,35 +56,76 @@ pub(crate) struct WordStream {
     next_span: usize,
     position: usize,
     token: Token,
+    /// The text's nouns as written, with their counts.
+    found: FxHashMap<String, u32>,
+    /// Whether the nouns were left for the index (once, at the end).
+    published: bool,
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = WordStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+    type TokenStream<'a> = WordStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        let (folded, shifts) = fold_shifted(text);
         WordStream {
-            jieba: Arc::clone(&self.0),
-            text: fold(text),
+            jieba: Arc::clone(&self.jieba),
+            nouns: Arc::clone(&self.nouns),
+            original: text,
+            shifts,
+            text: folded,
             next_chunk: 0,
             spans: Vec::new(),
             next_span: 0,
             position: 0,
             token: Token::default(),
+            found: FxHashMap::default(),
+            published: false,
         }
     }
 }
 
-impl TokenStream for WordStream {
+impl WordStream<'_> {
+    /// Counts the noun at folded `s..e` in the form the text writes it.
+    fn count_noun(&mut self, s: usize, e: usize) {
+        let form = &self.original[unshift(&self.shifts, s)..unshift(&self.shifts, e)];
+        match self.found.get_mut(form) {
+            Some(n) => *n += 1,
+            None => {
+                self.found.insert(form.to_string(), 1);
+            }
+        }
+    }
+
+    /// Segments the next chunk.
+    fn next_chunk(&mut self) {
+        let start = self.next_chunk;
+        let end = chunk_end(&self.text, start);
+        self.spans.clear();
+        self.next_span = 0;
+        let jieba = Arc::clone(&self.jieba);
+        let mut spans = std::mem::take(&mut self.spans);
+        for_each_word_in(&jieba, &self.text, start, end, |_, s, e| spans.push((s, e)));
+        for &(s, e) in &spans {
+            if self.nouns.is_noun(&self.text, s, e) {
+                self.count_noun(s, e);
+            }
+        }
+        self.spans = spans;
+        self.next_chunk = end;
+    }
+}
+
+impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
         while self.next_span >= self.spans.len() {
             if self.next_chunk >= self.text.len() {
+                if !self.published {
+                    self.published = true;
+                    let (nouns, folded) = (std::mem::take(&mut self.found), std::mem::take(&mut self.text));
+                    publish(self.original, nouns, folded);
+                }
                 return false;
             }
-            let start = self.next_chunk;
-            let end = chunk_end(&self.text, start);
-            self.spans.clear();
-            self.next_span = 0;
-            for_each_word_in(&self.jieba, &self.text, start, end, |_, s, e| self.spans.push((s, e)));
-            self.next_chunk = end;
+            self.next_chunk();
         }
         let (s, e) = self.spans[self.next_span];
         self.next_span += 1;
@@ -83,6 +139,71 @@ impl TokenStream for WordStream {
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
     }
+}
+
+/// A text's nouns as written, with how often each occurs.
+pub type NounCounts = Vec<(String, u32)>;
+
+/// Texts remembered per indexing thread: the document being indexed has at most a
+/// title, a text and an author.
+const RECENT: usize = 4;
+
+/// What the word tokenizer leaves of a text for the tokenizers and writers after it.
+struct Left {
+    len: usize,
+    hash: u64,
+    nouns: Option<NounCounts>,
+    folded: Option<String>,
+}
+
+thread_local! {
+    /// What was left of the texts this thread cut last.
+    static LEFT: RefCell<VecDeque<Left>> = const { RefCell::new(VecDeque::new()) };
+}
+
+fn text_key(text: &str) -> (usize, u64) {
+    (text.len(), twox_hash::XxHash3_64::oneshot(text.as_bytes()))
+}
+
+/// Leaves the nouns and the folded form of `text` for [`take_nouns`] and the character
+/// tokenizer.
+fn publish(text: &str, found: FxHashMap<String, u32>, folded: String) {
+    let (len, hash) = text_key(text);
+    let nouns = Some(found.into_iter().collect());
+    LEFT.with(|l| {
+        let mut l = l.borrow_mut();
+        if l.len() >= RECENT {
+            l.pop_front();
+        }
+        l.push_back(Left { len, hash, nouns, folded: Some(folded) });
+    });
+}
+
+/// Takes what was left of `text` with `pick`, if this thread's word tokenizer cut it
+/// last (of a few).
+fn take_left<T>(text: &str, pick: impl Fn(&mut Left) -> Option<T>) -> Option<T> {
+    let (len, hash) = text_key(text);
+    LEFT.with(|l| {
+        let mut l = l.borrow_mut();
+        let e = l.iter_mut().rev().find(|e| e.len == len && e.hash == hash)?;
+        pick(e)
+    })
+}
+
+/// The nouns of `text`, if this thread's word tokenizer cut it last (of a few): the
+/// forward index of a document (`crate::index::nouns`) takes them as the document is
+/// indexed, without segmenting its texts again.
+pub fn take_nouns(text: &str) -> Option<NounCounts> {
+    take_left(text, |e| e.nouns.take())
+}
+
+/// The nouns of `text` (with the index's segmenter): what [`WordTokenizer`] gathers.
+pub fn nouns_of(jieba: &Arc<Jieba>, nouns: &Arc<Nouns>, text: &str) -> NounCounts {
+    let mut t = WordTokenizer { jieba: Arc::clone(jieba), nouns: Arc::clone(nouns) };
+    let mut stream = t.token_stream(text);
+    while stream.advance() {}
+    drop(stream);
+    take_nouns(text).unwrap_or_default()
 }
 
 /// The character view: every unit (CJK character, letter/digit word) at its position, a
@@ -104,8 +225,10 @@ pub(crate) struct CharStream {
 impl Tokenizer for CharTokenizer {
     type TokenStream<'a> = CharStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream {
+        // The word tokenizer folded the text just before (its field comes first).
+        let folded = take_left(text, |e| e.folded.take()).unwrap_or_else(|| fold(text));
         CharStream {
-            text: fold(text),
+            text: folded,
             cursor: UnitCursor::default(),
             token: Token::default(),
             next_pos: None,

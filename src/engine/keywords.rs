@@ -13,44 +13,28 @@
 //! weight (saturated frequency × inverse document frequency): the corpus's distinctive
 //! words.
 //!
-//! Candidates are jieba words of at least two characters, tagged as nouns by jieba (user
-//! dictionary words count as nouns), that are neither stop words (stopwords-iso's
-//! Chinese list) nor numbers, printed in their most frequent original form.
+//! Candidates are the nouns of `crate::analysis::nouns` (jieba words of at least two
+//! characters tagged as nouns, neither stop words nor numbers), listed per document when
+//! it was indexed (`crate::index::nouns`) and counted here, never read from the text;
+//! each is printed in its most frequent original form.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::Result;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
-use crate::analysis::dictionary::Dictionary;
-use crate::analysis::fold::fold_mapped;
+use crate::analysis::fold::fold;
 use crate::article::Field;
+use crate::index::nouns::NounsFile;
 use crate::index::Fields;
-
-/// stopwords-iso's Chinese list (MIT), one word a line.
-const STOP_WORDS: &str = include_str!("../../data/stopwords-zh.txt");
 
 /// BM25's term-frequency saturation.
 const K1: f64 = 1.2;
 
 /// At most this many documents (the best-ranked) are read.
 const MAX_DOCS: usize = 5_000;
-
-/// Nouns (n, nr, ns, nt, nz, …), verbal nouns (vn) and foreign words (eng): what a
-/// topic is named with. Verbs and function words say how, not what.
-fn is_noun_like(tag: &str) -> bool {
-    tag.starts_with('n') || tag == "vn" || tag == "eng"
-}
-
-/// Whether `w` (folded) can be a keyword.
-fn is_candidate(w: &str, stop: &HashSet<&str>) -> bool {
-    w.chars().count() >= 2
-        && w.chars().all(char::is_alphanumeric)
-        && !w.chars().any(|c| c.is_numeric())
-        && !stop.contains(w)
-}
 
 /// One keyword.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,45 +98,54 @@ pub(crate) fn log_likelihood(a: f64, n1: f64, b: f64, n2: f64) -> f64 {
     2.0 * cells.iter().filter(|(o, e)| *o > 0.0 && *e > 0.0).map(|(o, e)| o * (o / e).ln()).sum::<f64>()
 }
 
-/// The `limit` most distinctive words of the documents `query` matches.
-#[allow(clippy::too_many_arguments)]
-pub fn distinctive(
+/// The `limit` most distinctive words of the documents `query` matches (at most the
+/// [`MAX_DOCS`] best-ranked): their nouns are read from each segment's list of them
+/// (`crate::index::nouns`), not from their text.
+pub(crate) fn distinctive(
     searcher: &Searcher,
     fields: &Fields,
     query: &dyn Query,
-    dict: &Dictionary,
     limit: usize,
     ranking: &Ranking,
 ) -> Result<Keywords> {
     let hits = searcher.search(query, &TopDocs::with_limit(MAX_DOCS).order_by_score())?;
-    let stop: HashSet<&str> = STOP_WORDS.lines().collect();
-    let jieba = dict.full_jieba();
+    let mut addrs: Vec<DocAddress> = hits.iter().map(|(_, a)| *a).collect();
+    addrs.sort_unstable();
     let mut tf: HashMap<String, f64> = HashMap::new();
     let mut docs: HashMap<String, u64> = HashMap::new();
     // How each (folded) word was written: keywords are printed in their most frequent form.
     let mut forms: HashMap<String, HashMap<String, u32>> = HashMap::new();
-    let addrs: Vec<tantivy::DocAddress> = hits.iter().map(|(_, a)| *a).collect();
-    for a in
-        super::columns::load(searcher, fields, &addrs, crate::article::FieldSet::of(&[Field::Title, Field::Content]))?
-    {
-        let original = format!("{}\n{}", a.text(Field::Title), a.text(Field::Content));
-        let (text, origin) = fold_mapped(&original);
-        let mut counts: HashMap<&str, u32> = HashMap::new();
-        let mut at = 0;
-        for t in jieba.tag(&text, true) {
-            let (start, end) = (at, at + t.word.len());
+    let mut at = 0;
+    while at < addrs.len() {
+        let segment = addrs[at].segment_ord;
+        let end = at + addrs[at..].iter().take_while(|a| a.segment_ord == segment).count();
+        let Some(file) = NounsFile::open(searcher.segment_reader(segment))? else {
             at = end;
-            if is_noun_like(t.tag) && is_candidate(t.word, &stop) {
-                *counts.entry(t.word).or_default() += 1;
-                let form = &original[origin[start]..origin[end]];
-                *forms.entry(t.word.to_string()).or_default().entry(form.to_string()).or_default() += 1;
+            continue;
+        };
+        // Each form of the segment folded once (the word it is a form of).
+        let mut folded: HashMap<u32, String> = HashMap::new();
+        let mut entries = Vec::new();
+        for addr in &addrs[at..end] {
+            entries.clear();
+            file.for_each(addr.doc_id, |id, count| entries.push((id, count)));
+            for &(id, count) in &entries {
+                let form = file.form(id);
+                let word = folded.entry(id).or_insert_with(|| fold(form));
+                *forms.entry(word.clone()).or_default().entry(form.to_string()).or_default() += count;
+            }
+            // A word's count in the document: the sum of its forms'.
+            let mut counts: HashMap<&str, u32> = HashMap::new();
+            for &(id, count) in &entries {
+                *counts.entry(folded[&id].as_str()).or_default() += count;
+            }
+            for (w, &c) in &counts {
+                let c = c as f64;
+                *tf.entry(w.to_string()).or_default() += c * (K1 + 1.0) / (c + K1);
+                *docs.entry(w.to_string()).or_default() += 1;
             }
         }
-        for (w, c) in counts {
-            let c = c as f64;
-            *tf.entry(w.to_string()).or_default() += c * (K1 + 1.0) / (c + K1);
-            *docs.entry(w.to_string()).or_default() += 1;
-        }
+        at = end;
     }
     let n_index = searcher.num_docs() as f64;
     let field = fields.views(Field::Content).map(|v| v.words);

@@ -301,7 +301,7 @@ impl Engine {
         } else {
             Ranking::Corpus
         };
-        keywords::distinctive(&p.searcher, &self.index.fields, query, self.dictionary()?, limit, &ranking)
+        keywords::distinctive(&p.searcher, &self.index.fields, query, limit, &ranking)
     }
 
     /// Every occurrence of the selection's literals in its documents' text, `ctx` around

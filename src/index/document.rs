@@ -55,6 +55,15 @@ impl SouDoc {
         doc
     }
 
+    /// The text offered to `field`, if any.
+    pub fn text(&self, field: SchemaField) -> Option<&str> {
+        let &(_, i) = self.values.iter().find(|(f, _)| *f == field)?;
+        match &self.store[i] {
+            OwnedValue::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
     fn push(&mut self, fields: &[SchemaField], value: OwnedValue) {
         let i = self.store.len();
         self.store.push(value);

@@ -4,6 +4,7 @@
 pub mod document;
 pub mod files;
 pub mod meta;
+pub mod nouns;
 pub mod schema;
 pub(crate) mod shared_dir;
 pub(crate) mod trimmed_dir;
@@ -53,7 +54,8 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
     }
     let directory =
         shared_dir::SharedDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
-    let index = Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
+    let mut index = Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
+    register_plugins(&mut index)?;
     let fields = Fields::of(&index.schema())?;
     let meta = meta::read(&index, dir, false)?;
     Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
@@ -70,7 +72,10 @@ pub(crate) fn open_or_create(dir: &Path) -> Result<SouIndex> {
     let directory =
         trimmed_dir::TrimmedDirectory::open(dir).with_context(|| format!("cannot open '{}'", dir.display()))?;
     let index = if existed {
-        Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?
+        let mut index =
+            Index::open(directory).with_context(|| format!("cannot open the index at '{}'", dir.display()))?;
+        register_plugins(&mut index)?;
+        index
     } else {
         let settings = IndexSettings {
             docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
@@ -80,12 +85,22 @@ pub(crate) fn open_or_create(dir: &Path) -> Result<SouIndex> {
         Index::builder()
             .schema(schema::build())
             .settings(settings)
+            .register_plugin(std::sync::Arc::new(nouns::NounsPlugin))
             .open_or_create(directory)
             .with_context(|| format!("cannot create an index in '{}'", dir.display()))?
     };
     let fields = Fields::of(&index.schema())?;
     let meta = meta::read(&index, dir, true)?;
     Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
+}
+
+/// Registers the segment components sou adds to tantivy's (each document's nouns, see
+/// [`nouns`]) on an opened index whose segments have them: needed to write and merge.
+fn register_plugins(index: &mut Index) -> Result<()> {
+    if index.load_metas()?.persisted_custom_extensions.iter().any(|e| e == nouns::EXTENSION) {
+        index.register_plugin(std::sync::Arc::new(nouns::NounsPlugin));
+    }
+    Ok(())
 }
 
 /// Removes every index file from `dir` (for `--rebuild`), keeping the directory, the
@@ -107,7 +122,8 @@ pub fn remove(dir: &Path) -> Result<()> {
             || name.ends_with(".store")
             || name.ends_with(".fast")
             || name.ends_with(".fieldnorm")
-            || name.ends_with(".del");
+            || name.ends_with(".del")
+            || name.ends_with(".nouns");
         if ours && entry.file_type()?.is_file() {
             fs::remove_file(entry.path())?;
         }

@@ -20,6 +20,7 @@ use super::files::{Fingerprint, Fingerprints};
 use super::meta::Meta;
 use super::{Fields, SouIndex};
 use crate::analysis::dictionary::Dictionary;
+use crate::analysis::nouns::Nouns;
 use crate::analysis::tokenizers::{CharTokenizer, WordTokenizer, CHARS, WORDS};
 use crate::article::Field;
 use crate::article::Record;
@@ -90,8 +91,10 @@ impl Indexer {
         mut meta: Meta,
     ) -> Result<Self> {
         let jieba = Arc::new(dict.full_jieba());
+        let nouns = Arc::new(Nouns::new(dict, Arc::clone(&jieba)));
+        super::nouns::set_analysis(Arc::clone(&jieba), Arc::clone(&nouns));
         let tokenizers = index.index.tokenizers();
-        tokenizers.register(WORDS, WordTokenizer(jieba));
+        tokenizers.register(WORDS, WordTokenizer { jieba, nouns });
         tokenizers.register(CHARS, CharTokenizer);
         let pid_file = index.dir.join(PID_FILE);
         let writer = index.index.writer_with_num_threads(threads, memory_bytes).map_err(|e| match e {
