@@ -33,25 +33,74 @@ thread_local! {
 }
 
 /// Every word of two characters or more of jieba's default dictionary, and whether it is
-/// tagged as a noun: one hash lookup per word while indexing (the FSTs cost more).
-fn default_words() -> &'static FxHashMap<Box<str>, bool> {
-    static MAP: OnceLock<FxHashMap<Box<str>, bool>> = OnceLock::new();
-    MAP.get_or_init(|| {
+/// tagged as a noun, as an open-addressed table of 64-bit hashes (with the word's length)
+/// to one byte: one probe, usually one cache line, per word while indexing — the FSTs
+/// and a map of strings cost a cache miss or more each. Two different words of one
+/// length with one 64-bit hash are not expected in a dictionary's lifetime.
+struct WordTable {
+    keys: Vec<u64>,
+    tags: Vec<u8>,
+    mask: usize,
+}
+
+/// A table slot's tag: empty, a word that is not a noun, a noun.
+const EMPTY: u8 = 0;
+const OTHER: u8 = 1;
+const NOUN: u8 = 2;
+
+/// A word's 64-bit hash, with its length mixed in: its key in tables of words.
+pub fn word_key(w: &str) -> u64 {
+    twox_hash::XxHash3_64::oneshot(w.as_bytes()) ^ (w.len() as u64).rotate_left(56)
+}
+
+impl WordTable {
+    fn with_capacity(n: usize) -> WordTable {
+        let size = (n * 2).next_power_of_two().max(16);
+        WordTable { keys: vec![0; size], tags: vec![EMPTY; size], mask: size - 1 }
+    }
+
+    fn insert(&mut self, w: &str, noun: bool) {
+        let key = word_key(w);
+        let mut i = key as usize & self.mask;
+        while self.tags[i] != EMPTY && self.keys[i] != key {
+            i = (i + 1) & self.mask;
+        }
+        self.keys[i] = key;
+        self.tags[i] = if noun { NOUN } else { OTHER };
+    }
+
+    /// Whether `w` is a noun (`None`: not a word of the table).
+    fn get(&self, w: &str) -> Option<bool> {
+        let key = word_key(w);
+        let mut i = key as usize & self.mask;
+        loop {
+            match self.tags[i] {
+                EMPTY => return None,
+                tag if self.keys[i] == key => return Some(tag == NOUN),
+                _ => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
+fn default_words() -> &'static WordTable {
+    static TABLE: OnceLock<WordTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
         // Both lists are sorted: walked side by side.
         use fst::Streamer;
         let nouns = Set::new(NOUNS_FST).expect("the nouns FST is built by build.rs");
         let mut nouns = nouns.stream();
         let mut next_noun: Option<Vec<u8>> = nouns.next().map(<[u8]>::to_vec);
-        let mut map = FxHashMap::default();
+        let mut table = WordTable::with_capacity(super::dictionary::DEFAULT_WORDS as usize);
         super::dictionary::for_each_default_word(|w| {
             while next_noun.as_deref().is_some_and(|n| n < w.as_bytes()) {
                 next_noun = nouns.next().map(<[u8]>::to_vec);
             }
             if w.chars().nth(1).is_some() {
-                map.insert(w.into(), next_noun.as_deref() == Some(w.as_bytes()));
+                table.insert(w, next_noun.as_deref() == Some(w.as_bytes()));
             }
         });
-        map
+        table
     })
 }
 
@@ -126,7 +175,7 @@ impl Nouns {
                 return noun;
             }
         }
-        if let Some(&noun) = default_words().get(word) {
+        if let Some(noun) = default_words().get(word) {
             return noun;
         }
         // Not in a dictionary: jieba guesses. Latin letters are `eng` (digits were left

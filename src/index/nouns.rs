@@ -25,7 +25,7 @@ use tantivy::schema::Schema;
 use tantivy::{DocId, Segment, SegmentReader};
 
 use super::document::SouDoc;
-use crate::analysis::nouns::Nouns;
+use crate::analysis::nouns::{word_key, Nouns};
 use crate::analysis::tokenizers::{nouns_of, take_nouns, NounCounts};
 use crate::article::Field;
 
@@ -87,8 +87,11 @@ impl SegmentPlugin for NounsPlugin {
 /// What a segment's documents hold while the segment is written.
 #[derive(Default)]
 struct NounsWriter {
-    /// Form → number in order of first appearance.
-    ids: FxHashMap<Box<str>, u32>,
+    /// Form (by its 64-bit hash and length, see `crate::analysis::nouns`) → number in
+    /// order of first appearance.
+    ids: FxHashMap<u64, u32>,
+    /// The forms, by number.
+    forms: Vec<Box<str>>,
     /// Documents holding each form.
     docs: Vec<u32>,
     /// Per document, its (number, count) pairs, varint-encoded in `bytes` from the offset.
@@ -100,11 +103,13 @@ struct NounsWriter {
 
 impl NounsWriter {
     fn id_of(&mut self, form: &str) -> u32 {
-        if let Some(&id) = self.ids.get(form) {
+        let key = word_key(form);
+        if let Some(&id) = self.ids.get(&key) {
             return id;
         }
-        let id = self.ids.len() as u32;
-        self.ids.insert(form.into(), id);
+        let id = self.forms.len() as u32;
+        self.ids.insert(key, id);
+        self.forms.push(form.into());
         self.form_bytes += form.len() + 40;
         self.docs.push(0);
         id
@@ -128,10 +133,7 @@ impl NounsWriter {
 
     /// Writes the component of `segment`, forms numbered by how common they are.
     fn write(self, segment: &Segment) -> tantivy::Result<()> {
-        let mut forms: Vec<&str> = vec![""; self.ids.len()];
-        for (form, &id) in &self.ids {
-            forms[id as usize] = form;
-        }
+        let forms: Vec<&str> = self.forms.iter().map(|f| &**f).collect();
         let mut order: Vec<u32> = (0..forms.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
             self.docs[b as usize].cmp(&self.docs[a as usize]).then_with(|| forms[a as usize].cmp(forms[b as usize]))
