@@ -366,7 +366,9 @@ fn whole_word_queries_equal_an_independent_segmentation() {
     let c = corpus();
     let jieba = jieba_rs::Jieba::new();
     let mut failures = Vec::new();
-    for q in ["华为", "中国", "人民", "发展", "上海", "明月"] {
+    for q in
+        ["华为", "中国", "人民", "发展", "上海", "明月", "智能", "华为手机", "国家主席", "为了", "人工智能产业", "长安"]
+    {
         let lit = fold(q);
         let want: HashSet<&str> = c
             .docs

@@ -13,7 +13,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::chars::{Unit, UnitCursor, GAP};
 use super::fold::{fold, fold_shifted, unshift, Shifts};
-use super::nouns::Nouns;
+use super::nouns::{word_key, Nouns};
 use super::words::{chunk_end, for_each_word_in};
 
 /// Name under which [`WordTokenizer`] is registered.
@@ -56,8 +56,8 @@ pub struct WordStream<'a> {
     next_span: usize,
     position: usize,
     token: Token,
-    /// The text's nouns as written, with their counts.
-    found: FxHashMap<String, u32>,
+    /// The text's nouns as written: by [`word_key`], where first written and how often.
+    found: FxHashMap<u64, NounCount>,
     /// Whether the nouns were left for the index (once, at the end).
     published: bool,
 }
@@ -86,13 +86,9 @@ impl Tokenizer for WordTokenizer {
 impl WordStream<'_> {
     /// Counts the noun at folded `s..e` in the form the text writes it.
     fn count_noun(&mut self, s: usize, e: usize) {
-        let form = &self.original[unshift(&self.shifts, s)..unshift(&self.shifts, e)];
-        match self.found.get_mut(form) {
-            Some(n) => *n += 1,
-            None => {
-                self.found.insert(form.to_string(), 1);
-            }
-        }
+        let (start, end) = (unshift(&self.shifts, s), unshift(&self.shifts, e));
+        let key = word_key(&self.original[start..end]);
+        self.found.entry(key).or_insert(NounCount { key, start: start as u32, end: end as u32, count: 0 }).count += 1;
     }
 
     /// Segments the next chunk.
@@ -104,11 +100,10 @@ impl WordStream<'_> {
         let jieba = Arc::clone(&self.jieba);
         let mut spans = std::mem::take(&mut self.spans);
         for_each_word_in(&jieba, &self.text, start, end, |_, s, e| spans.push((s, e)));
-        for &(s, e) in &spans {
-            if self.nouns.is_noun(&self.text, s, e) {
-                self.count_noun(s, e);
-            }
-        }
+        let nouns = Arc::clone(&self.nouns);
+        let text = std::mem::take(&mut self.text);
+        nouns.nouns_among(&text, &spans, |s, e| self.count_noun(s, e));
+        self.text = text;
         self.spans = spans;
         self.next_chunk = end;
     }
@@ -141,8 +136,18 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
+/// A noun of a text: its form as written (`text[start..end]` where first written, and
+/// its [`word_key`]) and how often the text writes it.
+#[derive(Clone, Copy, Debug)]
+pub struct NounCount {
+    pub key: u64,
+    pub start: u32,
+    pub end: u32,
+    pub count: u32,
+}
+
 /// A text's nouns as written, with how often each occurs.
-pub type NounCounts = Vec<(String, u32)>;
+pub type NounCounts = Vec<NounCount>;
 
 /// Texts remembered per indexing thread: the document being indexed has at most a
 /// title, a text and an author.
@@ -167,9 +172,9 @@ fn text_key(text: &str) -> (usize, u64) {
 
 /// Leaves the nouns and the folded form of `text` for [`take_nouns`] and the character
 /// tokenizer.
-fn publish(text: &str, found: FxHashMap<String, u32>, folded: String) {
+fn publish(text: &str, found: FxHashMap<u64, NounCount>, folded: String) {
     let (len, hash) = text_key(text);
-    let nouns = Some(found.into_iter().collect());
+    let nouns = Some(found.into_values().collect());
     LEFT.with(|l| {
         let mut l = l.borrow_mut();
         if l.len() >= RECENT {

@@ -21,6 +21,9 @@ fn is_common_han(c: char) -> bool {
 /// in one vector, so a 100 MB article would otherwise need gigabytes.
 pub(crate) const CHUNK_BYTES: usize = 64 * 1024;
 
+/// The characters a chunk may end after: jieba starts afresh after each of them.
+pub(crate) const SEPARATORS: [char; 7] = ['\n', '。', '！', '？', '；', '，', ' '];
+
 /// End of the chunk of `text` starting at `start`: after the last line break or sentence
 /// end within [`CHUNK_BYTES`]. jieba segments each run of Han characters (and letters,
 /// digits) on its own, so cutting at such a character changes no word.
@@ -35,7 +38,7 @@ pub(crate) fn chunk_end(text: &str, start: usize) -> usize {
     }
     let window = &text[start..cut];
     window
-        .rfind(['\n', '。', '！', '？', '；', '，', ' '])
+        .rfind(SEPARATORS)
         .map(|i| start + i + window[i..].chars().next().map_or(1, char::len_utf8))
         .filter(|&end| end > start)
         .unwrap_or(cut)

@@ -37,7 +37,7 @@ pub use selection::{filters, Selection, SelectionError};
 pub use stats::Stats;
 pub use trend::Trend;
 
-use crate::analysis::dictionary::Dictionary;
+use crate::analysis::dictionary::{Dictionary, LazyJieba};
 use crate::article::{Article, Field, FieldSet};
 use crate::index::{self, SouIndex};
 use crate::names::Named;
@@ -130,8 +130,8 @@ pub struct Engine {
     tz: TimeZone,
     /// Loaded on the first ranked query (counts never need it).
     dictionary: OnceLock<Dictionary>,
-    /// Built on the first whole-word query (`-w`).
-    jieba: OnceLock<std::sync::Arc<jieba_rs::Jieba>>,
+    /// The segmenter, built when a whole-word query (`-w`) first needs it.
+    jieba: OnceLock<std::sync::Arc<LazyJieba>>,
 }
 
 /// The zone asked for, else the index's own, else China's.
@@ -182,10 +182,15 @@ impl Engine {
 
     /// The index's segmenter (default dictionary and user words), built once.
     fn jieba(&self) -> Result<std::sync::Arc<jieba_rs::Jieba>> {
+        Ok(self.lazy_jieba()?.get().clone())
+    }
+
+    /// The index's segmenter, not built until used.
+    fn lazy_jieba(&self) -> Result<std::sync::Arc<LazyJieba>> {
         if let Some(j) = self.jieba.get() {
             return Ok(j.clone());
         }
-        let j = std::sync::Arc::new(self.dictionary()?.full_jieba());
+        let j = std::sync::Arc::new(LazyJieba::new(self.dictionary()?.clone()));
         Ok(self.jieba.get_or_init(|| j).clone())
     }
 
@@ -206,12 +211,8 @@ impl Engine {
         let mut compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
         if sel.whole_words && sel.query.is_some() {
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
-            compiled.query = Box::new(whole_words::WholeWords {
-                inner,
-                tree: parsed.root.clone(),
-                jieba: self.jieba()?,
-                fields: self.index.fields,
-            });
+            compiled.query =
+                Box::new(whole_words::WholeWords::new(inner, &parsed.root, self.lazy_jieba()?, self.index.fields));
         }
         Ok(Prepared { searcher: self.reader.searcher(), compiled, filters })
     }

@@ -3,10 +3,14 @@
 //! both ends of the occurrence — 华为 in 华为公司 or 华为， but not in 升华为 — as `rg -w`
 //! does for Latin words. Letters and digits already match whole words.
 //!
-//! A filter around the compiled query: each candidate document (which contains the
-//! literals) is segmented again, field by field, and kept when the query, with each
-//! literal asking for a whole-word occurrence, still holds. Exact by construction; the
-//! cost is one segmentation per candidate (about 10 MB/s of text).
+//! A filter around the compiled query: a candidate document (it contains the literals)
+//! is kept when the query, with each literal asking for a whole-word occurrence, still
+//! holds. A literal that is a word of the document's word view (`华为` indexed as the
+//! token 华为) occurs whole there — the posting list answers, nothing is read. Only
+//! where it is not (升华为, or a literal jieba cuts into several words) is the document
+//! read: each occurrence is checked by segmenting the clause around it (between two of
+//! the separators a chunk of text may end after, where jieba starts afresh — see
+//! `crate::analysis::words::chunk_end`), which cuts exactly as the whole text was cut.
 
 use std::sync::Arc;
 
@@ -14,11 +18,16 @@ use jieba_rs::Jieba;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
+use tantivy::postings::SegmentPostings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
 use super::columns::{add_stored, SegmentColumns};
 
 use crate::analysis::chars::is_cjk;
+use crate::analysis::dictionary::LazyJieba;
 use crate::analysis::fold::fold;
-use crate::analysis::words::for_each_word;
+use crate::analysis::words::{for_each_word, for_each_word_in, CHUNK_BYTES, SEPARATORS};
 use crate::article::Field;
 use crate::index::Fields;
 use crate::query::parse::{Literal, Node, Scope};
@@ -51,27 +60,73 @@ pub(crate) fn has_whole(text: &str, bounds: &[usize], literal: &str) -> bool {
     false
 }
 
+/// Whether folded `text` holds `literal` (folded) with a word boundary at both ends, as
+/// [`has_whole`] with `boundaries(jieba, text)`, segmenting only the clauses the literal
+/// occurs in.
+pub(crate) fn has_whole_in(jieba: &LazyJieba, text: &str, literal: &str) -> bool {
+    if literal.is_empty() {
+        return false;
+    }
+    if text.len() > CHUNK_BYTES {
+        // Chunks of a long text may end inside a clause: the whole text, as indexed.
+        return has_whole(text, &boundaries(jieba.get(), text), literal);
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find(literal) {
+        let (s, e) = (from + i, from + i + literal.len());
+        let start = text[..s].rfind(SEPARATORS).map_or(0, |j| j + text[j..].chars().next().map_or(1, char::len_utf8));
+        let end = text[e..].find(SEPARATORS).map_or(text.len(), |j| e + j);
+        let (mut at_s, mut at_e) = (s == 0, e == text.len());
+        for_each_word_in(jieba.get(), text, start, end, |_, ws, we| {
+            at_s |= ws == s || we == s;
+            at_e |= ws == e || we == e;
+        });
+        if at_s && at_e {
+            return true;
+        }
+        from = s + literal.chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
 /// Whether a literal is checked at all: only Chinese (CJK) text.
 fn needs_check(l: &Literal) -> bool {
     matches!(l.scope, Scope::Any | Scope::Field(_)) && fold(&l.text).chars().any(is_cjk)
 }
 
-/// The query tree, evaluated on one document whose text fields are `texts` (field,
-/// folded text, boundaries).
-fn holds(node: &Node, texts: &[(Field, String, Vec<usize>)]) -> bool {
-    match node {
-        Node::Literal(l) if !needs_check(l) => true,
-        Node::Literal(l) => {
-            let lit = fold(&l.text);
-            texts
-                .iter()
-                .filter(|(f, _, _)| l.scope == Scope::Any || l.scope == Scope::Field(*f))
-                .any(|(_, t, b)| has_whole(t, b, &lit))
+/// The query tree as the checks it asks of a document: `Lit(i)` is the i-th literal
+/// of [`WholeWords::literals`] occurring whole.
+#[derive(Clone, Debug)]
+enum Check {
+    /// Holds whatever the document (a literal not checked, an exclusion).
+    Yes,
+    Lit(usize),
+    All(Vec<Check>),
+    Any(Vec<Check>),
+}
+
+impl Check {
+    fn of(node: &Node, literals: &mut Vec<(Scope, String)>) -> Check {
+        match node {
+            Node::Literal(l) if !needs_check(l) => Check::Yes,
+            Node::Literal(l) => {
+                literals.push((l.scope, fold(&l.text)));
+                Check::Lit(literals.len() - 1)
+            }
+            Node::All(children) => Check::All(children.iter().map(|c| Check::of(c, literals)).collect()),
+            Node::Any(children) => Check::Any(children.iter().map(|c| Check::of(c, literals)).collect()),
+            // What must not occur is excluded by the query already, whole word or not.
+            Node::Not(_) => Check::Yes,
         }
-        Node::All(children) => children.iter().all(|c| holds(c, texts)),
-        Node::Any(children) => children.iter().any(|c| holds(c, texts)),
-        // What must not occur is excluded by the query already, whole word or not.
-        Node::Not(_) => true,
+    }
+
+    fn holds(&self, whole: &mut impl FnMut(usize) -> bool) -> bool {
+        match self {
+            Check::Yes => true,
+            Check::Lit(i) => whole(*i),
+            Check::All(children) => children.iter().all(|c| c.holds(whole)),
+            Check::Any(children) => children.iter().any(|c| c.holds(whole)),
+        }
     }
 }
 
@@ -79,13 +134,28 @@ fn holds(node: &Node, texts: &[(Field, String, Vec<usize>)]) -> bool {
 #[derive(Clone)]
 pub(crate) struct WholeWords {
     /// The query it filters.
-    pub inner: Arc<dyn Query>,
-    /// The parsed query.
-    pub tree: Node,
-    /// The segmenter the index was built with.
-    pub jieba: Arc<Jieba>,
+    inner: Arc<dyn Query>,
+    check: Check,
+    /// The checked literals (folded), with where they must occur.
+    literals: Vec<(Scope, String)>,
+    /// The segmenter the index was built with (only built if a document is read).
+    jieba: Arc<LazyJieba>,
     /// The index's fields.
-    pub fields: Fields,
+    fields: Fields,
+}
+
+impl WholeWords {
+    /// `inner` (the compiled `tree`), filtered.
+    pub fn new(inner: Arc<dyn Query>, tree: &Node, jieba: Arc<LazyJieba>, fields: Fields) -> WholeWords {
+        let mut literals = Vec::new();
+        let check = Check::of(tree, &mut literals);
+        WholeWords { inner, check, literals, jieba, fields }
+    }
+
+    /// The text fields `scope` covers.
+    fn fields_of(scope: Scope) -> impl Iterator<Item = Field> {
+        Field::texts().map(|(f, _)| f).filter(move |f| scope == Scope::Any || scope == Scope::Field(*f))
+    }
 }
 
 impl std::fmt::Debug for WholeWords {
@@ -111,7 +181,21 @@ impl Weight for WholeWordsWeight {
         let store = reader.get_store_reader(64)?;
         let columns =
             SegmentColumns::open(reader).map_err(|e| tantivy::TantivyError::InternalError(format!("{e:#}")))?;
-        let mut s = WholeWordsScorer { inner, store, columns, filter: self.filter.clone() };
+        // Per literal, the word-view postings of the literal itself in each field it may
+        // occur in: documents there hold it as a word.
+        let mut words = Vec::with_capacity(self.filter.literals.len());
+        for (scope, lit) in &self.filter.literals {
+            let mut lists = Vec::new();
+            for f in WholeWords::fields_of(*scope) {
+                let Some(views) = self.filter.fields.views(f) else { continue };
+                let term = Term::from_field_text(views.words, lit);
+                if let Some(p) = reader.inverted_index(views.words)?.read_postings(&term, IndexRecordOption::Basic)? {
+                    lists.push(p);
+                }
+            }
+            words.push(lists);
+        }
+        let mut s = WholeWordsScorer { inner, store, columns, filter: self.filter.clone(), words };
         if s.inner.doc() != TERMINATED && !s.passes(s.inner.doc()) {
             s.advance();
         }
@@ -128,23 +212,46 @@ struct WholeWordsScorer {
     store: tantivy::store::StoreReader,
     columns: SegmentColumns,
     filter: WholeWords,
+    /// Per literal, its word-view postings (see [`WholeWordsWeight::scorer`]).
+    words: Vec<Vec<SegmentPostings>>,
 }
 
 impl WholeWordsScorer {
-    fn passes(&self, doc: DocId) -> bool {
+    /// The document's text fields, folded.
+    fn texts(&self, doc: DocId) -> Vec<(Field, String)> {
         let mut a = crate::article::Article::default();
         if add_stored(&self.store, &self.filter.fields, doc, &mut a).is_err() {
-            return false;
+            return Vec::new();
         }
-        let texts: Vec<(Field, String, Vec<usize>)> = Field::texts()
+        Field::texts()
             .filter_map(|(f, _)| {
                 let original = if f.spec().in_store { a.take(f) } else { self.columns.text(f, doc) }?;
-                let t = fold(&original);
-                let b = boundaries(&self.filter.jieba, &t);
-                Some((f, t, b))
+                Some((f, fold(&original)))
             })
-            .collect();
-        holds(&self.filter.tree, &texts)
+            .collect()
+    }
+
+    fn passes(&mut self, doc: DocId) -> bool {
+        let mut texts: Option<Vec<(Field, String)>> = None;
+        let check = self.filter.check.clone();
+        check.holds(&mut |i| {
+            // Documents come in increasing order: each list only moves forward.
+            let is_word = self.words[i].iter_mut().any(|p| {
+                if p.doc() < doc {
+                    p.seek(doc);
+                }
+                p.doc() == doc
+            });
+            if is_word {
+                return true;
+            }
+            let texts = texts.get_or_insert_with(|| self.texts(doc));
+            let (scope, lit) = &self.filter.literals[i];
+            texts
+                .iter()
+                .filter(|(f, _)| *scope == Scope::Any || *scope == Scope::Field(*f))
+                .any(|(_, t)| has_whole_in(&self.filter.jieba, t, lit))
+        })
     }
 }
 
@@ -179,7 +286,8 @@ mod tests {
 
     #[test]
     fn whole_words_follow_the_segmentation() {
-        let jieba = Jieba::new();
+        let jieba = crate::analysis::dictionary::Dictionary::default().full_jieba();
+        let lazy = LazyJieba::new(Default::default());
         let text = fold("华为发布新品，思想升华为行动。");
         let b = boundaries(&jieba, &text);
         assert!(has_whole(&text, &b, "华为"), "{b:?}");
@@ -187,5 +295,9 @@ mod tests {
         let b2 = boundaries(&jieba, &later);
         assert!(!has_whole(&later, &b2, "华为"), "{b2:?}");
         assert!(has_whole(&later, &b2, "行动"), "{b2:?}");
+        for (t, lit) in [(&text, "华为"), (&later, "华为"), (&later, "行动"), (&later, "升华"), (&text, "新品，思想")]
+        {
+            assert_eq!(has_whole_in(&lazy, t, lit), has_whole(t, &boundaries(&jieba, t), lit), "{t} {lit}");
+        }
     }
 }

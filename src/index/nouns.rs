@@ -4,11 +4,12 @@
 //! articles. The word tokenizer gathers them while it cuts the texts (no second jieba
 //! pass, see `crate::analysis::tokenizers::take_nouns`); merges carry them over.
 //!
-//! The file: `SOUN`, version, documents, forms; the forms (offsets, then their bytes),
-//! numbered by how many documents of the segment hold them (the most common first, so
-//! that a document's numbers are small); per document (offsets, then bytes) its forms'
-//! numbers in increasing order as varints of `gap << 1 | (count > 1)`, then `count - 2`
-//! when the count is above one. About 1.5 bytes a noun.
+//! The file: `SOUN`, version, 0, forms; the forms (offsets, then their bytes), numbered
+//! by how many documents of the segment hold them (the most common first, so that a
+//! document's numbers are small); per document its forms' numbers in increasing order
+//! as varints of `gap << 1 | (count > 1)`, then `count - 2` when the count is above one
+//! (about 1.5 bytes a noun); then, as a footer so that lists are written as they come,
+//! where each document's list starts (and where the last ends), and the documents.
 
 use std::any::Any;
 use std::io::Write;
@@ -33,7 +34,7 @@ use crate::article::Field;
 pub const EXTENSION: &str = "nouns";
 
 const MAGIC: &[u8; 4] = b"SOUN";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The segmenter and noun test of the run that writes, for a text the word tokenizer
 /// did not leave nouns for (it always should: this is the safe way round).
@@ -56,126 +57,196 @@ impl SegmentPlugin for NounsPlugin {
         Ok(Box::new(NounsWriter::default()))
     }
 
+    /// Two passes over the sources, so that a merged segment is never held in memory:
+    /// the first numbers the forms and counts their documents, the second writes each
+    /// document's list as it is read.
     fn merge(&self, ctx: PluginMergeContext) -> tantivy::Result<()> {
         if ctx.doc_id_mapping.mapping_type() == MappingType::Shuffled {
             return Err(tantivy::TantivyError::InvalidArgument("sou's indexes are never sorted".into()));
         }
-        let mut out = NounsWriter::default();
+        let mut files = Vec::with_capacity(ctx.readers.len());
         for reader in ctx.readers {
             let file = NounsFile::open(reader).map_err(|e| tantivy::TantivyError::InternalError(format!("{e:#}")))?;
-            // Each source form's number in the merged segment.
-            let ids: Vec<u32> = match &file {
-                Some(f) => (0..f.forms).map(|i| out.id_of(f.form(i))).collect(),
-                None => Vec::new(),
+            files.push(file);
+        }
+        let alive_docs = |reader: &SegmentReader| {
+            let alive = reader.alive_bitset().cloned();
+            (0..reader.max_doc()).filter(move |&d| alive.as_ref().is_none_or(|a| a.is_alive(d)))
+        };
+        let mut vocab = Vocab::default();
+        let mut maps: Vec<Vec<u32>> = Vec::with_capacity(files.len());
+        for (reader, file) in ctx.readers.iter().zip(&files) {
+            let Some(f) = file else {
+                maps.push(Vec::new());
+                continue;
             };
-            let alive = reader.alive_bitset();
-            for doc in 0..reader.max_doc() {
-                if alive.is_some_and(|a| !a.is_alive(doc)) {
-                    continue;
-                }
-                let mut entries = Vec::new();
-                if let Some(f) = &file {
+            let ids: Vec<u32> = (0..f.forms).map(|i| vocab.id_of(f.form(i))).collect();
+            for doc in alive_docs(reader) {
+                f.for_each(doc, |id, _| vocab.docs[ids[id as usize] as usize] += 1);
+            }
+            maps.push(ids);
+        }
+        let mut out = ListsWriter::create(ctx.target_segment, &vocab)?;
+        let mut entries = Vec::new();
+        for ((reader, file), ids) in ctx.readers.iter().zip(&files).zip(&maps) {
+            for doc in alive_docs(reader) {
+                entries.clear();
+                if let Some(f) = file {
                     f.for_each(doc, |id, count| entries.push((ids[id as usize], count)));
                 }
-                out.push_doc(entries);
+                out.push(&mut entries)?;
             }
         }
-        out.write(ctx.target_segment)
+        out.finish()
+    }
+}
+
+/// The distinct forms of a segment being written: numbered in order of first
+/// appearance, with how many documents hold each.
+#[derive(Default)]
+struct Vocab {
+    /// Form (by its [`word_key`]) → number.
+    ids: FxHashMap<u64, u32>,
+    /// The forms, by number: one after the other in `text`, each ending at `ends[i]`.
+    text: String,
+    ends: Vec<u32>,
+    /// Documents holding each form.
+    docs: Vec<u32>,
+}
+
+impl Vocab {
+    fn id_of(&mut self, form: &str) -> u32 {
+        self.id_of_keyed(word_key(form), || form)
+    }
+
+    /// The number of the form whose [`word_key`] is `key` (`form` is asked for when the
+    /// form is new).
+    fn id_of_keyed<'a>(&mut self, key: u64, form: impl FnOnce() -> &'a str) -> u32 {
+        let next = self.ends.len() as u32;
+        let id = *self.ids.entry(key).or_insert(next);
+        if id == next {
+            self.text.push_str(form());
+            self.ends.push(self.text.len() as u32);
+            self.docs.push(0);
+        }
+        id
+    }
+
+    /// Form number `i`.
+    fn form(&self, i: u32) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i as usize - 1] as usize };
+        &self.text[start..self.ends[i as usize] as usize]
+    }
+
+    /// Bytes it takes in memory (the map's slots at its load factor).
+    fn mem_usage(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4 + self.docs.capacity() * 4 + self.ids.capacity() * 16 * 8 / 7
+    }
+
+    /// The forms' numbers in the file: the most common first (a document's numbers are
+    /// then small), ties by form. `new[old]` is the number in the file.
+    fn file_order(&self) -> (Vec<u32>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            self.docs[b as usize].cmp(&self.docs[a as usize]).then_with(|| self.form(a).cmp(self.form(b)))
+        });
+        let mut new = vec![0u32; order.len()];
+        for (n, &old) in order.iter().enumerate() {
+            new[old as usize] = n as u32;
+        }
+        (order, new)
+    }
+}
+
+/// Writes a component: its header and forms at once, then each document's list as it
+/// comes, then (at the end, as a footer) where each list starts.
+struct ListsWriter {
+    out: std::io::BufWriter<tantivy::directory::WritePtr>,
+    /// Vocabulary number → number in the file.
+    new_id: Vec<u32>,
+    offsets: Vec<u32>,
+    at: u32,
+    buf: Vec<u8>,
+}
+
+impl ListsWriter {
+    fn create(segment: &Segment, vocab: &Vocab) -> tantivy::Result<ListsWriter> {
+        let (order, new_id) = vocab.file_order();
+        let w = segment.open_write(SegmentComponent::Custom(EXTENSION.to_string()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
+        out.write_all(MAGIC)?;
+        for n in [VERSION, 0, order.len() as u32] {
+            out.write_all(&n.to_le_bytes())?;
+        }
+        let mut at = 0u32;
+        for &old in &order {
+            out.write_all(&at.to_le_bytes())?;
+            at += vocab.form(old).len() as u32;
+        }
+        out.write_all(&at.to_le_bytes())?;
+        for &old in &order {
+            out.write_all(vocab.form(old).as_bytes())?;
+        }
+        Ok(ListsWriter { out, new_id, offsets: Vec::new(), at: 0, buf: Vec::new() })
+    }
+
+    /// Writes the next document's list of (vocabulary number, count).
+    fn push(&mut self, entries: &mut Vec<(u32, u32)>) -> tantivy::Result<()> {
+        for e in entries.iter_mut() {
+            e.0 = self.new_id[e.0 as usize];
+        }
+        sort_and_merge(entries);
+        self.buf.clear();
+        encode(entries, &mut self.buf);
+        self.offsets.push(self.at);
+        self.at += self.buf.len() as u32;
+        self.out.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    /// Writes the footer (the lists' offsets and the number of documents) and closes.
+    fn finish(mut self) -> tantivy::Result<()> {
+        self.offsets.push(self.at);
+        for o in &self.offsets {
+            self.out.write_all(&o.to_le_bytes())?;
+        }
+        self.out.write_all(&(self.offsets.len() as u32 - 1).to_le_bytes())?;
+        let w = self.out.into_inner().map_err(|e| e.into_error())?;
+        w.terminate()?;
+        Ok(())
     }
 }
 
 /// What a segment's documents hold while the segment is written.
 #[derive(Default)]
 struct NounsWriter {
-    /// Form (by its 64-bit hash and length, see `crate::analysis::nouns`) → number in
-    /// order of first appearance.
-    ids: FxHashMap<u64, u32>,
-    /// The forms, by number.
-    forms: Vec<Box<str>>,
-    /// Documents holding each form.
-    docs: Vec<u32>,
+    vocab: Vocab,
     /// Per document, its (number, count) pairs, varint-encoded in `bytes` from the offset.
     offsets: Vec<u32>,
     bytes: Vec<u8>,
-    /// Bytes of the forms.
-    form_bytes: usize,
 }
 
 impl NounsWriter {
-    fn id_of(&mut self, form: &str) -> u32 {
-        let key = word_key(form);
-        if let Some(&id) = self.ids.get(&key) {
-            return id;
-        }
-        let id = self.forms.len() as u32;
-        self.ids.insert(key, id);
-        self.forms.push(form.into());
-        self.form_bytes += form.len() + 40;
-        self.docs.push(0);
-        id
-    }
-
     fn push_doc(&mut self, mut entries: Vec<(u32, u32)>) {
-        entries.sort_unstable();
-        entries.dedup_by(|b, a| {
-            let same = a.0 == b.0;
-            if same {
-                a.1 += b.1;
-            }
-            same
-        });
+        sort_and_merge(&mut entries);
         self.offsets.push(self.bytes.len() as u32);
         for &(id, _) in &entries {
-            self.docs[id as usize] += 1;
+            self.vocab.docs[id as usize] += 1;
         }
         encode(&entries, &mut self.bytes);
     }
 
-    /// Writes the component of `segment`, forms numbered by how common they are.
+    /// Writes the component of `segment`.
     fn write(self, segment: &Segment) -> tantivy::Result<()> {
-        let forms: Vec<&str> = self.forms.iter().map(|f| &**f).collect();
-        let mut order: Vec<u32> = (0..forms.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            self.docs[b as usize].cmp(&self.docs[a as usize]).then_with(|| forms[a as usize].cmp(forms[b as usize]))
-        });
-        let mut new_id = vec![0u32; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_id[old as usize] = new as u32;
-        }
-        let mut out: Vec<u8> = Vec::with_capacity(self.bytes.len() + self.form_bytes + 64);
-        out.extend_from_slice(MAGIC);
-        for n in [VERSION, self.offsets.len() as u32, forms.len() as u32] {
-            out.extend_from_slice(&n.to_le_bytes());
-        }
-        let mut at = 0u32;
-        for &old in &order {
-            out.extend_from_slice(&at.to_le_bytes());
-            at += forms[old as usize].len() as u32;
-        }
-        out.extend_from_slice(&at.to_le_bytes());
-        for &old in &order {
-            out.extend_from_slice(forms[old as usize].as_bytes());
-        }
-        let mut lists = Vec::with_capacity(self.bytes.len());
-        let mut offsets = Vec::with_capacity(self.offsets.len() + 1);
+        let mut out = ListsWriter::create(segment, &self.vocab)?;
         let mut entries = Vec::new();
         for (d, &start) in self.offsets.iter().enumerate() {
             let end = self.offsets.get(d + 1).map_or(self.bytes.len(), |&e| e as usize);
             entries.clear();
-            decode(&self.bytes[start as usize..end], |id, count| entries.push((new_id[id as usize], count)));
-            entries.sort_unstable();
-            offsets.push(lists.len() as u32);
-            encode(&entries, &mut lists);
+            decode(&self.bytes[start as usize..end], |id, count| entries.push((id, count)));
+            out.push(&mut entries)?;
         }
-        offsets.push(lists.len() as u32);
-        for o in offsets {
-            out.extend_from_slice(&o.to_le_bytes());
-        }
-        out.extend_from_slice(&lists);
-        let mut w = segment.open_write(SegmentComponent::Custom(EXTENSION.to_string()))?;
-        w.write_all(&out)?;
-        w.terminate()?;
-        Ok(())
+        out.finish()
     }
 }
 
@@ -191,8 +262,9 @@ impl PluginWriter for NounsWriter {
             let nouns: NounCounts = take_nouns(text)
                 .or_else(|| ANALYSIS.get().map(|(jieba, nouns)| nouns_of(jieba, nouns, text)))
                 .unwrap_or_default();
-            for (form, count) in nouns {
-                entries.push((self.id_of(&form), count));
+            for n in nouns {
+                let form = || text.get(n.start as usize..n.end as usize).unwrap_or_default();
+                entries.push((self.vocab.id_of_keyed(n.key, form), n.count));
             }
         }
         self.push_doc(entries);
@@ -207,7 +279,7 @@ impl PluginWriter for NounsWriter {
     }
 
     fn mem_usage(&self) -> usize {
-        self.bytes.capacity() + self.offsets.capacity() * 4 + self.form_bytes
+        self.bytes.capacity() + self.offsets.capacity() * 4 + self.vocab.mem_usage()
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -217,6 +289,18 @@ impl PluginWriter for NounsWriter {
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
+}
+
+/// Sorts (number, count) pairs by number, adding the counts of equal numbers.
+fn sort_and_merge(entries: &mut Vec<(u32, u32)>) {
+    entries.sort_unstable();
+    entries.dedup_by(|b, a| {
+        let same = a.0 == b.0;
+        if same {
+            a.1 += b.1;
+        }
+        same
+    });
 }
 
 /// Appends `entries` (sorted by number) to `out`.
@@ -275,6 +359,7 @@ pub struct NounsFile {
     pub forms: u32,
     forms_at: usize,
     lists_at: usize,
+    offsets_at: usize,
 }
 
 fn le(bytes: &[u8], at: usize) -> u32 {
@@ -286,17 +371,22 @@ impl NounsFile {
     pub fn open(reader: &SegmentReader) -> anyhow::Result<Option<NounsFile>> {
         let Ok(file) = reader.open_read(SegmentComponent::Custom(EXTENSION.to_string())) else { return Ok(None) };
         let bytes = file.read_bytes()?;
-        if bytes.len() < 16 || &bytes.as_slice()[..4] != MAGIC || le(&bytes, 4) != VERSION {
-            anyhow::bail!("a segment's list of nouns is damaged; rebuild the index with `sou index --rebuild`");
+        let damaged =
+            || anyhow::anyhow!("a segment's list of nouns is damaged; rebuild the index with `sou index --rebuild`");
+        if bytes.len() < 20 || &bytes.as_slice()[..4] != MAGIC || le(&bytes, 4) != VERSION {
+            return Err(damaged());
         }
-        let (docs, forms) = (le(&bytes, 8), le(&bytes, 12));
-        let form_bytes = le(&bytes, 16 + 4 * forms as usize) as usize;
+        let forms = le(&bytes, 12);
+        let docs = le(&bytes, bytes.len() - 4);
         let forms_at = 16;
+        let form_bytes = le(&bytes, forms_at + 4 * forms as usize) as usize;
         let lists_at = forms_at + 4 * (forms as usize + 1) + form_bytes;
-        if bytes.len() < lists_at + 4 * (docs as usize + 1) {
-            anyhow::bail!("a segment's list of nouns is cut short; rebuild the index with `sou index --rebuild`");
+        let footer = 4 * (docs as usize + 1) + 4;
+        if bytes.len() < lists_at + footer {
+            return Err(damaged());
         }
-        Ok(Some(NounsFile { bytes, docs, forms, forms_at, lists_at }))
+        let offsets_at = bytes.len() - footer;
+        Ok(Some(NounsFile { bytes, docs, forms, forms_at, lists_at, offsets_at }))
     }
 
     /// Form number `i` (the most common of the segment first).
@@ -313,10 +403,9 @@ impl NounsFile {
             return;
         }
         let b = self.bytes.as_slice();
-        let offsets = self.lists_at;
-        let lists = offsets + 4 * (self.docs as usize + 1);
-        let (s, e) = (le(b, offsets + 4 * doc as usize) as usize, le(b, offsets + 4 * (doc as usize + 1)) as usize);
-        decode(b.get(lists + s..lists + e).unwrap_or_default(), f);
+        let at = self.offsets_at + 4 * doc as usize;
+        let (s, e) = (le(b, at) as usize, le(b, at + 4) as usize);
+        decode(b.get(self.lists_at + s..self.lists_at + e).unwrap_or_default(), f);
     }
 }
 
