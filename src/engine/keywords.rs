@@ -18,7 +18,7 @@
 //! it was indexed (`crate::index::nouns`) and counted here, never read from the text;
 //! each is printed in its most frequent original form.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use anyhow::Result;
 use tantivy::collector::TopDocs;
@@ -74,6 +74,119 @@ pub(crate) enum Ranking {
     },
 }
 
+/// A weight, ordered (never NaN: logarithms of positive ratios).
+#[derive(PartialEq, PartialOrd)]
+struct OrdF64(f64);
+impl Eq for OrdF64 {}
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// The nouns of the documents read, counted by number: words (folded) and the forms
+/// they were written in, each numbered once across segments.
+#[derive(Default)]
+struct Counts {
+    /// Word (folded) → number.
+    word_ids: FxHashMap<String, u32>,
+    /// The words, by number.
+    words: Vec<String>,
+    /// Per word, the sum over documents of its saturated frequency.
+    tf: Vec<f64>,
+    /// Per word, the documents holding it.
+    docs: Vec<u64>,
+    /// Form (as written) → number; per form its word and how often it was written.
+    form_ids: FxHashMap<String, u32>,
+    forms: Vec<(String, u32, u64)>,
+}
+
+impl Counts {
+    /// Counts the nouns of `docs` (in increasing order) of a segment.
+    fn add_segment(&mut self, file: &NounsFile, docs: impl Iterator<Item = tantivy::DocId>) {
+        // Each form of the segment numbered (and folded) once.
+        let mut local: Vec<u32> = vec![u32::MAX; file.forms as usize];
+        if self.forms.is_empty() {
+            // Most of the forms of the first segment will be seen.
+            let n = file.forms as usize / 2;
+            self.form_ids.reserve(n);
+            self.word_ids.reserve(n);
+        }
+        let mut entries: Vec<(u32, u32)> = Vec::new();
+        let mut per_word: Vec<(u32, u32)> = Vec::new();
+        for doc in docs {
+            entries.clear();
+            file.for_each(doc, |id, count| entries.push((id, count)));
+            per_word.clear();
+            for &(id, count) in &entries {
+                let form = match local[id as usize] {
+                    u32::MAX => {
+                        let f = self.form_id(file.form(id));
+                        local[id as usize] = f;
+                        f
+                    }
+                    f => f,
+                };
+                let entry = &mut self.forms[form as usize];
+                entry.2 += u64::from(count);
+                per_word.push((entry.1, count));
+            }
+            // A word's count in the document: the sum of its forms'.
+            per_word.sort_unstable();
+            per_word.dedup_by(|b, a| {
+                let same = a.0 == b.0;
+                if same {
+                    a.1 += b.1;
+                }
+                same
+            });
+            for &(w, c) in &per_word {
+                let c = f64::from(c);
+                self.tf[w as usize] += c * (K1 + 1.0) / (c + K1);
+                self.docs[w as usize] += 1;
+            }
+        }
+    }
+
+    /// The number of `form` (and of its word, on first sight).
+    fn form_id(&mut self, form: &str) -> u32 {
+        if let Some(&f) = self.form_ids.get(form) {
+            return f;
+        }
+        let word = fold(form);
+        let w = match self.word_ids.get(&word) {
+            Some(&w) => w,
+            None => {
+                let w = self.words.len() as u32;
+                self.word_ids.insert(word.clone(), w);
+                self.words.push(word);
+                self.tf.push(0.0);
+                self.docs.push(0);
+                w
+            }
+        };
+        let f = self.forms.len() as u32;
+        self.form_ids.insert(form.to_string(), f);
+        self.forms.push((form.to_string(), w, 0));
+        f
+    }
+
+    /// Per word, the form written most often (ties: the smallest form).
+    fn written(&self) -> Vec<&str> {
+        let mut best: Vec<Option<usize>> = vec![None; self.words.len()];
+        for (i, (form, w, n)) in self.forms.iter().enumerate() {
+            let b = &mut best[*w as usize];
+            if b.is_none_or(|j| {
+                let (other, _, m) = &self.forms[j];
+                (n, other) > (m, form)
+            }) {
+                *b = Some(i);
+            }
+        }
+        best.iter().zip(&self.words).map(|(b, w)| b.map_or(w.as_str(), |i| self.forms[i].0.as_str())).collect()
+    }
+}
+
 /// Matching documents (of `read`) a significant term must occur in: a tenth of them,
 /// at least 3 and at most 30 (2 in a subset under ten documents). Keyword-stuffed pages
 /// that match many queries cannot carry a word alone.
@@ -111,39 +224,13 @@ pub(crate) fn distinctive(
     let hits = searcher.search(query, &TopDocs::with_limit(MAX_DOCS).order_by_score())?;
     let mut addrs: Vec<DocAddress> = hits.iter().map(|(_, a)| *a).collect();
     addrs.sort_unstable();
-    let mut tf: HashMap<String, f64> = HashMap::new();
-    let mut docs: HashMap<String, u64> = HashMap::new();
-    // How each (folded) word was written: keywords are printed in their most frequent form.
-    let mut forms: HashMap<String, HashMap<String, u32>> = HashMap::new();
+    let mut counts = Counts::default();
     let mut at = 0;
     while at < addrs.len() {
         let segment = addrs[at].segment_ord;
         let end = at + addrs[at..].iter().take_while(|a| a.segment_ord == segment).count();
-        let Some(file) = NounsFile::open(searcher.segment_reader(segment))? else {
-            at = end;
-            continue;
-        };
-        // Each form of the segment folded once (the word it is a form of).
-        let mut folded: HashMap<u32, String> = HashMap::new();
-        let mut entries = Vec::new();
-        for addr in &addrs[at..end] {
-            entries.clear();
-            file.for_each(addr.doc_id, |id, count| entries.push((id, count)));
-            for &(id, count) in &entries {
-                let form = file.form(id);
-                let word = folded.entry(id).or_insert_with(|| fold(form));
-                *forms.entry(word.clone()).or_default().entry(form.to_string()).or_default() += count;
-            }
-            // A word's count in the document: the sum of its forms'.
-            let mut counts: HashMap<&str, u32> = HashMap::new();
-            for &(id, count) in &entries {
-                *counts.entry(folded[&id].as_str()).or_default() += count;
-            }
-            for (w, &c) in &counts {
-                let c = c as f64;
-                *tf.entry(w.to_string()).or_default() += c * (K1 + 1.0) / (c + K1);
-                *docs.entry(w.to_string()).or_default() += 1;
-            }
+        if let Some(file) = NounsFile::open(searcher.segment_reader(segment))? {
+            counts.add_segment(&file, addrs[at..end].iter().map(|a| a.doc_id));
         }
         at = end;
     }
@@ -151,37 +238,66 @@ pub(crate) fn distinctive(
     let field = fields.views(Field::Content).map(|v| v.words);
     let doc_freq = |word: &str| field.map_or(0, |fd| searcher.doc_freq(&Term::from_field_text(fd, word)).unwrap_or(0));
     let read = hits.len().max(1) as f64;
-    let mut words: Vec<Keyword> = tf
+    // The score of word `w`, `None` when it is no keyword.
+    let score = |w: usize| -> Option<(f64, u64, Option<u64>)> {
+        let (word, f, n) = (counts.words[w].as_str(), counts.tf[w], counts.docs[w]);
+        match ranking {
+            Ranking::Corpus => {
+                let df = doc_freq(word) as f64;
+                Some((f * (1.0 + (n_index - df + 0.5) / (df + 0.5)).ln(), n, None))
+            }
+            Ranking::Significant { matching, exclude } => {
+                let support = min_support(hits.len());
+                if n < support || exclude.iter().any(|l| l.contains(word)) {
+                    return None;
+                }
+                // Counts over all matching documents, estimated from those read.
+                let n1 = *matching as f64;
+                let a = (n as f64 * n1 / read).round();
+                let all = (doc_freq(word) as f64).max(a);
+                let (b, n2) = ((all - a).max(0.0), (n_index - n1).max(1.0));
+                if a / n1 <= b / n2 {
+                    return None;
+                }
+                let enrichment = (a / n1) / (all / n_index);
+                Some((log_likelihood(a, n1, b, n2) * enrichment.ln(), a as u64, Some(all as u64)))
+            }
+        }
+    };
+    let ids: Vec<usize> = match ranking {
+        // A word's BM25 weight is at most its saturated frequency times the inverse
+        // document frequency of a word no document's text holds (a noun of titles only
+        // has none): words are scored from the highest such bound down, until it falls
+        // below the `limit`-th weight found — the same words as scoring every one.
+        Ranking::Corpus => {
+            let most_idf = (1.0 + (n_index + 0.5) / 0.5).ln();
+            let bound = |w: usize| counts.tf[w] * most_idf;
+            let mut order: Vec<(f64, usize)> = (0..counts.words.len()).map(|w| (bound(w), w)).collect();
+            order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            let mut best: std::collections::BinaryHeap<std::cmp::Reverse<OrdF64>> = Default::default();
+            let mut chosen = Vec::new();
+            for (b, w) in order {
+                if best.len() >= limit && best.peek().is_some_and(|k| b < k.0 .0) {
+                    break;
+                }
+                if let Some((weight, ..)) = score(w) {
+                    best.push(std::cmp::Reverse(OrdF64(weight)));
+                    if best.len() > limit {
+                        best.pop();
+                    }
+                }
+                chosen.push(w);
+            }
+            chosen
+        }
+        Ranking::Significant { .. } => (0..counts.words.len()).collect(),
+    };
+    let written = counts.written();
+    let mut words: Vec<Keyword> = ids
         .into_iter()
-        .filter_map(|(word, f)| {
-            let n = docs.get(&word).copied().unwrap_or(0);
-            let (weight, docs, docs_all) = match ranking {
-                Ranking::Corpus => {
-                    let df = doc_freq(&word) as f64;
-                    (f * (1.0 + (n_index - df + 0.5) / (df + 0.5)).ln(), n, None)
-                }
-                Ranking::Significant { matching, exclude } => {
-                    let support = min_support(hits.len());
-                    if n < support || exclude.iter().any(|l| l.contains(word.as_str())) {
-                        return None;
-                    }
-                    // Counts over all matching documents, estimated from those read.
-                    let n1 = *matching as f64;
-                    let a = (n as f64 * n1 / read).round();
-                    let all = (doc_freq(&word) as f64).max(a);
-                    let (b, n2) = ((all - a).max(0.0), (n_index - n1).max(1.0));
-                    if a / n1 <= b / n2 {
-                        return None;
-                    }
-                    let enrichment = (a / n1) / (all / n_index);
-                    (log_likelihood(a, n1, b, n2) * enrichment.ln(), a as u64, Some(all as u64))
-                }
-            };
-            let word = forms
-                .get(&word)
-                .and_then(|f| f.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))))
-                .map_or(word, |(form, _)| form.clone());
-            Some(Keyword { word, weight, docs, docs_all })
+        .filter_map(|w| {
+            let (weight, docs, docs_all) = score(w)?;
+            Some(Keyword { word: written[w].to_string(), weight, docs, docs_all })
         })
         .collect();
     words.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.word.cmp(&b.word)));
