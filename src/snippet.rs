@@ -10,7 +10,7 @@
 use unicode_segmentation::GraphemeCursor;
 use unicode_width::UnicodeWidthChar;
 
-use crate::analysis::chars::{units, Unit, UnitCursor};
+use crate::analysis::chars::{classify, units, Class, Unit, UnitCursor};
 use crate::analysis::fold::fold_char;
 
 /// A passage with highlighted byte ranges.
@@ -87,31 +87,45 @@ fn hits(text: &str, literals: &[String]) -> Vec<Hit> {
         let at = |b: usize| origin.partition_point(|o| o.0 <= b).saturating_sub(1);
         (origin[at(start)].1, origin[at(end - 1)].2)
     };
-    // The last `longest` units, as a ring: a literal is recognised at its last unit.
-    let mut recent: Vec<Unit> = Vec::with_capacity(longest);
-    let mut seen = 0usize;
+    // A literal starts where its first unit's text occurs: only there are the units
+    // walked, from the start of the word the occurrence is in (units never span a
+    // character that is not part of a word, so the walk cuts them as a walk of the whole
+    // text would), for as many units as the literal has.
     let mut found = Vec::new();
-    let mut cursor = UnitCursor::default();
-    while let Some(u) = cursor.next(&folded) {
-        if recent.len() < longest {
-            recent.push(u);
-        } else {
-            recent[seen % longest] = u;
-        }
-        seen += 1;
-        let back = |k: usize| recent[(seen - 1 - k) % longest];
-        for (i, p) in patterns.iter().enumerate() {
-            let n = p.len();
-            if n == 0 || n > seen || p[n - 1].1 != &folded[u.start..u.end] {
-                continue;
+    for (i, p) in patterns.iter().enumerate() {
+        let Some(&(_, head)) = p.first() else { continue };
+        let finder = memchr::memmem::Finder::new(head.as_bytes());
+        let mut from = 0;
+        while let Some(at) = finder.find(&folded.as_bytes()[from..]) {
+            let c = from + at;
+            from = c + folded[c..].chars().next().map_or(1, char::len_utf8);
+            let w = folded[..c]
+                .char_indices()
+                .rev()
+                .take_while(|(_, ch)| classify(*ch) == Class::Word)
+                .last()
+                .map_or(c, |(j, _)| j);
+            let window = &folded[w..];
+            let mut cursor = UnitCursor::default();
+            let mut units: Vec<Unit> = Vec::with_capacity(p.len());
+            while let Some(u) = cursor.next(window) {
+                if w + u.start < c {
+                    continue;
+                }
+                if w + u.start > c && units.is_empty() {
+                    break;
+                }
+                units.push(u);
+                if units.len() == p.len() {
+                    break;
+                }
             }
-            let first = back(n - 1);
-            let matches = p.iter().enumerate().all(|(k, &(pos, t))| {
-                let d = back(n - 1 - k);
-                d.pos - first.pos == pos && &folded[d.start..d.end] == t
-            });
+            let Some(first) = units.first().copied() else { continue };
+            let matches = units.len() == p.len()
+                && p.iter().zip(&units).all(|(&(pos, t), d)| d.pos - first.pos == pos && &window[d.start..d.end] == t);
             if matches {
-                let (start, end) = to_original(first.start, u.end);
+                let last = units[units.len() - 1];
+                let (start, end) = to_original(w + first.start, w + last.end);
                 found.push(Hit { start, end, literals: 1u64.checked_shl(i as u32).unwrap_or(0) });
             }
         }
@@ -304,6 +318,54 @@ fn build(text: &str, start: usize, end: usize, hits: &[Hit]) -> Snippet {
 mod tests {
     use super::*;
     use unicode_segmentation::UnicodeSegmentation;
+
+    /// The literals' occurrences found by walking every unit of the text (what `hits`
+    /// did before it looked only where a literal's first unit occurs), unmerged.
+    fn walked(text: &str, literals: &[String]) -> Vec<(usize, usize)> {
+        let folded = crate::analysis::fold::fold(text);
+        let all = units(&folded);
+        let mut out = Vec::new();
+        for l in literals {
+            let p = units(l);
+            let Some(base) = p.first().map(|u| u.pos) else { continue };
+            for k in 0..all.len() {
+                let window = all.get(k..k + p.len());
+                let Some(window) = window else { break };
+                let first = window[0].pos;
+                if window
+                    .iter()
+                    .zip(&p)
+                    .all(|(d, u)| d.pos - first == u.pos - base && folded[d.start..d.end] == l[u.start..u.end])
+                {
+                    out.push((window[0].start, window[p.len() - 1].end));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    proptest::proptest! {
+        /// Looking only where a literal's first unit occurs finds what walking every
+        /// unit finds (texts already folded, so byte offsets agree).
+        #[test]
+        fn hits_equal_a_walk_of_every_unit(
+            text in "[上海a-c1 ,+.]{0,40}",
+            lits in proptest::collection::vec("[上海a-c1 ,+]{1,4}", 1..3),
+        ) {
+            let lits: Vec<String> = lits.iter().map(|l| crate::analysis::fold::fold(l)).collect();
+            let mut want = walked(&text, &lits);
+            // Merged as `hits` merges overlapping occurrences.
+            let mut merged: Vec<(usize, usize)> = Vec::new();
+            for (s, e) in want.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            proptest::prop_assert_eq!(find_hits(&text, &lits), merged);
+        }
+    }
 
     #[test]
     fn passages_start_at_a_sentence_or_clause_and_never_cut_a_grapheme() {
