@@ -379,14 +379,14 @@ impl Record {
     }
 
     /// The document's identity: its own id; else, for a file that is one article (plain
-    /// text), the file's path; else the path and a hash of the title, content and date,
+    /// text, not standard input: every import would share it), the file's path; else the path and a hash of the title, content and date,
     /// which does not depend on where in the file the record is, nor on the file's other
     /// bytes (`news.jsonl#1f3a…`; `<stdin>#…` for standard input).
     pub(crate) fn identity(&self) -> String {
         let path = self.article.text(Field::Path);
         match self.article.get(Field::Id) {
             Some(id) => id.to_string(),
-            None if self.whole_file => path.to_string(),
+            None if self.whole_file && path != crate::paths::STDIN => path.to_string(),
             None => {
                 let date = self.article.date.map(|d| d.as_second().to_string()).unwrap_or_default();
                 let a = &self.article;

@@ -8,6 +8,9 @@ use std::hash::Hasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// The name standard input is read under (`sou index -`).
+pub const STDIN: &str = "<stdin>";
+
 /// Size and modification time (nanoseconds since the Unix epoch) of `path`, or `None`
 /// when it cannot be read.
 pub(crate) fn stat(path: &Path) -> Option<(u64, i128)> {

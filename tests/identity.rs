@@ -130,6 +130,16 @@ fn standard_input_imports_never_collide_nor_duplicate() {
     assert!(docs.keys().all(|id| id.starts_with("<stdin>#")), "{docs:?}");
     let (_, n, _) = f.sou(&["search", "导入", "--source", "管道", "--count"]);
     assert_eq!(n.trim(), "2");
+    // Plain text too: three articles piped one after the other are three documents
+    // (`<stdin>#HASH`), and piping one again changes nothing.
+    for text in ["第一篇纯文本文章。\n", "第二篇纯文本文章。\n", "第三篇纯文本文章。\n", "第一篇纯文本文章。\n"]
+    {
+        let (code, _, err) = f.sou_in(".", &["index", "-", "--source", "文本"], Some(text));
+        assert_eq!(code, 0, "{err}");
+    }
+    let (_, n, _) = f.sou(&["search", "纯文本", "--source", "文本", "--count"]);
+    assert_eq!(n.trim(), "3");
+    assert!(f.docs().keys().all(|id| id.starts_with("<stdin>#")));
 }
 
 #[test]

@@ -303,7 +303,7 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
 pub(crate) fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item)) -> Result<u64> {
     if file.as_os_str() == "-" {
         let stdin = std::io::stdin();
-        return read_from("<stdin>", stdin.lock(), None, opts, emit).context("cannot read standard input");
+        return read_from(crate::paths::STDIN, stdin.lock(), None, opts, emit).context("cannot read standard input");
     }
     let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).ok();
