@@ -44,6 +44,9 @@ pub enum Lost {
     One,
     /// An unknown number (the rest of a file that cannot be read past an error).
     Unknown,
+    /// The whole file, not read at all: it is not remembered as read, so the next run
+    /// tries it again.
+    File,
 }
 
 impl std::fmt::Display for Problem {
@@ -284,7 +287,7 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
                         path: path.into(),
                         line: 0,
                         message: "not JSON; skipped".into(),
-                        lost: Lost::One,
+                        lost: Lost::File,
                     }));
                 } else {
                     text::read(path, body, opts, emit);
@@ -348,7 +351,7 @@ fn read_from(
             path: path.into(),
             line: 0,
             message: "not a text file; skipped".into(),
-            lost: Lost::One,
+            lost: Lost::File,
         })),
     }
     Ok(n)

@@ -307,12 +307,14 @@ impl Updater {
                 self.indexer.begin_file(c);
             }
             match self.read_one(&path, &mut tally, progress)? {
-                Ok(size) => {
+                Ok(Some(size)) => {
                     tally.bytes += size;
                     if let (Some(c), Some(p)) = (canonical, print) {
                         self.indexer.end_file(c, p)?;
                     }
                 }
+                // Skipped whole (not a text file): never remembered as read.
+                Ok(None) => {}
                 // An unreadable file is skipped (and read again next time); the others
                 // are still read.
                 Err(e) => tally.unreadable.push(format!("{e:#}")),
@@ -323,14 +325,16 @@ impl Updater {
     }
 
     /// Reads one input into the index: the outer error is the index's (the run stops),
-    /// the inner one the input's (the file is skipped).
+    /// the inner one the input's (the file is skipped); `None` when the input was not
+    /// read at all (not a text file), else the bytes read.
     fn read_one(
         &mut self,
         path: &Path,
         tally: &mut Tally,
         progress: &mut dyn Progress,
-    ) -> Result<std::result::Result<u64, anyhow::Error>> {
+    ) -> Result<std::result::Result<Option<u64>, anyhow::Error>> {
         let mut failure: Option<anyhow::Error> = None;
+        let mut whole = false;
         let indexer = &mut self.indexer;
         let read = ingest::read_file(path, &self.options, &mut |item| match item {
             Item::Record(r) if failure.is_none() => {
@@ -344,13 +348,17 @@ impl Updater {
                     Lost::Nothing => {}
                     Lost::One => tally.skipped += 1,
                     Lost::Unknown => tally.unknown_loss = true,
+                    Lost::File => {
+                        tally.skipped += 1;
+                        whole = true;
+                    }
                 }
                 progress.problem(&p);
             }
         });
         match failure {
             Some(e) => Err(e),
-            None => Ok(read),
+            None => Ok(read.map(|n| (!whole).then_some(n))),
         }
     }
 
