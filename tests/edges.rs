@@ -497,3 +497,18 @@ fn every_command_has_a_manual_page_and_the_top_page_points_to_real_ones() {
     assert_eq!(code, 2);
     assert!(err.contains("no manual page for 'nope'"), "{err}");
 }
+
+#[test]
+fn deeply_nested_queries_are_an_error_with_a_column_not_a_crash() {
+    for q in
+        [format!("{}上{}", "-(".repeat(2_000), ")".repeat(2_000)), format!("{}上{}", "(".repeat(65), ")".repeat(65))]
+    {
+        for extra in [&["--count"][..], &["--json"], &["-w"], &["--format", "ids"]] {
+            let mut args = vec!["search", q.as_str()];
+            args.extend_from_slice(extra);
+            let (code, _, err) = run(seed_index(), &args);
+            assert_eq!(code, 2, "{extra:?}: {err}");
+            assert!(err.contains("nest deeper") && err.contains('^'), "{extra:?}: {err}");
+        }
+    }
+}

@@ -181,6 +181,11 @@ fn bad_requests_are_400_unknown_ids_404_and_nothing_is_500() {
         let r = server.get(&format!("/api/search?q={}", enc(q)));
         assert!(r.status == 200 || r.status == 400, "{q:?}: {} {}", r.status, r.body);
     }
+    // Deep nesting (751 characters, under the length limit) is a 400 naming the
+    // column, never a crash: the server keeps answering.
+    let deep = format!("{}上{}", "-(".repeat(250), ")".repeat(250));
+    let v = bad(&format!("/api/search?q={}", enc(&deep)));
+    assert!(v["error"].as_str().unwrap_or("").contains("nest deeper"), "{v}");
     assert_eq!(server.get("/api/stats").status, 200);
 }
 

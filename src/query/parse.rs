@@ -297,7 +297,15 @@ struct Parser<'a> {
     q: &'a str,
     toks: Vec<(usize, Tok)>,
     at: usize,
+    /// Groups, exclusions and field scopes open around the current term.
+    depth: usize,
 }
+
+/// Deepest nesting of groups, exclusions and field scopes a query may have. Every walk
+/// of a query tree (translation, highlights, whole words, remote engines) recurses: a
+/// bound here bounds them all, far below what a thread's stack holds — a query of
+/// 250 nested `-(` once overflowed the server's stack and killed it.
+pub const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Tok> {
@@ -353,6 +361,18 @@ impl Parser<'_> {
     /// One term: `-term`, `field:term`, `( … )`, or a literal.
     fn term(&mut self, scope: Scope) -> Result<Node, ParseError> {
         let col = self.column();
+        let nests = matches!(self.toks.get(self.at), Some((_, Tok::Minus | Tok::Scope(_) | Tok::Open)));
+        if nests && self.depth >= MAX_DEPTH {
+            return Err(err(self.q, col, format!("groups and exclusions nest deeper than {MAX_DEPTH} levels here")));
+        }
+        self.depth += usize::from(nests);
+        let node = self.nested_term(scope, col);
+        self.depth -= usize::from(nests);
+        node
+    }
+
+    /// [`Parser::term`] once its depth is checked.
+    fn nested_term(&mut self, scope: Scope, col: usize) -> Result<Node, ParseError> {
         let Some((_, tok)) = self.toks.get(self.at) else {
             return Err(err(self.q, col, "a word is missing here"));
         };
@@ -406,7 +426,7 @@ pub fn parse(q: &str) -> Result<Query, ParseError> {
     if toks.is_empty() {
         return Err(err(q, 0, "the query is empty"));
     }
-    let mut p = Parser { q, toks, at: 0 };
+    let mut p = Parser { q, toks, at: 0, depth: 0 };
     let nodes = p.sequence(Scope::Any)?;
     if p.peek() == Some(&Tok::Close) {
         return Err(err(q, p.column(), "')' without a matching '('"));
@@ -487,6 +507,27 @@ mod tests {
         );
         // ＯＲ inside a word is text.
         assert_eq!(parse("ＡＯＲＢ").unwrap().root, Node::All(vec![any("ＡＯＲＢ")]));
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_an_error_not_a_crash() {
+        let nested = |open: &str, n: usize| format!("{}上{}", open.repeat(n), ")".repeat(n));
+        assert!(parse(&nested("-(", MAX_DEPTH / 2)).is_ok());
+        assert!(parse(&nested("(", MAX_DEPTH)).is_ok());
+        for open in ["-(", "(", "（", "title:(", "-"] {
+            for n in [MAX_DEPTH + 1, 250, 2_000, 10_000] {
+                let q = if open == "-" { format!("{}上", "-".repeat(n)) } else { nested(open, n) };
+                // Run on a small stack: the bound, not the stack size, must stop it.
+                let r = std::thread::Builder::new()
+                    .stack_size(256 * 1024)
+                    .spawn(move || parse(&q).map(|_| ()).map_err(|e| e.to_string()))
+                    .expect("thread")
+                    .join()
+                    .expect("no overflow");
+                let e = r.expect_err(&format!("{open} ×{n}"));
+                assert!(e.contains("nest deeper") || e.contains("'--'"), "{open} ×{n}: {e}");
+            }
+        }
     }
 
     #[test]
