@@ -220,6 +220,11 @@ fn the_browser_boundary_is_guarded() {
     assert_eq!(locked.request("/api/stats", &[("Authorization", "Bearer wrong")]).status, 401);
     assert_eq!(locked.request("/api/stats", &[("Authorization", "Bearer s3cret")]).status, 200);
     assert_eq!(locked.get("/").status, 200, "the page itself asks for the token");
+    // With a token, the Host the client used is accepted (a server on 0.0.0.0 is reached
+    // by its network name): the token is the defence, not the Host.
+    let lan = [("Host", "192.168.1.5:7700"), ("Authorization", "Bearer s3cret")];
+    assert_eq!(locked.request("/api/stats", &lan).status, 200);
+    assert_eq!(locked.request("/api/stats", &[("Host", "192.168.1.5:7700")]).status, 401);
     drop(locked);
 
     let (code, _, err) = run(seed_index(), &["serve", "--addr", "0.0.0.0:0"]);

@@ -30,7 +30,11 @@ fn token_matches(req: &Request, token: &str) -> bool {
 /// Checks the request, runs the handler, adds the headers.
 pub async fn check(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let mut response = if !state.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+    // Without a token, only this machine's names: a page elsewhere that rebinds a name to
+    // 127.0.0.1 is refused. With one, the token is the defence, and a server on 0.0.0.0
+    // is reached by whatever name the network gives it.
+    let foreign = !state.hosts.iter().any(|h| h.eq_ignore_ascii_case(host));
+    let mut response = if state.token.is_none() && foreign {
         error(StatusCode::FORBIDDEN, format!("Host '{host}' is not this server (DNS rebinding is refused)"))
     } else if req.method() == Method::OPTIONS && state.cors.is_some() {
         StatusCode::NO_CONTENT.into_response()
