@@ -27,7 +27,7 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use crate::analysis::fold::fold;
 use crate::article::Field;
-use crate::index::nouns::NounsFile;
+use crate::index::nouns::{sort_and_merge, NounsFile};
 use crate::index::Fields;
 
 /// BM25's term-frequency saturation.
@@ -137,14 +137,7 @@ impl Counts {
                 per_word.push((entry.1, count));
             }
             // A word's count in the document: the sum of its forms'.
-            per_word.sort_unstable();
-            per_word.dedup_by(|b, a| {
-                let same = a.0 == b.0;
-                if same {
-                    a.1 += b.1;
-                }
-                same
-            });
+            sort_and_merge(&mut per_word);
             for &(w, c) in &per_word {
                 let c = f64::from(c);
                 self.tf[w as usize] += c * (K1 + 1.0) / (c + K1);
@@ -230,14 +223,10 @@ pub(crate) fn distinctive(
     let mut addrs: Vec<DocAddress> = hits.iter().map(|(_, a)| *a).collect();
     addrs.sort_unstable();
     let mut counts = Counts::default();
-    let mut at = 0;
-    while at < addrs.len() {
-        let segment = addrs[at].segment_ord;
-        let end = at + addrs[at..].iter().take_while(|a| a.segment_ord == segment).count();
-        if let Some(file) = NounsFile::open(searcher.segment_reader(segment))? {
-            counts.add_segment(&file, addrs[at..end].iter().map(|a| a.doc_id));
+    for run in addrs.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+        if let Some(file) = NounsFile::open(searcher.segment_reader(run[0].segment_ord))? {
+            counts.add_segment(&file, run.iter().map(|a| a.doc_id));
         }
-        at = end;
     }
     let n_index = searcher.num_docs() as f64;
     let field = fields.views(Field::Content).map(|v| v.words);

@@ -112,14 +112,11 @@ impl<'s> Exact<'s> {
         let mut addrs: Vec<DocAddress> = docs.iter().map(|(_, a)| *a).collect();
         addrs.sort_unstable();
         let mut out = Vec::new();
-        let mut at = 0;
-        while at < addrs.len() {
-            let segment = addrs[at].segment_ord;
-            let end = at + addrs[at..].iter().take_while(|a| a.segment_ord == segment).count();
-            let reader = self.searcher.segment_reader(segment);
+        for run in addrs.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+            let reader = self.searcher.segment_reader(run[0].segment_ord);
             let date = super::search::date_key(reader);
             let mut scorer = self.weight.scorer(reader, 1.0)?;
-            for addr in &addrs[at..end] {
+            for addr in run {
                 let doc = addr.doc_id;
                 if scorer.doc() < doc {
                     scorer.seek(doc);
@@ -128,7 +125,6 @@ impl<'s> Exact<'s> {
                     out.push((scorer.score(), date(doc), *addr));
                 }
             }
-            at = end;
         }
         Ok(out)
     }

@@ -135,7 +135,8 @@ impl Check {
 pub(crate) struct WholeWords {
     /// The query it filters.
     inner: Arc<dyn Query>,
-    check: Check,
+    /// Shared: each document's evaluation holds it while the scorer moves.
+    check: Arc<Check>,
     /// The checked literals (folded), with where they must occur.
     literals: Vec<(Scope, String)>,
     /// The segmenter the index was built with (only built if a document is read).
@@ -149,7 +150,7 @@ impl WholeWords {
     pub fn new(inner: Arc<dyn Query>, tree: &Node, jieba: Arc<LazyJieba>, fields: Fields) -> WholeWords {
         let mut literals = Vec::new();
         let check = Check::of(tree, &mut literals);
-        WholeWords { inner, check, literals, jieba, fields }
+        WholeWords { inner, check: Arc::new(check), literals, jieba, fields }
     }
 
     /// The text fields `scope` covers.
@@ -233,7 +234,7 @@ impl WholeWordsScorer {
 
     fn passes(&mut self, doc: DocId) -> bool {
         let mut texts: Option<Vec<(Field, String)>> = None;
-        let check = self.filter.check.clone();
+        let check = Arc::clone(&self.filter.check);
         check.holds(&mut |i| {
             // Documents come in increasing order: each list only moves forward.
             let is_word = self.words[i].iter_mut().any(|p| {

@@ -292,7 +292,7 @@ impl PluginWriter for NounsWriter {
 }
 
 /// Sorts (number, count) pairs by number, adding the counts of equal numbers.
-fn sort_and_merge(entries: &mut Vec<(u32, u32)>) {
+pub(crate) fn sort_and_merge(entries: &mut Vec<(u32, u32)>) {
     entries.sort_unstable();
     entries.dedup_by(|b, a| {
         let same = a.0 == b.0;
