@@ -39,7 +39,7 @@ fn search_returns_the_cli_results_with_character_ranges() {
     let v = server.json(&format!("/api/search?q={}&limit=50", enc("人工智能")));
     let mut keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["authors", "histogram", "hits", "query", "sources", "took_ms", "total"]);
+    assert_eq!(keys, ["authors", "histogram", "hits", "notes", "query", "sources", "took_ms", "total"]);
     assert_eq!(v["query"], "人工智能");
     assert_eq!(v["total"].as_u64(), Some(cli_count("人工智能", &[])));
     let hits = v["hits"].as_array().expect("hits");

@@ -466,6 +466,9 @@ Query syntax:
   芯片 上海         both (AND)
   张江 OR 临港      either; OR binds tighter than AND
   -广告             exclude; also -(广告 OR 推广)
+  AND && || NOT !   as elsewhere: AND, && = both; || = OR;
+                    NOT 广告, !广告 = -广告 (capitals only)
+  人工*             no wildcard: * is dropped after Chinese (a note)
   (张江 OR 临港) 芯片
                     group
   \"集成 电路\"       a phrase, spaces kept; only ASCII \" (or ＂) quotes:

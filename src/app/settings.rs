@@ -78,12 +78,17 @@ pub fn filter_pairs(args: &FilterArgs) -> Vec<(&'static str, String)> {
 
 /// The documents a command selects: the query (parsed) and the filter flags. A bad
 /// value names its flag (`--since: …`); a bad query points at its column.
+/// What the parser read differently from what was typed is a note on stderr.
 pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
     let pairs = filter_pairs(args);
-    Selection::build(query, pairs.iter().map(|(n, v)| (*n, v.as_str()))).map_err(|e| match e.parse {
+    let sel = Selection::build(query, pairs.iter().map(|(n, v)| (*n, v.as_str()))).map_err(|e| match e.parse {
         Some(p) => anyhow::Error::new(p),
         None => anyhow!("--{}: {}", e.name, e.message),
-    })
+    })?;
+    for note in sel.query.iter().flat_map(|q| &q.notes) {
+        eprintln!("sou: note: {note}");
+    }
+    Ok(sel)
 }
 
 /// The library's update request of `sou index`'s arguments.

@@ -4,6 +4,12 @@
 //! table). OR binds tighter than the implicit AND: `张江 OR 临港 人工智能` is
 //! `(张江 OR 临港) 人工智能`.
 //!
+//! What users type in other engines means the same here: `AND` and `&&` are the
+//! implicit AND, `||` is `OR`, `NOT word` and `!word` are `-word` (the words in
+//! capitals only: `and`, `not` are text). A `*` is no wildcard: on a Chinese word it
+//! is dropped with a note (every literal already matches inside longer words), elsewhere
+//! it is searched as text with a note — never a silent zero.
+//!
 //! The parser builds a tree ([`Node`]) that every back end translates: tantivy here,
 //! other engines elsewhere.
 
@@ -76,12 +82,15 @@ impl Node {
 pub struct Query {
     /// The tree; always a [`Node::All`] at the top.
     pub root: Node,
+    /// What the parser read differently from what was typed (a `*` dropped or kept as
+    /// text): each front-end shows them beside the results (stderr, the API's `notes`).
+    pub notes: Vec<String>,
 }
 
 impl Default for Query {
     /// The query that matches everything (no condition).
     fn default() -> Self {
-        Query { root: Node::All(Vec::new()) }
+        Query { root: Node::All(Vec::new()), notes: Vec::new() }
     }
 }
 
@@ -129,8 +138,10 @@ enum Tok {
     Open,
     /// `)`
     Close,
-    /// `OR`
+    /// `OR` (or `||`)
     Or,
+    /// `AND` (or `&&`): what juxtaposition means anyway.
+    And,
 }
 
 fn err(query: &str, column: usize, message: impl Into<String>) -> ParseError {
@@ -158,14 +169,18 @@ fn operator_chars(q: &str) -> Vec<char> {
         .collect()
 }
 
+/// The tokens, each with the column it starts at, and the notes on what was read
+/// differently from what was typed.
+type Lexed = (Vec<(usize, Tok)>, Vec<String>);
+
 /// Splits the query into tokens, each with the column it starts at.
 ///
 /// Only the ASCII quote (or its full-width form) is the phrase operator: Chinese
 /// quotation marks (“” ‘’ 「」 『』) are text, matched like any punctuation. A `(` at the
 /// start of a token opens a group; a `)` closes one unless it closes a `(` typed inside
 /// the same word (`f(x)` is one word).
-fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
-    let mut lexer = Lexer { q, chars: operator_chars(q), typed: q.chars().collect(), i: 0 };
+fn lex(q: &str) -> Result<Lexed, ParseError> {
+    let mut lexer = Lexer { q, chars: operator_chars(q), typed: q.chars().collect(), i: 0, notes: Vec::new() };
     let mut toks = Vec::new();
     while lexer.i < lexer.chars.len() {
         let (i, c) = (lexer.i, lexer.chars[lexer.i]);
@@ -184,6 +199,8 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 Tok::Close
             }
             '-' => lexer.minus()?,
+            // `!word` as other engines write `-word`; a lone `!` is text.
+            '!' if !lexer.ends(i + 1) => lexer.minus()?,
             '"' => lexer.phrase()?,
             _ => match lexer.scope()? {
                 Some(scope) => scope,
@@ -192,7 +209,7 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
         };
         toks.push((i, tok));
     }
-    Ok(toks)
+    Ok((toks, lexer.notes))
 }
 
 /// The lexer's position in the query.
@@ -203,6 +220,8 @@ struct Lexer<'q> {
     /// The characters as typed (literals keep them).
     typed: Vec<char>,
     i: usize,
+    /// What was read differently from what was typed.
+    notes: Vec<String>,
 }
 
 impl Lexer<'_> {
@@ -215,7 +234,7 @@ impl Lexer<'_> {
         i >= self.chars.len() || is_space(self.chars[i]) || self.chars[i] == ')'
     }
 
-    /// `-` before a word or group.
+    /// `-` (or `!`) before a word or group.
     fn minus(&mut self) -> Result<Tok, ParseError> {
         if self.ends(self.i + 1) {
             return Err(self.err(self.i, "'-' must be followed by the word to exclude, e.g. -广告"));
@@ -270,8 +289,8 @@ impl Lexer<'_> {
         Ok(Tok::Word { text, quoted: true })
     }
 
-    /// A word: up to a space, or a `)` that closes no `(` of the word itself; `OR` alone
-    /// is the operator.
+    /// A word: up to a space, or a `)` that closes no `(` of the word itself; `OR`,
+    /// `||`, `AND`, `&&` and `NOT` alone are operators.
     fn word(&mut self) -> Result<Tok, ParseError> {
         let start = self.i;
         let mut inner_parens = 0usize;
@@ -285,10 +304,38 @@ impl Lexer<'_> {
             }
             self.i += 1;
         }
-        if self.chars[start..self.i] == ['O', 'R'] {
-            return Ok(Tok::Or);
+        let op: String = self.chars[start..self.i].iter().collect();
+        match op.as_str() {
+            "OR" | "||" => return Ok(Tok::Or),
+            "AND" | "&&" => return Ok(Tok::And),
+            "NOT" => {
+                if self.chars[self.i..].iter().all(|&c| is_space(c)) {
+                    return Err(self.err(start, "NOT must be followed by the word to exclude, e.g. NOT 广告"));
+                }
+                return Ok(Tok::Minus);
+            }
+            _ => {}
         }
-        Ok(Tok::Word { text: self.typed[start..self.i].iter().collect(), quoted: false })
+        let typed: String = self.typed[start..self.i].iter().collect();
+        Ok(Tok::Word { text: self.unstarred(typed), quoted: false })
+    }
+
+    /// A word without the `*` users type as a wildcard: dropped after Chinese text (a
+    /// literal already matches inside longer words), kept as text elsewhere; with a note.
+    fn unstarred(&mut self, word: String) -> String {
+        if !word.contains('*') {
+            return word;
+        }
+        let stem = word.trim_end_matches('*');
+        let chinese = stem.chars().last().is_some_and(crate::analysis::chars::is_cjk);
+        if chinese && !stem.contains('*') {
+            self.notes.push(format!(
+                "'*' is not needed in sou: '{stem}' already matches inside longer words; searching for '{stem}'"
+            ));
+            return stem.to_string();
+        }
+        self.notes.push(format!("'*' is not a wildcard in sou; searching for the text '{word}'"));
+        word
     }
 }
 
@@ -320,10 +367,18 @@ impl Parser<'_> {
     fn sequence(&mut self, scope: Scope) -> Result<Vec<Node>, ParseError> {
         let mut nodes = Vec::new();
         while let Some(t) = self.peek() {
-            if *t == Tok::Close {
-                break;
+            match t {
+                Tok::Close => break,
+                // `AND` says what juxtaposition means: it needs a term on each side.
+                Tok::And if !nodes.is_empty() => {
+                    let col = self.column();
+                    self.at += 1;
+                    if matches!(self.peek(), None | Some(Tok::Close | Tok::Or | Tok::And)) {
+                        return Err(err(self.q, col, "AND needs a word on each side"));
+                    }
+                }
+                _ => nodes.push(self.alternatives(scope)?),
             }
-            nodes.push(self.alternatives(scope)?);
         }
         Ok(nodes)
     }
@@ -411,6 +466,7 @@ impl Parser<'_> {
             }
             Tok::Close => Err(err(self.q, col, "')' without a matching '('")),
             Tok::Or => Err(err(self.q, col, "OR needs a word on each side")),
+            Tok::And => Err(err(self.q, col, "AND needs a word on each side")),
             Tok::Word { text, quoted } => {
                 let lit = Literal { scope, text: text.clone(), quoted: *quoted };
                 self.at += 1;
@@ -422,7 +478,7 @@ impl Parser<'_> {
 
 /// Parses a query string.
 pub fn parse(q: &str) -> Result<Query, ParseError> {
-    let toks = lex(q)?;
+    let (toks, notes) = lex(q)?;
     if toks.is_empty() {
         return Err(err(q, 0, "the query is empty"));
     }
@@ -431,7 +487,7 @@ pub fn parse(q: &str) -> Result<Query, ParseError> {
     if p.peek() == Some(&Tok::Close) {
         return Err(err(q, p.column(), "')' without a matching '('"));
     }
-    Ok(Query { root: Node::All(nodes) })
+    Ok(Query { root: Node::All(nodes), notes })
 }
 
 #[cfg(test)]
@@ -507,6 +563,26 @@ mod tests {
         );
         // ＯＲ inside a word is text.
         assert_eq!(parse("ＡＯＲＢ").unwrap().root, Node::All(vec![any("ＡＯＲＢ")]));
+    }
+
+    #[test]
+    fn other_engines_operators_read_as_sous() {
+        let same = |a: &str, b: &str| assert_eq!(parse(a).unwrap().root, parse(b).unwrap().root, "{a} = {b}");
+        same("芯片 AND 上海", "芯片 上海");
+        same("芯片 && (上海 || 北京)", "芯片 (上海 OR 北京)");
+        same("芯片 NOT 广告", "芯片 -广告");
+        same("芯片 !广告 NOT (a OR b)", "芯片 -广告 -(a OR b)");
+        let words = |ws: &[&str]| Node::All(ws.iter().map(|w| any(w)).collect());
+        assert_eq!(parse("芯片 and 上海 not").unwrap().root, words(&["芯片", "and", "上海", "not"]));
+        assert_eq!(parse("Yahoo! 感叹! !").unwrap().root, words(&["Yahoo!", "感叹!", "!"]));
+        assert!(parse("芯片 AND").is_err() && parse("AND 芯片").is_err() && parse("芯片 AND AND 上海").is_err());
+        let q = parse("人工* 上海").unwrap();
+        assert_eq!(q.root, parse("人工 上海").unwrap().root);
+        assert_eq!(q.notes.len(), 1);
+        let q = parse("electr* 人*工").unwrap();
+        assert_eq!(q.root, Node::All(vec![any("electr*"), any("人*工")]));
+        assert_eq!(q.notes.len(), 2);
+        assert!(parse("\"人工*\"").unwrap().notes.is_empty());
     }
 
     #[test]

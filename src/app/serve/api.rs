@@ -232,6 +232,7 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
             .collect();
         Ok(json!({
             "query": params.get("q").unwrap_or(""),
+            "notes": sel.query.as_ref().map_or(&[][..], |q| q.notes.as_slice()),
             "total": overview.total(),
             "took_ms": (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
             "hits": list,

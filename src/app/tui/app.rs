@@ -181,6 +181,9 @@ impl App {
         match self.selection() {
             Ok(selection) => {
                 self.error = None;
+                if let Some(note) = selection.query.as_ref().and_then(|q| q.notes.first()) {
+                    self.note = Some(note.clone());
+                }
                 self.sent += 1;
                 Some(Request { seq: self.sent, selection, sort: self.sort, limit: self.limit })
             }

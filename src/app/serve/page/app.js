@@ -120,7 +120,7 @@ async function search(append) {
   $("error").textContent = "";
   total = r.total;
   $("count").textContent = `${r.total} matching documents`;
-  $("took").textContent = `· ${r.took_ms} ms`;
+  $("took").textContent = `· ${r.took_ms} ms` + (r.notes && r.notes.length ? ` · ${r.notes.join(" · ")}` : "");
   if (!append) { hits = []; $("hits").textContent = ""; selected = -1; }
   r.hits.forEach((h) => addHit(h));
   $("more").hidden = hits.length >= total;
