@@ -1,7 +1,9 @@
 //! Dates as analysts' files write them: `2025-12-23`, `2025/12/23`, `2025.12.23`,
-//! `2025年12月23日`, with an optional time (`10:30`, `10:30:05`) and zone (`Z`,
-//! `+08:00`), RFC 3339, and Unix seconds or milliseconds. A date without a zone is in
-//! the index's time zone (China time, UTC+8, by default).
+//! `2025年12月23日`, `20251223` (also as a JSON number), with an optional time (`10:30`,
+//! `10:30:05`) and zone (`Z`, `+08:00`), RFC 3339, RFC 2822 (feeds:
+//! `Thu, 02 Jan 2025 09:05:00 GMT`), and Unix seconds or milliseconds between 1990 and
+//! 2100 (a number outside is no date, not 1970). A date without a zone is in the
+//! index's time zone (China time, UTC+8, by default).
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
@@ -75,8 +77,13 @@ pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Some(ts);
     }
-    if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 10 || s.len() == 13) {
-        return parse_unix(s.parse().ok()?);
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_number(s.parse().ok()?, tz);
+    }
+    if s.starts_with(|c: char| c.is_ascii_alphabetic()) || s.contains(|c: char| c.is_ascii_alphabetic()) {
+        if let Ok(ts) = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(s) {
+            return Some(ts);
+        }
     }
     let ((y, m, d), rest) = parse_date_prefix(s)?;
     let date = Date::new(y, m?, d?).ok()?;
@@ -144,12 +151,27 @@ fn parse_offset(s: &str) -> Option<Offset> {
     Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
 }
 
-/// Unix seconds (10 digits) or milliseconds (13 digits).
-pub fn parse_unix(n: i64) -> Option<Timestamp> {
-    if n >= 100_000_000_000 {
-        Timestamp::from_millisecond(n).ok()
-    } else {
-        Timestamp::from_second(n).ok()
+/// Unix seconds in this range (1990-01-01 to 2100-01-01) are dates; outside it a number
+/// is more likely a count, an id or a `YYYYMMDD` than a time in 1970 or in 5000.
+const PLAUSIBLE_SECONDS: std::ops::Range<i64> = 631_152_000..4_102_444_800;
+
+/// A number as files write dates: `YYYYMMDD` (8 digits, a valid day, in the zone
+/// `tz`), `YYYYMMDDHHMMSS` (14 digits), Unix seconds or milliseconds between 1990 and
+/// 2100; `None` for anything else (read as 1970 it would be silently wrong).
+pub fn parse_number(n: i64, tz: &TimeZone) -> Option<Timestamp> {
+    let civil = |ymd: i64, hms: i64| -> Option<Timestamp> {
+        let date = Date::new((ymd / 10_000) as i16, (ymd / 100 % 100) as i8, (ymd % 100) as i8).ok()?;
+        let (h, m, s) = (hms / 10_000, hms / 100 % 100, hms % 100);
+        let dt = date.at(h.try_into().ok()?, m as i8, s as i8, 0);
+        (h < 24 && m < 60 && s < 60).then_some(())?;
+        tz.to_timestamp(dt).ok()
+    };
+    match n {
+        10_000_101..=99_991_231 => civil(n, 0),
+        10_000_101_000_000..=99_991_231_235_959 => civil(n / 1_000_000, n % 1_000_000),
+        _ if PLAUSIBLE_SECONDS.contains(&n) => Timestamp::from_second(n).ok(),
+        _ if PLAUSIBLE_SECONDS.contains(&(n / 1000)) => Timestamp::from_millisecond(n).ok(),
+        _ => None,
     }
 }
 
@@ -214,6 +236,18 @@ mod tests {
         assert_eq!(day("1766448000").as_deref(), Some("2025-12-23"));
         assert_eq!(day("1766448000000").as_deref(), Some("2025-12-23"));
         assert_eq!(day("2025-4-3").as_deref(), Some("2025-04-03"));
+        assert_eq!(day("20251223").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("20251223235959").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("Tue, 23 Dec 2025 09:05:00 GMT").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("Mon, 22 Dec 2025 20:00:00 +0000").as_deref(), Some("2025-12-23"));
+        assert_eq!(day("23 Dec 2025 09:05 +0800").as_deref(), Some("2025-12-23"));
+        // Numbers that are no plausible date are none, never 1970.
+        for s in ["20251332", "20250230", "12345", "123456789", "99999999999999999", "0"] {
+            assert_eq!(day(s), None, "{s}");
+        }
+        let tz = default_tz();
+        assert_eq!(parse_number(20250102, &tz).map(|t| day_string(t, &tz)).as_deref(), Some("2025-01-02"));
+        assert_eq!(parse_number(20250102, &tz), parse_timestamp("2025-01-02", &tz));
         assert_eq!(day("昨天"), None);
         assert_eq!(day("2025-13-01"), None);
         assert_eq!(day("2025-02-30"), None);

@@ -164,29 +164,35 @@ fn date_forms_and_time_zones() {
         ("d7", "2025-12-22T20:00:00Z"),
         ("d8", "1766448000"),
         ("d9", "1766448000000"),
+        ("e1", "20251223"),
+        ("e2", "Tue, 23 Dec 2025 09:05:00 GMT"),
+        ("e3", "Mon, 22 Dec 2025 20:00:00 +0000"),
     ];
     let mut body = String::new();
     for (id, d) in lines {
         body.push_str(&format!("{{\"id\":\"{id}\",\"title\":\"{id}\",\"content\":\"日期测试\",\"date\":\"{d}\"}}\n"));
     }
     body.push_str("{\"id\":\"n1\",\"title\":\"n1\",\"content\":\"日期测试\",\"date\":1766448000}\n");
+    // A number of 8 digits is YYYYMMDD, not Unix seconds in 1970.
+    body.push_str("{\"id\":\"n2\",\"title\":\"n2\",\"content\":\"日期测试\",\"date\":20251223}\n");
     body.push_str("{\"id\":\"bad\",\"title\":\"bad\",\"content\":\"日期测试\",\"date\":\"上周三\"}\n");
+    // A number that is no plausible date is a warning, not 1970.
+    body.push_str("{\"id\":\"bad2\",\"title\":\"bad2\",\"content\":\"日期测试\",\"date\":12345}\n");
     let f = s.file("dates.jsonl", body.as_bytes());
     let (code, _, err) = s.sou(&["index", &f]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains(&format!("{}:11: unreadable date '上周三'; kept without a date", f.trim_start_matches("./"))),
-        "{err}"
-    );
+    let f = f.trim_start_matches("./");
+    assert!(err.contains(&format!("{f}:15: unreadable date '上周三'; kept without a date")), "{err}");
+    assert!(err.contains(&format!("{f}:16: unreadable date '12345'; kept without a date")), "{err}");
     let hits = s.hits("日期测试");
-    assert_eq!(hits.len(), 11);
+    assert_eq!(hits.len(), 16);
     for h in &hits {
-        let want = if h["id"] == "bad" { Value::Null } else { Value::from("2025-12-23") };
+        let want = if h["id"] == "bad" || h["id"] == "bad2" { Value::Null } else { Value::from("2025-12-23") };
         assert_eq!(h["date"], want, "{h}");
     }
     // A day filter means the reader's day (UTC+8): 20:00Z on the 22nd is the 23rd.
     let (_, out, _) = s.sou(&["search", "日期测试", "--since", "2025-12-23", "--until", "2025-12-23", "--count"]);
-    assert_eq!(out.trim(), "10");
+    assert_eq!(out.trim(), "14");
     // --tz reads zoneless times elsewhere: 02:00 at UTC-05:00 is 15:00 in China.
     let g = s.file(
         "tz.jsonl",

@@ -69,9 +69,13 @@ proptest! {
             prop_assert!(a <= b, "{}: {} > {}", s, a, b);
             prop_assert_eq!(dates::parse_day_range(&a.to_string()), Ok((a, a)));
         }
-        // Unix time: seconds, or milliseconds from 13 digits on.
-        if let Some(t) = dates::parse_unix(n) {
-            prop_assert!(t.as_second() == n || t.as_millisecond() == n, "{} → {}", n, t);
+        // A number is YYYYMMDD(HHMMSS) read back from its own digits, or Unix seconds or
+        // milliseconds between 1990 and 2100: never 1970, never the year 5000.
+        if let Some(t) = dates::parse_number(n, &tz) {
+            let civil = t.to_zoned(tz.clone()).datetime().strftime("%Y%m%d%H%M%S").to_string();
+            let unix = t.as_second() == n || t.as_millisecond() == n;
+            prop_assert!(unix || civil == format!("{n}000000") || civil == n.to_string(), "{} → {}", n, t);
+            prop_assert!((1990..2100).contains(&t.to_zoned(tz.clone()).year()) || !unix, "{} → {}", n, t);
         }
         // A zone is a fixed offset of at most a day.
         if let Some(tz) = dates::parse_tz(&s) {

@@ -437,7 +437,7 @@ pub(crate) fn emit_object(
             Field::Title | Field::Content => r.article.set(field, text),
             Field::Date => {
                 let parsed = match v {
-                    Value::Number(n) => n.as_i64().and_then(dates::parse_unix),
+                    Value::Number(n) => n.as_i64().and_then(|n| dates::parse_number(n, &opts.tz)),
                     _ => text.as_deref().and_then(|s| dates::parse_timestamp(s, &opts.tz)),
                 };
                 if parsed.is_none() && text.is_some() {
