@@ -512,3 +512,64 @@ fn deeply_nested_queries_are_an_error_with_a_column_not_a_crash() {
         }
     }
 }
+
+#[test]
+fn counts_speak_json_and_keep_their_breakdown() {
+    let idx = seed_index();
+    let plain: usize = run(idx, &["search", "上海", "--count"]).1.trim().parse().expect("a number");
+    let (code, out, _) = run(idx, &["search", "上海", "--count", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["count"].as_u64(), Some(plain as u64));
+    // --by and --histogram are counts: --count keeps their breakdown.
+    for view in [["--by", "source"], ["--histogram", "month"]] {
+        let with = run(idx, &["search", "上海", view[0], view[1], "--count"]).1;
+        let without = run(idx, &["search", "上海", view[0], view[1]]).1;
+        assert!(with.lines().count() > 1, "{view:?}: {with}");
+        assert_eq!(with, without, "{view:?}");
+    }
+}
+
+#[test]
+fn a_plot_that_cannot_be_written_fails_before_anything_is_printed() {
+    let idx = seed_index();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = dir.path().join("x.png");
+    for (args, says) in [
+        (vec!["search", "上海", "--histogram", "month", "--plot", "/nonexistent/x.svg"], "no directory"),
+        (vec!["search", "上海", "--histogram", "month", "--plot", png.to_str().expect("utf-8")], ".svg"),
+        (vec!["trend", "上海", "--plot", "/nonexistent/x.svg"], "no directory"),
+    ] {
+        let (code, out, err) = run(idx, &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: printed before failing: {out}");
+        assert!(err.contains("--plot") && err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!png.exists(), "an SVG was written into x.png");
+    let svg = dir.path().join("x.SVG");
+    let (code, _, err) = run(idx, &["search", "上海", "--histogram", "month", "--plot", svg.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&svg).expect("written").starts_with("<svg"));
+}
+
+#[test]
+fn one_is_singular() {
+    let idx = seed_index();
+    // 蝉联 occurs once, in one document.
+    assert_eq!(run(idx, &["search", "蝉联", "--count"]).1.trim(), "1");
+    let (_, out, _) = run(idx, &["kwic", "蝉联", "--count", "--format", "table"]);
+    assert_eq!(out.trim(), "1 occurrence in 1 document");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("x");
+    let (code, _, err) =
+        run(idx, &["export", "蝉联", "--to", "sphinx", "--nodes", "1", "--out", out_dir.to_str().expect("p")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("exported 1 document ") && err.contains("1 Sphinx node (1 document)"), "{err}");
+    let out_dir = dir.path().join("y");
+    let (code, _, err) = run(idx, &["export", "蝉联", "--to", "opensearch", "--out", out_dir.to_str().expect("p")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(" 1 bulk file of "), "{err}");
+    // The help says what keywords computes.
+    let (_, help, _) = run(idx, &["--help"]);
+    assert!(!help.contains("TF-IDF") && help.contains("significant terms"), "{help}");
+}

@@ -215,14 +215,14 @@ fn the_browser_boundary_is_guarded() {
     assert!(r.head.contains("access-control-allow-origin: http://notes.example"), "{}", r.head);
     drop(cors);
 
-    let locked = Server::start(seed_index(), &["--token", "s3cret"]);
+    let locked = Server::start(seed_index(), &["--token", "s3cret-0123456789ab"]);
     assert_eq!(locked.get("/api/stats").status, 401);
     assert_eq!(locked.request("/api/stats", &[("Authorization", "Bearer wrong")]).status, 401);
-    assert_eq!(locked.request("/api/stats", &[("Authorization", "Bearer s3cret")]).status, 200);
+    assert_eq!(locked.request("/api/stats", &[("Authorization", "Bearer s3cret-0123456789ab")]).status, 200);
     assert_eq!(locked.get("/").status, 200, "the page itself asks for the token");
     // With a token, the Host the client used is accepted (a server on 0.0.0.0 is reached
     // by its network name): the token is the defence, not the Host.
-    let lan = [("Host", "192.168.1.5:7700"), ("Authorization", "Bearer s3cret")];
+    let lan = [("Host", "192.168.1.5:7700"), ("Authorization", "Bearer s3cret-0123456789ab")];
     assert_eq!(locked.request("/api/stats", &lan).status, 200);
     assert_eq!(locked.request("/api/stats", &[("Host", "192.168.1.5:7700")]).status, 401);
     drop(locked);
@@ -230,6 +230,26 @@ fn the_browser_boundary_is_guarded() {
     let (code, _, err) = run(seed_index(), &["serve", "--addr", "0.0.0.0:0"]);
     assert_eq!(code, 2);
     assert!(err.contains("--token"), "{err}");
+    // A guessable token is refused, before anything listens.
+    let (code, _, err) = run(seed_index(), &["serve", "--addr", "0.0.0.0:0", "--token", "a"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--token") && err.contains("16"), "{err}");
+    // A host name is an address: localhost:0 serves on loopback.
+    let mut child = sou(seed_index())
+        .args(["serve", "--addr", "localhost:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line)
+        .expect("read");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+    let (code, _, err) = run(seed_index(), &["serve", "--addr", "no such host:1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--addr no such host:1"), "{err}");
 }
 
 #[test]

@@ -110,9 +110,10 @@ pub enum Command {
     ///   sou stats --json | jq .sources
     #[command(verbatim_doc_comment)]
     Stats(StatsArgs),
-    /// The most distinctive words of the matching documents (TF-IDF against the index).
+    /// The most distinctive nouns of the matching documents (significant terms).
     ///
-    /// With no query: of the whole index, or of the filtered range.
+    /// Scored by G² times enrichment against the rest of the index; with no query and
+    /// no filter, the whole index's nouns by summed BM25 weight.
     ///
     /// Examples:
     ///   sou keywords 人工智能
@@ -157,7 +158,7 @@ pub enum Command {
     /// Examples:
     ///   sou serve
     ///   sou serve --addr 127.0.0.1:0
-    ///   SOU_TOKEN=secret sou serve --addr 0.0.0.0:7700
+    ///   SOU_TOKEN=$(openssl rand -hex 16) sou serve --addr 0.0.0.0:7700
     #[command(verbatim_doc_comment)]
     Serve(ServeArgs),
     /// Print a shell completion script.
@@ -443,12 +444,13 @@ pub struct ShowArgs {
 /// `sou serve`.
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free one. An address other than loopback
-    /// needs --token.
+    /// Address to listen on (IP:PORT or HOST:PORT, e.g. localhost:0); port 0 picks a free
+    /// one. An address other than loopback needs --token.
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
-    pub addr: std::net::SocketAddr,
+    pub addr: String,
 
-    /// Require `Authorization: Bearer TOKEN` on every API request.
+    /// Require `Authorization: Bearer TOKEN` on every API request; at least 16
+    /// characters (e.g. `openssl rand -hex 16`).
     #[arg(long, env = "SOU_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 

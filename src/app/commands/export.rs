@@ -9,6 +9,7 @@ use sou::remote::opensearch::export::OpenSearchSink;
 use sou::remote::sphinx::export::{Layout, SphinxSink};
 
 use crate::app::cli::{ExportArgs, ExportTarget, Globals};
+use crate::app::output::count_of;
 use crate::app::settings;
 
 /// Runs `sou export`: whether any document was exported.
@@ -25,8 +26,12 @@ pub fn run(globals: &Globals, args: &ExportArgs) -> Result<bool> {
             }
             let mut sink = SphinxSink::create(&args.out, Layout { port: args.port, hosts })?;
             let summary = export::run(&engine, &sel, &mut sink)?;
-            let per_node: Vec<String> = sink.counts().iter().map(u64::to_string).collect();
-            (summary, format!("{} Sphinx nodes ({} documents)", args.nodes, per_node.join(" + ")))
+            let counts = sink.counts();
+            let per_node = match counts {
+                [one] => count_of(*one as usize, "document"),
+                many => format!("{} documents", many.iter().map(u64::to_string).collect::<Vec<_>>().join(" + ")),
+            };
+            (summary, format!("{} ({per_node})", count_of(args.nodes, "Sphinx node")))
         }
         ExportTarget::Opensearch => {
             sou::remote::opensearch::check_index_name(&args.name)?;
@@ -36,8 +41,8 @@ pub fn run(globals: &Globals, args: &ExportArgs) -> Result<bool> {
             (
                 summary,
                 format!(
-                    "{} bulk files of index '{}' ({:.1} MB, {ratio:.1}× the text)",
-                    sink.files(),
+                    "{} of index '{}' ({:.1} MB, {ratio:.1}× the text)",
+                    count_of(sink.files(), "bulk file"),
                     args.name,
                     sink.bytes as f64 / 1e6
                 ),
@@ -47,7 +52,7 @@ pub fn run(globals: &Globals, args: &ExportArgs) -> Result<bool> {
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "sou: exported {} to {} in {}: {seconds:.1} s, {:.1} MB/s of text; next steps in {}",
-        crate::app::output::count_of(summary.documents as usize, "document"),
+        count_of(summary.documents as usize, "document"),
         args.out.display(),
         what,
         summary.text_bytes as f64 / 1e6 / seconds.max(1e-9),

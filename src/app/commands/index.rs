@@ -37,7 +37,11 @@ pub fn run(globals: &Globals, args: &IndexArgs) -> Result<bool> {
     let index_dir = &globals.index;
     let mut updater = Updater::open(index_dir, request)?;
     if let (Some(n), Some(path), false) = (updater.dict_words, &args.dict, args.quiet) {
-        eprintln!("sou: {n} words from {} added to the index's dictionary", path.display());
+        eprintln!(
+            "sou: {} from {} added to the index's dictionary",
+            crate::app::output::count_of(n, "word"),
+            path.display()
+        );
     }
     let listing = updater.list()?;
     if listing.files.is_empty() && !args.watch {

@@ -2,7 +2,7 @@
 //! an export of it — and hand the result to the printer; also the counting views of a
 //! result set: `--count`, `--histogram`, `--by`; `-i` hands over to the TUI.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use sou::engine::{Backend, Engine, Page, Selection};
 use sou::names::Named;
@@ -20,6 +20,9 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
         return crate::app::tui::run(globals, query, &sel, args.sort, args.print);
     }
     let sel = settings::selection(args.query.as_deref(), &args.filters)?;
+    if let Some(path) = &args.plot {
+        svg::check_target(path)?;
+    }
     if let Some(remote) = super::remote(globals, &args.engine)? {
         return answer(remote.as_ref(), &sel, globals, args);
     }
@@ -36,11 +39,8 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
     let table = config.format == Format::Table;
     let fields = config.fields_needed();
     let mut p = printer(Out::stdout(config));
-    let found = if args.count {
-        let n = engine.count(sel)?;
-        p.count(n)?;
-        n > 0
-    } else if let Some(period) = args.histogram {
+    // --histogram and --by are counts already: with --count they still break it down.
+    let found = if let Some(period) = args.histogram {
         let h = engine.histogram(sel, Some(period))?;
         p.histogram(&h)?;
         if let Some(path) = &args.plot {
@@ -49,13 +49,17 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
             let name = args.query.clone().unwrap_or_default();
             let title = format!("{name} — by {}", period.name());
             let drawing = svg::chart(&title, "matching documents", &periods, &[(name, values)], svg::Kind::Bars);
-            std::fs::write(path, drawing).with_context(|| format!("cannot write '{}'", path.display()))?;
+            svg::write(path, &drawing)?;
         }
         h.dated > 0
     } else if let Some(by) = args.by {
         let rows = engine.breakdown(sel, by)?;
         p.counts(by.name(), &rows)?;
         !rows.is_empty()
+    } else if args.count {
+        let n = engine.count(sel)?;
+        p.count(n)?;
+        n > 0
     } else {
         let page = Page { limit: args.limit, offset: args.offset, sort: args.sort, fields };
         let mut hits = engine.search(sel, page, table)?;

@@ -1,6 +1,6 @@
 //! `sou trend`: several queries over time, printed and (with `--plot`) drawn.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use sou::engine::{Engine, Selection};
 use sou::names::Named;
@@ -11,6 +11,9 @@ use crate::app::settings;
 
 /// Runs `sou trend`: whether any query matched anything.
 pub fn run(globals: &Globals, args: &TrendArgs) -> Result<bool> {
+    if let Some(path) = &args.plot {
+        svg::check_target(path)?;
+    }
     let base = settings::selection(None, &args.filters)?;
     let queries: Vec<Selection> =
         args.queries.iter().map(|q| settings::selection(Some(q), &args.filters)).collect::<Result<_>>()?;
@@ -29,7 +32,7 @@ pub fn run(globals: &Globals, args: &TrendArgs) -> Result<bool> {
         let y = if args.share { "share of all documents" } else { "matching documents" };
         let title = format!("{} — by {}", args.queries.join(" · "), t.period.name());
         let drawing = svg::chart(&title, y, &t.periods, &series, svg::Kind::Lines);
-        std::fs::write(path, drawing).with_context(|| format!("cannot write '{}'", path.display()))?;
+        svg::write(path, &drawing)?;
     }
     Ok(t.series.iter().any(|s| s.iter().any(|&c| c > 0)))
 }

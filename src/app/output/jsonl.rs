@@ -93,6 +93,10 @@ impl Printer for Jsonl {
         Ok(())
     }
 
+    fn count(&mut self, n: usize) -> io::Result<()> {
+        line(&mut self.0.w, &json!({ "count": n }))
+    }
+
     fn counts(&mut self, key: &str, rows: &[Bucket]) -> io::Result<()> {
         for b in rows {
             line(&mut self.0.w, &json!({ key: b.key, "count": b.count }))?;

@@ -63,7 +63,7 @@ impl Progress for Bar {
     fn record(&mut self, bytes: u64, added: usize) {
         self.bar.inc(bytes);
         if added % 1000 == 0 {
-            self.bar.set_message(format!("{} documents", added));
+            self.bar.set_message(count_of(added, "document"));
         }
     }
     fn read(&mut self, read: u64) {
@@ -142,7 +142,7 @@ pub fn strict_failure(t: &Tally) -> String {
     match (t.skipped + usize::from(t.unknown_loss), t.unreadable.len()) {
         (0, n) => count_of(n, "unreadable path"),
         (_, 0) if t.unknown_loss => "malformed input".to_string(),
-        (_, 0) => format!("{} malformed records", t.skipped),
+        (_, 0) => count_of(t.skipped, "malformed record"),
         (_, n) => format!("malformed records and {}", count_of(n, "unreadable path")),
     }
 }

@@ -4,6 +4,9 @@
 //! elements, smaller than any plotting crate.
 
 use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
 
 /// Width and height of the drawing.
 const W: f64 = 960.0;
@@ -18,6 +21,29 @@ const COLORS: [&str; 10] =
 /// Fonts that hold Chinese characters on common systems, then any sans-serif.
 const FONTS: &str =
     "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
+
+/// Checks, before any work is done or printed, that `--plot PATH` can be written: a
+/// name ending in `.svg` (sou draws SVG only; an SVG in `x.png` would open as a broken
+/// picture) in a directory that exists.
+pub fn check_target(path: &Path) -> Result<()> {
+    let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if !svg {
+        bail!(
+            "--plot {}: sou draws SVG; name the file .svg (convert with `rsvg-convert -o x.png x.svg`)",
+            path.display()
+        );
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        bail!("--plot {}: no directory '{}'", path.display(), dir.display());
+    }
+    Ok(())
+}
+
+/// Writes a drawing to the `--plot` file.
+pub fn write(path: &Path, drawing: &str) -> Result<()> {
+    std::fs::write(path, drawing).with_context(|| format!("--plot: cannot write '{}'", path.display()))
+}
 
 /// How a chart draws its series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -318,7 +318,7 @@ impl Printer for Table {
     }
 
     fn kwic_count(&mut self, lines: usize, docs: usize) -> io::Result<()> {
-        writeln!(self.0.w, "{lines} occurrences in {docs} documents")
+        writeln!(self.0.w, "{} in {}", super::count_of(lines, "occurrence"), super::count_of(docs, "document"))
     }
 
     fn trend(&mut self, t: &Trend, names: &[String], share: bool) -> io::Result<()> {
@@ -330,11 +330,11 @@ impl Printer for Table {
         if significant {
             writeln!(
                 self.0.w,
-                "{} documents read; word, G² against the rest of the index, matching/all documents containing it:",
-                k.docs
+                "{} read; word, G² against the rest of the index, matching/all documents containing it:",
+                super::count_of(k.docs, "document")
             )?;
         } else {
-            writeln!(self.0.w, "{} documents; word, documents containing it, weight:", k.docs)?;
+            writeln!(self.0.w, "{}; word, documents containing it, weight:", super::count_of(k.docs, "document"))?;
         }
         let labels: Vec<(String, u64)> = k
             .words

@@ -22,7 +22,12 @@ pub fn stats(out: &mut dyn Write, s: &Stats, tz: &TimeZone) -> io::Result<()> {
     writeln!(out, "documents     {}", s.documents)?;
     writeln!(out, "dated         {} ({} undated)", s.documents - s.undated, s.undated)?;
     writeln!(out, "date range    {} … {}", day(s.earliest), day(s.latest))?;
-    writeln!(out, "sources       {} ({} documents without one)", s.sources.len(), s.without_source)?;
+    writeln!(
+        out,
+        "sources       {} ({} without one)",
+        s.sources.len(),
+        super::count_of(s.without_source as usize, "document")
+    )?;
     for b in s.sources.iter().take(20) {
         writeln!(out, "  {:>8}  {}", b.count, clean(b.key.as_deref().unwrap_or("")))?;
     }

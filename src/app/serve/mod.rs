@@ -85,17 +85,38 @@ async fn shutdown_signal() {
     eprintln!("sou: stopping (requests in flight finish first)");
 }
 
+/// The shortest token `--token` accepts: a guessable token is no defence.
+const MIN_TOKEN_CHARS: usize = 16;
+
+/// `--addr` as a socket address: `IP:PORT`, or `HOST:PORT` resolved (`localhost:0`),
+/// IPv4 first.
+fn listen_address(addr: &str) -> Result<SocketAddr> {
+    use std::net::ToSocketAddrs;
+    let all: Vec<SocketAddr> = addr
+        .to_socket_addrs()
+        .with_context(|| format!("--addr {addr}: not an address (IP:PORT or HOST:PORT, e.g. 127.0.0.1:7700)"))?
+        .collect();
+    all.iter().find(|a| a.is_ipv4()).or(all.first()).copied().with_context(|| format!("--addr {addr}: no address"))
+}
+
 /// Runs `sou serve` until Ctrl-C or SIGTERM.
 pub fn run(globals: &Globals, args: &ServeArgs) -> Result<bool> {
     let token = args.token.clone().filter(|t| !t.is_empty());
-    if !args.addr.ip().is_loopback() && token.is_none() {
+    if let Some(t) = &token {
+        let n = t.chars().count();
+        if n < MIN_TOKEN_CHARS {
+            bail!("--token: {n} characters are easy to guess; give at least {MIN_TOKEN_CHARS} (e.g. `openssl rand -hex 16`)");
+        }
+    }
+    let bind = listen_address(&args.addr)?;
+    if !bind.ip().is_loopback() && token.is_none() {
         bail!(
             "--addr {}: not a loopback address; anyone who can reach it could read the index. Give --token TOKEN (or SOU_TOKEN), then every API request needs `Authorization: Bearer TOKEN`",
             args.addr
         );
     }
     let engine = Engine::open_live(&globals.index, globals.tz.clone())?;
-    let listener = std::net::TcpListener::bind(args.addr).with_context(|| format!("cannot listen on {}", args.addr))?;
+    let listener = std::net::TcpListener::bind(bind).with_context(|| format!("cannot listen on {}", args.addr))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState { engine, token, hosts: allowed_hosts(addr), cors: args.cors.clone() });

@@ -99,7 +99,11 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: Theme) {
 fn query_line(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     const PROMPT: &str = "搜 › ";
     let info = match &app.outcome {
-        Some(o) => format!(" {} documents · {:.1} ms ", app.total(), o.took.as_secs_f64() * 1000.0),
+        Some(o) => format!(
+            " {} · {:.1} ms ",
+            crate::app::output::count_of(app.total(), "document"),
+            o.took.as_secs_f64() * 1000.0
+        ),
         None => " … ".to_string(),
     };
     let room = (area.width as usize).saturating_sub(width(PROMPT) + width(&info) + 1);
