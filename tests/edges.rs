@@ -573,3 +573,44 @@ fn one_is_singular() {
     let (_, help, _) = run(idx, &["--help"]);
     assert!(!help.contains("TF-IDF") && help.contains("significant terms"), "{help}");
 }
+
+#[test]
+fn csv_for_a_spreadsheet_has_a_bom_and_runs_no_formula() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idx = dir.path().join("index");
+    let data = dir.path().join("f.jsonl");
+    let titles = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2 公式", "-3 减号", "@SUM(A1) 公式", "普通 标题"];
+    let body: String = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("{}\n", serde_json::json!({"id": format!("f{i}"), "title": t, "content": "表格测试"})))
+        .collect();
+    std::fs::write(&data, body).expect("write");
+    let (code, _, err) = run(&idx, &["index", data.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    let cells = |format: &str| -> (String, Vec<String>) {
+        let out = run(&idx, &["search", "表格测试", "--format", format, "--fields", "id,title", "--sort", "date"]).1;
+        let mut r = csv::Reader::from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+        let titles = r.records().map(|x| x.expect("a CSV row")[1].to_string()).collect();
+        (out, titles)
+    };
+    let (plain, mut plain_titles) = cells("csv");
+    let (excel, mut excel_titles) = cells("excel-csv");
+    // Plain CSV is byte-exact for pipelines: the titles as indexed, no BOM.
+    assert!(!plain.starts_with('\u{feff}'));
+    plain_titles.sort();
+    let mut want: Vec<String> = titles.iter().map(|t| t.to_string()).collect();
+    want.sort();
+    assert_eq!(plain_titles, want);
+    // For a spreadsheet: a BOM first, and no cell starts a formula.
+    assert!(excel.starts_with('\u{feff}'), "{excel}");
+    excel_titles.sort();
+    for t in &excel_titles {
+        assert!(!t.starts_with(['=', '+', '-', '@']), "{t}");
+        assert!(titles.contains(&t.trim_start_matches('\'')), "{t}");
+    }
+    assert!(excel_titles.contains(&"普通 标题".to_string()));
+    // Counts and keywords go through the same writer.
+    let (_, by, _) = run(&idx, &["search", "表格测试", "--by", "source", "--format", "excel-csv"]);
+    assert!(by.starts_with("\u{feff}source,count"), "{by}");
+}

@@ -1,6 +1,7 @@
 //! TSV, CSV and ids. TSV (default `id, date, source, score, title`, no header) is for
 //! `cut`, `sort`, `awk`: fields are sanitised so a tab or newline in a title cannot
-//! shift columns. CSV is RFC 4180 with a header row, for spreadsheets.
+//! shift columns. CSV is RFC 4180 with a header row, for programs; `excel-csv` is the
+//! same made safe to open in a spreadsheet (byte order mark, no formulas).
 
 use std::io::{self, Write};
 
@@ -92,70 +93,103 @@ impl Printer for Ids {
     }
 }
 
-/// RFC 4180 CSV with a header row.
-pub struct Csv(pub Out);
+/// RFC 4180 CSV with a header row; for a spreadsheet (`excel`) also a UTF-8 byte order
+/// mark first, without which Excel reads Chinese as mojibake, and every cell a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first,
+/// OWASP's rule) prefixed with `'`. Plain CSV stays byte-exact for pipelines.
+pub struct Csv {
+    out: Out,
+    excel: bool,
+    /// The byte order mark is still to be written (before the first row).
+    bom: bool,
+}
+
+/// The UTF-8 byte order mark.
+const BOM: &str = "\u{feff}";
+
+impl Csv {
+    /// A CSV printer, for a spreadsheet with `excel`.
+    pub fn new(out: Out, excel: bool) -> Csv {
+        Csv { out, excel, bom: excel }
+    }
+
+    /// Writes rows of cells.
+    fn rows<R, C>(&mut self, rows: impl IntoIterator<Item = R>) -> io::Result<()>
+    where
+        R: IntoIterator<Item = C>,
+        C: AsRef<str>,
+    {
+        if std::mem::take(&mut self.bom) {
+            self.out.w.write_all(BOM.as_bytes())?;
+        }
+        let excel = self.excel;
+        let mut w = csv::Writer::from_writer(&mut *self.out.w);
+        for row in rows {
+            w.write_record(row.into_iter().map(|c| spreadsheet_safe(c.as_ref(), excel).into_owned()))?;
+        }
+        w.flush()
+    }
+}
+
+/// A cell a spreadsheet shows as text: with `excel`, one that would start a formula is
+/// prefixed with `'` (numbers such as `-3.5` stay numbers).
+fn spreadsheet_safe(cell: &str, excel: bool) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+    if excel && formula {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
 
 impl Printer for Csv {
     fn out(&mut self) -> &mut Out {
-        &mut self.0
+        &mut self.out
     }
 
     fn hits(&mut self, hits: &Hits) -> io::Result<()> {
-        let cols = columns(&self.0);
-        let tz = self.0.config.tz.clone();
-        let mut w = csv::Writer::from_writer(&mut *self.0.w);
-        w.write_record(cols.iter().map(|c| c.name()))?;
-        for h in &hits.hits {
+        let cols = columns(&self.out);
+        let tz = self.out.config.tz.clone();
+        let header: Vec<String> = cols.iter().map(|c| c.name().to_string()).collect();
+        let body = hits.hits.iter().map(|h| {
             let snip = snippet_for(h, &cols, &hits.literals);
-            w.write_record(cols.iter().map(|c| c.value(h, &tz, &snip)))?;
-        }
-        w.flush()
+            cols.iter().map(|c| c.value(h, &tz, &snip)).collect::<Vec<_>>()
+        });
+        self.rows(std::iter::once(header).chain(body))
     }
 
     fn counts(&mut self, key: &str, rows: &[Bucket]) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(&mut *self.0.w);
-        w.write_record([key, "count"])?;
-        for b in rows {
-            w.write_record([clean(b.key.as_deref().unwrap_or(super::NONE)), b.count.to_string()])?;
-        }
-        w.flush()
+        let header = vec![key.to_string(), "count".to_string()];
+        let body = rows.iter().map(|b| vec![clean(b.key.as_deref().unwrap_or(super::NONE)), b.count.to_string()]);
+        self.rows(std::iter::once(header).chain(body))
     }
 
     fn kwic_start(&mut self) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(&mut *self.0.w);
-        w.write_record(["id", "date", "source", "left", "match", "right"])?;
-        w.flush()
+        self.rows([["id", "date", "source", "left", "match", "right"]])
     }
 
     fn kwic_line(&mut self, l: &Line) -> io::Result<()> {
         let (date, source) = super::kwic::date_and_source(l);
-        let mut w = csv::Writer::from_writer(&mut *self.0.w);
-        w.write_record([&l.id, &date, &source, &l.left, &l.matched, &l.right])?;
-        w.flush()
+        self.rows([[&l.id, &date, &source, &l.left, &l.matched, &l.right]])
     }
 
     fn trend(&mut self, t: &Trend, names: &[String], share: bool) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(&mut *self.0.w);
-        w.write_record(std::iter::once("period").chain(names.iter().map(String::as_str)))?;
-        for row in super::trend::rows(t, names.len(), share) {
-            w.write_record(&row)?;
-        }
-        w.flush()
+        let header: Vec<String> = std::iter::once("period".to_string()).chain(names.iter().cloned()).collect();
+        self.rows(std::iter::once(header).chain(super::trend::rows(t, names.len(), share)))
     }
 
     fn keywords(&mut self, k: &Keywords) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(&mut *self.0.w);
         let significant = k.words.iter().any(|kw| kw.docs_all.is_some());
-        if significant {
-            w.write_record(["word", "score", "docs", "docs_all"])?;
+        let header: Vec<String> = if significant {
+            ["word", "score", "docs", "docs_all"].map(String::from).to_vec()
         } else {
-            w.write_record(["word", "weight", "docs"])?;
-        }
-        for kw in &k.words {
+            ["word", "weight", "docs"].map(String::from).to_vec()
+        };
+        let body = k.words.iter().map(|kw| {
             let mut row = vec![kw.word.clone(), format!("{:.3}", kw.weight), kw.docs.to_string()];
             row.extend(kw.docs_all.map(|a| a.to_string()));
-            w.write_record(row)?;
-        }
-        w.flush()
+            row
+        });
+        self.rows(std::iter::once(header).chain(body))
     }
 }

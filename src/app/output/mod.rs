@@ -30,6 +30,9 @@ pub enum Format {
     Jsonl,
     /// RFC 4180 CSV with a header row.
     Csv,
+    /// CSV for a spreadsheet: a UTF-8 byte order mark first (Excel reads Chinese right),
+    /// and cells starting `= + - @` prefixed with `'` (never run as formulas).
+    ExcelCsv,
     /// One document id a line.
     Ids,
 }
@@ -98,7 +101,7 @@ impl Config {
                 .filter(|s| s.in_hit_json)
                 .fold(FieldSet::of(&[Field::Content]), |set, s| set.with(s.field)),
             Format::Table => of(self.columns.as_deref().unwrap_or(&table::DEFAULT)),
-            Format::Tsv | Format::Csv => of(self.columns.as_deref().unwrap_or(&delimited::DEFAULT)),
+            Format::Tsv | Format::Csv | Format::ExcelCsv => of(self.columns.as_deref().unwrap_or(&delimited::DEFAULT)),
             Format::Ids => FieldSet::of(&[Field::Id]),
         }
     }
@@ -193,7 +196,8 @@ pub fn printer(out: Out) -> Box<dyn Printer> {
     match out.config.format {
         Format::Table => Box::new(table::Table(out)),
         Format::Tsv => Box::new(delimited::Tsv(out)),
-        Format::Csv => Box::new(delimited::Csv(out)),
+        Format::Csv => Box::new(delimited::Csv::new(out, false)),
+        Format::ExcelCsv => Box::new(delimited::Csv::new(out, true)),
         Format::Jsonl => Box::new(jsonl::Jsonl(out)),
         Format::Ids => Box::new(delimited::Ids(out)),
     }
