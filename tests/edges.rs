@@ -614,3 +614,43 @@ fn csv_for_a_spreadsheet_has_a_bom_and_runs_no_formula() {
     let (_, by, _) = run(&idx, &["search", "表格测试", "--by", "source", "--format", "excel-csv"]);
     assert!(by.starts_with("\u{feff}source,count"), "{by}");
 }
+
+#[test]
+fn a_second_export_leaves_nothing_stale_for_a_loader_to_pick_up() {
+    let idx = seed_index();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let names = |d: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+            .collect();
+        v.sort();
+        v
+    };
+    // OpenSearch: the whole index in small bulk files, then one document in one file.
+    let os = dir.path().join("os");
+    let os_arg = os.to_str().expect("utf-8");
+    std::fs::create_dir_all(&os).expect("mkdir");
+    std::fs::write(os.join("notes.txt"), "mine").expect("write");
+    let (code, _, err) = run(idx, &["export", "--to", "opensearch", "--out", os_arg, "--bulk-mb", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let before = names(&os).iter().filter(|n| n.starts_with("bulk-")).count();
+    let (code, _, err) = run(idx, &["export", "蝉联", "--to", "opensearch", "--out", os_arg, "--bulk-mb", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let bulk: Vec<String> = names(&os).into_iter().filter(|n| n.starts_with("bulk-")).collect();
+    assert!(before > 1, "{before}");
+    assert_eq!(bulk, ["bulk-0000.ndjson"], "first export wrote {before}");
+    let lines = std::fs::read_to_string(os.join("bulk-0000.ndjson")).expect("bulk").lines().count();
+    assert_eq!(lines, 2, "one action and one document");
+    assert!(os.join("notes.txt").exists(), "a file sou did not write was removed");
+    // Sphinx: three nodes, then one.
+    let sx = dir.path().join("sx");
+    let sx_arg = sx.to_str().expect("utf-8");
+    let (code, _, err) = run(idx, &["export", "--to", "sphinx", "--nodes", "3", "--out", sx_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(sx.join("node2.xml").exists() && sx.join("node2.conf").exists());
+    let (code, _, err) = run(idx, &["export", "--to", "sphinx", "--nodes", "1", "--out", sx_arg]);
+    assert_eq!(code, 0, "{err}");
+    let nodes: Vec<String> = names(&sx).into_iter().filter(|n| n.starts_with("node")).collect();
+    assert_eq!(nodes, ["node0.conf", "node0.xml"]);
+}

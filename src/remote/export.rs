@@ -2,12 +2,46 @@
 //! document with its views as hand-off tokens ([`super::handoff`]), streamed one at a
 //! time into a [`Sink`] that writes the engine's loading format.
 
-use anyhow::Result;
+use std::path::Path;
+
+use anyhow::{Context, Result};
 
 use super::handoff;
 use crate::article::{Article, Field};
 use crate::engine::aggregate::{day_number, offset_seconds};
 use crate::engine::{Engine, Selection};
+
+/// Removes from `dir` the files an earlier export wrote that this one may not overwrite
+/// (those whose names `ours` recognises): a second export with fewer bulk files or
+/// nodes would otherwise leave the old ones, and a loader's glob (`bulk-*.ndjson`)
+/// would load them too. Nothing else in the directory is touched. Returns how many
+/// were removed.
+pub fn remove_earlier(dir: &Path, ours: impl Fn(&str) -> bool) -> Result<usize> {
+    let mut removed = 0;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e).with_context(|| format!("cannot read '{}'", dir.display())),
+    };
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read '{}'", dir.display()))?;
+        let name = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && name.to_str().is_some_and(&ours) {
+            let path = entry.path();
+            std::fs::remove_file(&path).with_context(|| format!("cannot remove '{}'", path.display()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `name` is `PREFIX` + digits + `SUFFIX` (`bulk-0001.ndjson`, `node2.conf`).
+pub fn numbered(name: &str, prefix: &str, suffix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .and_then(|r| r.strip_suffix(suffix))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// The two views of one searchable text field, as tokens.
 #[derive(Clone, Debug)]

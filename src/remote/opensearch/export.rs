@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::index_body;
 use crate::article::{Field, Kind, FIELDS};
-use crate::remote::export::{Document, Sink};
+use crate::remote::export::{numbered, remove_earlier, Document, Sink};
 use crate::remote::handoff::view_field;
 
 /// The bulk files of an export, written as documents come.
@@ -60,6 +60,7 @@ impl OpenSearchSink {
     /// Creates `dir`; bulk files hold at most `max_mb` megabytes.
     pub fn create(dir: &Path, index: &str, cluster: &str, shards: usize, max_mb: u64) -> Result<OpenSearchSink> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
+        remove_earlier(dir, |name| numbered(name, "bulk-", ".ndjson"))?;
         Ok(OpenSearchSink {
             dir: dir.to_path_buf(),
             index: index.to_string(),

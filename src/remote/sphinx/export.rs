@@ -12,7 +12,7 @@ use twox_hash::XxHash3_64;
 
 use super::{attr, key_field, keyed, view_field, EVERY_FIELD};
 use crate::article::{Field, Kind, FIELDS};
-use crate::remote::export::{Document, Sink};
+use crate::remote::export::{numbered, remove_earlier, Document, Sink};
 use crate::remote::handoff;
 
 /// Where the nodes listen.
@@ -123,6 +123,7 @@ impl SphinxSink {
             std::fs::create_dir_all(dir.join(sub)).with_context(|| format!("cannot create '{}'", dir.display()))?;
         }
         let dir = dir.canonicalize().with_context(|| format!("cannot resolve '{}'", dir.display()))?;
+        remove_earlier(&dir, |name| numbered(name, "node", ".xml") || numbered(name, "node", ".conf"))?;
         let mut streams = Vec::new();
         for k in 0..layout.hosts.len() {
             let path = dir.join(format!("node{k}.xml"));
