@@ -345,6 +345,15 @@ fn every_read_only_command_works_on_an_index_the_user_cannot_write() {
     }
     let (_, out, _) = run_unprivileged(dir.path(), &idx, &["search", "上海", "--format", "ids"]);
     assert_eq!(out.lines().count(), 2);
+    // Writing is refused for what it is — permission — not blamed on another writer.
+    let data = dir.path().join("more.jsonl");
+    std::fs::write(&data, "{\"id\":\"c\",\"title\":\"新\",\"content\":\"新的\"}\n").expect("write");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    for args in [vec!["index", data.to_str().expect("utf-8")], vec!["delete", "a"]] {
+        let (code, _, err) = run_unprivileged(dir.path(), &idx, &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.to_lowercase().contains("permission denied") && !err.contains("another sou"), "{args:?}: {err}");
+    }
     std::fs::set_permissions(&idx, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
 }
 
@@ -653,4 +662,51 @@ fn a_second_export_leaves_nothing_stale_for_a_loader_to_pick_up() {
     assert_eq!(code, 0, "{err}");
     let nodes: Vec<String> = names(&sx).into_iter().filter(|n| n.starts_with("node")).collect();
     assert_eq!(nodes, ["node0.conf", "node0.xml"]);
+}
+
+#[test]
+fn a_damaged_index_says_so_and_how_to_fix_it() {
+    for ext in ["store", "pos", "term", "fast", "nouns"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let idx = dir.path().join("index");
+        let (code, _, err) = run(&idx, &["index", "seeds/001_cf4ae71d46783a76.txt", "seeds/002_796d7d15a6c68fce.txt"]);
+        assert_eq!(code, 0, "{err}");
+        let file = std::fs::read_dir(&idx)
+            .expect("index")
+            .map(|e| e.expect("entry").path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .expect("a segment file");
+        let len = std::fs::metadata(&file).expect("stat").len();
+        std::fs::OpenOptions::new().write(true).open(&file).expect("open").set_len(len / 2).expect("truncate");
+        for args in [vec!["search", "上海", "--count"], vec!["keywords"]] {
+            let (code, _, err) = run(&idx, &args);
+            if ext != "nouns" || args[0] == "keywords" {
+                assert_eq!(code, 2, "{ext} {args:?}");
+                assert!(err.contains("damaged") && err.contains("--rebuild"), "{ext} {args:?}: {err}");
+                assert!(!err.contains("tantivy"), "{ext} {args:?}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_index_is_not_written_among_other_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(data.join("a.txt"), "标题\n\n正文内容").expect("write");
+    std::fs::write(data.join(".gitignore"), "*\n").expect("write");
+    let (code, _, err) = run(&data, &["index", data.to_str().expect("utf-8")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--index") && err.contains("a.txt") && err.contains("new or empty directory"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&data).expect("dir").collect();
+    assert_eq!(left.len(), 2, "nothing written");
+    // An empty directory, or one with only hidden files, takes an index; so does a rebuild.
+    let idx = dir.path().join("idx");
+    std::fs::create_dir_all(&idx).expect("mkdir");
+    std::fs::write(idx.join(".gitignore"), "*\n").expect("write");
+    let (code, _, err) = run(&idx, &["index", data.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&idx, &["index", "--rebuild", data.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
 }

@@ -602,3 +602,47 @@ fn end_of_day_times_and_impossible_times() {
     assert_eq!(date("a"), Some(Value::String("2025-12-24".into())));
     assert_eq!(date("b"), Some(Value::Null));
 }
+
+#[test]
+fn a_deletion_lasts_until_its_file_changes_and_says_so() {
+    let s = Sandbox::new();
+    let rows = |b_title: &str| {
+        format!("id,title,content,source\nr1,甲一,删除测试,报A\nr2,甲二,删除测试,报A\nr3,{b_title},删除测试,报B\n")
+    };
+    let f = s.file("a.csv", rows("乙一").as_bytes());
+    assert_eq!(s.sou(&["index", &f]).0, 0);
+    let (code, _, err) = s.sou(&["delete", "--source", "报A"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("deleted 2 documents") && err.contains("until the file"), "{err}");
+    assert_eq!(s.hits("删除测试").len(), 1);
+    // Indexing the unchanged file again keeps them out.
+    assert_eq!(s.sou(&["index", &f]).0, 0);
+    assert_eq!(s.hits("删除测试").len(), 1);
+    // Editing another row of the same file reads every row again: as the message said.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.file("a.csv", rows("乙一（更正）").as_bytes());
+    assert_eq!(s.sou(&["index", &f]).0, 0);
+    assert_eq!(s.hits("删除测试").len(), 3);
+}
+
+#[test]
+fn header_lines_of_a_pdf_column_are_never_glued() {
+    let s = Sandbox::new();
+    // A newspaper column cut from a PDF: header lines as wide as the column, then a body
+    // hard-wrapped in the middle of 国家 / 主席.
+    let mut text = String::from("国务院会见外国代表团并举行会谈共商合作\n来源：人民日报　版次：第一版　责编：王\n2025年5月7日　星期三　农历四月初十日\n");
+    for _ in 0..6 {
+        text.push_str("会谈中双方就深化务实合作交换了意见并达\n");
+    }
+    text.push_str("中共中央总书记、国家主席习近平指出国家\n主席强调要推动两国关系行稳致远不断前进\n");
+    let f = s.file("column.txt", text.as_bytes());
+    let (code, _, err) = s.sou(&["index", &f]);
+    assert_eq!(code, 0, "{err}");
+    let hits = s.hits("会谈");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["title"], "国务院会见外国代表团并举行会谈共商合作");
+    assert_eq!(hits[0]["source"], "人民日报");
+    assert_eq!(hits[0]["date"], "2025-05-07");
+    // The body is still repaired: 国家 / 主席 reads 国家主席.
+    assert_eq!(s.hits("国家主席强调").len(), 1);
+}

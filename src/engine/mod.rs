@@ -151,7 +151,12 @@ impl Engine {
     /// without one in the zone the index was built in.
     pub fn open(dir: &Path, tz: Option<TimeZone>) -> Result<Engine> {
         let index = index::open(dir)?;
-        let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index::read_error(dir, e))?;
         let tz = zone(&index, tz);
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
     }
@@ -160,7 +165,12 @@ impl Engine {
     /// becomes visible by itself, shortly after the commit.
     pub fn open_live(dir: &Path, tz: Option<TimeZone>) -> Result<Engine> {
         let index = index::open(dir)?;
-        let reader = index.index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(|e| index::read_error(dir, e))?;
         let tz = zone(&index, tz);
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
     }

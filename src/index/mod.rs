@@ -39,6 +39,34 @@ pub struct SouIndex {
     pub meta: Option<meta::Meta>,
 }
 
+/// Tantivy's error on reading the segments of the index in `dir`, in a user's words: a
+/// file cut short, overwritten or missing means the index is damaged, and the fix is a
+/// rebuild (tantivy's own text blames "an old tantivy version"). Other errors keep
+/// their text.
+pub fn read_error(dir: &Path, e: tantivy::TantivyError) -> anyhow::Error {
+    use tantivy::directory::error::OpenReadError;
+    let file = match &e {
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+            if io_error.kind() != std::io::ErrorKind::PermissionDenied =>
+        {
+            Some(format!("{} is cut short or corrupted", filepath.display()))
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
+            Some(format!("{} is missing", p.display()))
+        }
+        tantivy::TantivyError::DataCorruption(c) => Some(format!("{c:?}")),
+        _ => None,
+    };
+    match file {
+        Some(what) => anyhow::anyhow!(
+            "the index at '{}' is damaged ({what}); rebuild it with `sou index --rebuild --index {} PATH...`",
+            dir.display(),
+            dir.display()
+        ),
+        None => anyhow::Error::new(e).context(format!("cannot read the index at '{}'", dir.display())),
+    }
+}
+
 /// Whether `dir` holds an index.
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
@@ -67,6 +95,7 @@ pub fn open(dir: &Path) -> Result<SouIndex> {
 pub(crate) fn open_or_create(dir: &Path) -> Result<SouIndex> {
     let existed = exists(dir);
     if !existed {
+        refuse_foreign_files(dir)?;
         fs::create_dir_all(dir).with_context(|| format!("cannot create the index directory '{}'", dir.display()))?;
     }
     let directory =
@@ -94,6 +123,38 @@ pub(crate) fn open_or_create(dir: &Path) -> Result<SouIndex> {
     Ok(SouIndex { index, fields, dir: dir.to_path_buf(), meta })
 }
 
+/// A new index goes into a new or empty directory: `--index seeds` would otherwise
+/// scatter index files among the user's data (and `--rebuild` would later delete
+/// among them). Hidden files (`.gitignore`) and a previous index's own files are fine.
+fn refuse_foreign_files(dir: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+    let foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.') && !is_index_file(name))
+        // The user dictionary `--rebuild` keeps.
+        .filter(|name| !name.starts_with(crate::analysis::dictionary::USER_DICT_FILE))
+        .collect();
+    if let Some(first) = foreign.first() {
+        bail!(
+            "--index {}: the directory holds {} that {} not part of an index (such as '{first}'); an index goes into a new or empty directory — give another --index (the default is ./{DEFAULT_DIR})",
+            dir.display(),
+            if foreign.len() == 1 { "a file".to_string() } else { format!("{} files", foreign.len()) },
+            if foreign.len() == 1 { "is" } else { "are" },
+        );
+    }
+    Ok(())
+}
+
+/// Whether `name` is a file an index of sou writes.
+fn is_index_file(name: &str) -> bool {
+    const EXTENSIONS: [&str; 8] = [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del", ".nouns"];
+    name == "meta.json"
+        || name == "sou-writer.pid"
+        || name.starts_with(meta::FILES_PREFIX)
+        || EXTENSIONS.iter().any(|e| name.ends_with(e))
+}
+
 /// Registers the segment components sou adds to tantivy's (each document's nouns, see
 /// [`nouns`]) on an opened index whose segments have them: needed to write and merge.
 fn register_plugins(index: &mut Index) -> Result<()> {
@@ -112,18 +173,7 @@ pub fn remove(dir: &Path) -> Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().to_string();
-        let ours = name == "meta.json"
-            || name == ".managed.json"
-            || name == "sou-writer.pid"
-            || name.starts_with(meta::FILES_PREFIX)
-            || name.ends_with(".idx")
-            || name.ends_with(".pos")
-            || name.ends_with(".term")
-            || name.ends_with(".store")
-            || name.ends_with(".fast")
-            || name.ends_with(".fieldnorm")
-            || name.ends_with(".del")
-            || name.ends_with(".nouns");
+        let ours = name == ".managed.json" || is_index_file(&name);
         if ours && entry.file_type()?.is_file() {
             fs::remove_file(entry.path())?;
         }

@@ -369,10 +369,15 @@ fn le(bytes: &[u8], at: usize) -> u32 {
 impl NounsFile {
     /// The component of `reader`; `None` when the segment has none.
     pub fn open(reader: &SegmentReader) -> anyhow::Result<Option<NounsFile>> {
-        let Ok(file) = reader.open_read(SegmentComponent::Custom(EXTENSION.to_string())) else { return Ok(None) };
-        let bytes = file.read_bytes()?;
         let damaged =
             || anyhow::anyhow!("a segment's list of nouns is damaged; rebuild the index with `sou index --rebuild`");
+        let file = match reader.open_read(SegmentComponent::Custom(EXTENSION.to_string())) {
+            Ok(file) => file,
+            Err(tantivy::directory::error::OpenReadError::FileDoesNotExist(_)) => return Ok(None),
+            // Cut short (tantivy checks the footer) or unreadable: never read as "none".
+            Err(_) => return Err(damaged()),
+        };
+        let bytes = file.read_bytes()?;
         if bytes.len() < 20 || &bytes.as_slice()[..4] != MAGIC || le(&bytes, 4) != VERSION {
             return Err(damaged());
         }
@@ -382,10 +387,15 @@ impl NounsFile {
         let form_bytes = le(&bytes, forms_at + 4 * forms as usize) as usize;
         let lists_at = forms_at + 4 * (forms as usize + 1) + form_bytes;
         let footer = 4 * (docs as usize + 1) + 4;
-        if bytes.len() < lists_at + footer {
+        // One list per document of the segment, and the last offset ends the lists: a
+        // file cut short or overwritten fails one of these.
+        if docs != reader.max_doc() || bytes.len() < lists_at + footer {
             return Err(damaged());
         }
         let offsets_at = bytes.len() - footer;
+        if le(&bytes, offsets_at + 4 * docs as usize) as usize != offsets_at - lists_at {
+            return Err(damaged());
+        }
         Ok(Some(NounsFile { bytes, docs, forms, forms_at, lists_at, offsets_at }))
     }
 

@@ -98,6 +98,18 @@ impl Indexer {
         tokenizers.register(CHARS, CharTokenizer);
         let pid_file = index.dir.join(PID_FILE);
         let writer = index.index.writer_with_num_threads(threads, memory_bytes).map_err(|e| match e {
+            // The lock file could not even be made: not another writer, but the
+            // directory (permission, a read-only file system).
+            tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::IoError(io), _) => {
+                let why = match io.kind() {
+                    std::io::ErrorKind::PermissionDenied => {
+                        "permission denied (index as the user who owns it, or give another --index)".to_string()
+                    }
+                    std::io::ErrorKind::ReadOnlyFilesystem => "it is on a read-only file system".to_string(),
+                    _ => io.to_string(),
+                };
+                anyhow::anyhow!("cannot write the index at '{}': {why}", index.dir.display())
+            }
             tantivy::TantivyError::LockFailure(..) => {
                 // The OS lock is the truth; the file only names a process that is alive.
                 let holder = std::fs::read_to_string(&pid_file)

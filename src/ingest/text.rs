@@ -121,13 +121,16 @@ fn ends_sentence(line: &str) -> bool {
 /// A file is hard-wrapped when most of its lines have about the same display width; a
 /// line at least that wide that does not end a sentence continues on the next non-empty
 /// line when either side of the break is a CJK character. Short lines (titles, headings)
-/// are never joined, and files of free-length paragraphs are left alone.
+/// are never joined, nor are the header lines at the top — the title, and the lines
+/// naming a source, an author or a date — however wide they are; files of free-length
+/// paragraphs are left alone.
 pub(crate) fn unwrap_hard_wraps(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let widths: Vec<usize> = lines.iter().map(|l| l.trim().width()).collect();
     let Some(column) = column_width(&widths) else {
         return text.to_string();
     };
+    let header = header_lines(&lines);
     let full = column.saturating_sub(column / 6 + 1);
     let mut out = String::with_capacity(text.len());
     let mut joining = false;
@@ -153,9 +156,12 @@ pub(crate) fn unwrap_hard_wraps(text: &str) -> String {
             }
             out.push_str(line.trim_end());
         }
-        let next_starts = lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
+        let next = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty());
+        let next_starts = next.map(|j| lines[j].trim());
         joining = widths[i] >= full
             && !ends_sentence(t)
+            && !header[i]
+            && !next.is_some_and(|j| header[j])
             && next_starts
                 .is_some_and(|n| t.chars().last().is_some_and(is_cjk) || n.chars().next().is_some_and(is_cjk));
         if !joining {
@@ -163,6 +169,22 @@ pub(crate) fn unwrap_hard_wraps(text: &str) -> String {
         }
     }
     out
+}
+
+/// Which lines are header lines, never joined to a neighbour: the first non-empty line
+/// (the title) and, among the first [`HEADER_LINES`] non-empty ones, those naming a
+/// source, an author or a date (`来源：人民日报`, `2025年5月7日`).
+fn header_lines(lines: &[&str]) -> Vec<bool> {
+    let mut header = vec![false; lines.len()];
+    let top = lines.iter().enumerate().filter(|(_, l)| !l.trim().is_empty()).take(HEADER_LINES);
+    for (n, (i, line)) in top.enumerate() {
+        let line = dates::half_width(line.trim());
+        header[i] = n == 0
+            || source_re().is_match(&line)
+            || author_re().is_match(&line)
+            || date_re().find(&line).is_some_and(|m| m.start() < 12);
+    }
+    header
 }
 
 /// The column width of a hard-wrapped text: the most common line width, when at least
@@ -197,6 +219,24 @@ mod tests {
         assert!(out.contains("国家一二三四五六七八主席"), "{out}");
         assert!(out.starts_with("标题在这里\n"), "{out}");
         assert!(out.contains("\n小标题\n"), "{out}");
+    }
+
+    #[test]
+    fn header_lines_are_never_joined() {
+        let col = "一二三四五六七八九十一二三四五六七八";
+        let mut text = String::from("国务院会见外国代表团一二三四五六七八\n来源：人民日报一二三四五六七八九十一\n2025年5月7日一二三四五六七八九十一二\n");
+        for _ in 0..6 {
+            text.push_str(col);
+            text.push('\n');
+        }
+        text.push_str("中共中央总书记、国家一二三四五六七八\n主席、中央军委主席习近平在浦东新区。\n");
+        let out = unwrap_hard_wraps(&text);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "国务院会见外国代表团一二三四五六七八", "{out}");
+        assert_eq!(lines[1], "来源：人民日报一二三四五六七八九十一", "{out}");
+        assert!(lines[2].starts_with("2025年5月7日"), "{out}");
+        // The body is still repaired.
+        assert!(out.contains("国家一二三四五六七八主席"), "{out}");
     }
 
     #[test]

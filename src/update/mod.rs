@@ -399,7 +399,7 @@ pub fn delete(dir: &Path, ids: &[String], sources: &[String]) -> Result<usize> {
     use tantivy::schema::IndexRecordOption;
     use tantivy::Term;
     let idx = index::open(dir)?;
-    let searcher = idx.index.reader()?.searcher();
+    let searcher = idx.index.reader().map_err(|e| index::read_error(dir, e))?.searcher();
     let terms: Vec<Term> = ids
         .iter()
         .map(|id| Term::from_field_text(idx.fields.get(Field::Id), id))

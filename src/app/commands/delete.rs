@@ -11,6 +11,13 @@ pub fn run(globals: &Globals, args: &DeleteArgs) -> Result<bool> {
         eprintln!("sou: no document matched; nothing deleted");
         return Ok(false);
     }
-    eprintln!("sou: deleted {} from {}", crate::app::output::count_of(n, "document"), globals.index.display());
+    eprintln!(
+        "sou: deleted {} from {}; a deletion lasts until the file holding {} changes and is indexed again (or --rebuild): remove {} from the file to keep {} out",
+        crate::app::output::count_of(n, "document"),
+        globals.index.display(),
+        if n == 1 { "it" } else { "them" },
+        if n == 1 { "it" } else { "them" },
+        if n == 1 { "it" } else { "them" },
+    );
     Ok(true)
 }
