@@ -646,3 +646,34 @@ fn header_lines_of_a_pdf_column_are_never_glued() {
     // The body is still repaired: 国家 / 主席 reads 国家主席.
     assert_eq!(s.hits("国家主席强调").len(), 1);
 }
+
+#[test]
+fn text_under_keys_no_field_reads_is_a_warning_and_nested_records_are_found() {
+    let s = Sandbox::new();
+    let f = s.file(
+        "h.jsonl",
+        "{\"headline\":\"华为发布新款芯片\",\"body_text\":\"华为今天发布了新款芯片。\"}\n{\"headline\":\"二\",\"body_text\":\"二二\"}\n"
+            .as_bytes(),
+    );
+    let (code, _, err) = s.sou(&["index", &f]);
+    assert_eq!(code, 0, "{err}");
+    let f = f.trim_start_matches("./");
+    let warning = format!("{f}:1: the content is empty and no field reads the text keys 'body_text'");
+    assert_eq!(err.matches("no field reads").count(), 1, "once per file: {err}");
+    assert!(err.contains(&warning) && err.contains("--field content=body_text"), "{err}");
+    // Following the advice indexes the text.
+    let (code, _, err) = s.sou(&["index", f, "--rebuild", "--field", "content=body_text"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no field reads"), "{err}");
+    assert_eq!(s.hits("今天发布").len(), 1);
+    // Records one and two levels down in wrapper objects.
+    let g = s.file(
+        "wrapped.json",
+        r#"{"code":0,"data":{"total":2,"list":[{"title":"嵌套一","content":"嵌套记录"},{"title":"嵌套二","content":"嵌套记录"}]}}"#
+            .as_bytes(),
+    );
+    let (code, _, err) = s.sou(&["index", &g]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("neither title nor content"), "{err}");
+    assert_eq!(s.hits("嵌套记录").len(), 2);
+}

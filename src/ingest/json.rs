@@ -29,14 +29,34 @@ pub fn read(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) 
     }
 }
 
-/// A top-level object: either one record, or a wrapper holding the records as an array
-/// (`{"data": [...]}`), recognised when it has no title or content of its own.
-fn read_object(path: &str, text: &str, obj: BTreeMap<String, &RawValue>, opts: &Options, emit: &mut dyn FnMut(Item)) {
+/// How deep in wrapper objects an array of records is looked for:
+/// `{"data": {"list": [...]}}` is two levels.
+const WRAPPER_DEPTH: usize = 2;
+
+/// The first array of objects among the values of `obj`, or of objects within it, up
+/// to `depth` levels down.
+fn records_array<'a>(obj: &BTreeMap<String, &'a RawValue>, depth: usize) -> Option<&'a RawValue> {
     let holds_records = |raw: &RawValue| {
         let t = raw.get();
         t.starts_with('[') && t[1..].trim_start().starts_with('{')
     };
-    let array = obj.values().find(|raw| holds_records(raw)).copied();
+    if let Some(raw) = obj.values().find(|raw| holds_records(raw)) {
+        return Some(raw);
+    }
+    if depth <= 1 {
+        return None;
+    }
+    obj.values().filter(|raw| raw.get().starts_with('{')).find_map(|raw| {
+        let inner: BTreeMap<String, &'a RawValue> = serde_json::from_str(raw.get()).ok()?;
+        records_array(&inner, depth - 1)
+    })
+}
+
+/// A top-level object: either one record, or a wrapper holding the records as an array
+/// (`{"data": [...]}`, also one level deeper: `{"data": {"list": [...]}}`), recognised
+/// when it has no title or content of its own.
+fn read_object(path: &str, text: &str, obj: BTreeMap<String, &RawValue>, opts: &Options, emit: &mut dyn FnMut(Item)) {
+    let array = records_array(&obj, WRAPPER_DEPTH);
     let has_text = opts
         .keys
         .resolve(&obj.keys().collect::<Vec<_>>())
@@ -289,7 +309,8 @@ fn record(raw: &RawValue, opts: &Options) -> Result<Map<String, Value>, String> 
     Ok(parse_mapped(raw_fields, opts))
 }
 
-/// The mapped fields parsed, the others `null`.
+/// The mapped fields parsed; the others unparsed: an empty string for a string (so that a
+/// file whose text sits under keys no field reads can be told so), `null` otherwise.
 fn parse_mapped(raw_fields: BTreeMap<String, &RawValue>, opts: &Options) -> Map<String, Value> {
     let keys: Vec<&String> = raw_fields.keys().collect();
     let mapped: Vec<usize> = opts.keys.resolve(&keys).into_iter().map(|(_, i)| i).collect();
@@ -297,11 +318,47 @@ fn parse_mapped(raw_fields: BTreeMap<String, &RawValue>, opts: &Options) -> Map<
         .into_iter()
         .enumerate()
         .map(|(i, (k, raw))| {
-            let v =
-                if mapped.contains(&i) { serde_json::from_str(raw.get()).unwrap_or(Value::Null) } else { Value::Null };
+            let v = if mapped.contains(&i) {
+                serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+            } else if raw.get().starts_with('"') {
+                Value::String(String::new())
+            } else {
+                Value::Null
+            };
             (k, v)
         })
         .collect()
+}
+
+/// On a file's first record whose title or content came out empty: the string keys no
+/// field reads, as a warning suggesting `--field` (once per file: the first record
+/// stands for the file's layout).
+fn unmapped_text(
+    path: &str,
+    line: usize,
+    obj: &Map<String, Value>,
+    mapped: &[(Field, usize)],
+    empty: Field,
+) -> Option<Item> {
+    let unread: Vec<&str> = obj
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, v))| v.is_string() && !mapped.iter().any(|(_, j)| j == i))
+        .map(|(_, (k, _))| k.as_str())
+        .collect();
+    let first = unread.first()?;
+    let keys: Vec<String> = unread.iter().map(|k| format!("'{k}'")).collect();
+    Some(Item::Problem(Problem {
+        path: path.into(),
+        line,
+        message: format!(
+            "the {} is empty and no field reads the text keys {}; map one with --field {}={first}",
+            empty.name(),
+            keys.join(", "),
+            empty.name()
+        ),
+        lost: Lost::Nothing,
+    }))
 }
 
 /// JSON Lines: one object per line; a broken line is reported and skipped. Returns
@@ -430,7 +487,7 @@ pub(crate) fn emit_object(
     let map = opts.keys.resolve(&keys);
     let values: Vec<&Value> = obj.values().collect();
     let mut r = Record::at(path, line, ordinal, false);
-    for (field, i) in map {
+    for &(field, i) in &map {
         let v = values[i];
         let text = as_text(v);
         match field {
@@ -451,6 +508,12 @@ pub(crate) fn emit_object(
                 r.article.date = parsed;
             }
             _ => r.article.set(field, text.map(|s| s.trim().to_string())),
+        }
+    }
+    if ordinal == 1 {
+        let empty = [Field::Content, Field::Title].into_iter().find(|f| r.article.text(*f).trim().is_empty());
+        if let Some(p) = empty.and_then(|f| unmapped_text(path, line, &obj, &map, f)) {
+            emit(p);
         }
     }
     if r.article.text(Field::Title).trim().is_empty() && r.article.text(Field::Content).trim().is_empty() {
