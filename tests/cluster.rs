@@ -4,7 +4,7 @@
 //! exactly the documents, counts, histograms and breakdowns of the local index.
 //!
 //! Ignored by the everyday `cargo test` (it needs `indexer` and `searchd`, which
-//! `.ci/run` installs); run with `cargo test --release -- --include-ignored`.
+//! `tests/run` installs); run with `cargo test --release -- --include-ignored`.
 
 mod common;
 

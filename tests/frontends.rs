@@ -97,7 +97,7 @@ fn cli_ids(index: &Path, args: &[String]) -> BTreeSet<String> {
 }
 
 #[test]
-#[ignore = "needs tmux (installed by .ci/run)"]
+#[ignore = "needs tmux (installed by tests/run)"]
 fn the_command_line_the_api_and_the_tui_select_the_same_documents() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = fixture(dir.path());

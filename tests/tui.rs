@@ -29,7 +29,7 @@ fn first_lines(index: &Path, args: &[&str], n: usize) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs tmux (installed by .ci/run)"]
+#[ignore = "needs tmux (installed by tests/run)"]
 fn typing_selecting_filtering_and_quitting_in_a_terminal() {
     let idx = seed_index();
     let pane =
@@ -76,7 +76,7 @@ fn typing_selecting_filtering_and_quitting_in_a_terminal() {
 }
 
 #[test]
-#[ignore = "needs tmux (installed by .ci/run)"]
+#[ignore = "needs tmux (installed by tests/run)"]
 fn print_sends_the_marked_ids_down_a_pipe() {
     let idx = seed_index();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -111,8 +111,44 @@ fn print_sends_the_marked_ids_down_a_pipe() {
 }
 
 #[test]
+#[ignore = "needs tmux (installed by tests/run)"]
+fn stderr_to_a_file_still_draws_on_the_terminal() {
+    let idx = seed_index();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("log");
+    let pane = Pane::start(
+        &format!(
+            "{} --index {} search -i 孵化器 2>{}; echo \"EXIT=$?\"; sleep 60",
+            bin(),
+            idx.display(),
+            log.display()
+        ),
+        100,
+        30,
+    );
+    let want = count(idx, &["孵化器"]);
+    pane.wait("the results", |s| s.lines().next().is_some_and(|l| l.contains(&format!(" {want} documents"))));
+    pane.keys(&["Escape"]);
+    pane.wait("the exit", |s| s.contains("EXIT=0"));
+    // What would go to the terminal's stderr went to the file: the command line.
+    let logged = std::fs::read_to_string(&log).expect("the log");
+    assert!(logged.contains("sou search"), "{logged}");
+}
+
+#[test]
 fn interactive_needs_a_terminal() {
-    let out = sou(seed_index()).args(["search", "-i", "人工智能"]).output().expect("run");
+    use std::os::unix::process::CommandExt;
+    let mut cmd = sou(seed_index());
+    cmd.args(["search", "-i", "人工智能"]);
+    // A session of its own: no controlling terminal, whatever runs the tests.
+    // SAFETY: setsid(2) is async-signal-safe, called in the child before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "sou: --interactive needs a terminal");
 }

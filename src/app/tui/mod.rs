@@ -10,7 +10,7 @@ mod view;
 mod worker;
 
 use std::fs::{File, OpenOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
@@ -123,7 +123,9 @@ fn page(app: &App, tty: &mut File, color: bool) -> Result<()> {
 /// Runs `sou search -i` with `query` typed and the filters of `sel`, sorted by `sort`;
 /// with `print`, Enter prints ids.
 pub fn run(globals: &Globals, query: &str, sel: &Selection, sort: Sort, print: bool) -> Result<bool> {
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+    // The interface reads and draws on the controlling terminal, whatever standard
+    // input, output and error are (`sou search -i 2>log` works).
+    if OpenOptions::new().read(true).write(true).open("/dev/tty").is_err() {
         eprintln!("sou: --interactive needs a terminal");
         return Err(crate::app::output::Reported.into());
     }
