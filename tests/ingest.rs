@@ -677,3 +677,53 @@ fn text_under_keys_no_field_reads_is_a_warning_and_nested_records_are_found() {
     assert!(!err.contains("neither title nor content"), "{err}");
     assert_eq!(s.hits("嵌套记录").len(), 2);
 }
+
+/// A tmpfs of `mb` megabytes mounted on a fresh directory, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(mb: u32) -> SmallDisk {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={mb}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("run mount");
+        assert!(status.success(), "mounting a tmpfs needs root (tests/run runs as root in CI)");
+        SmallDisk { dir }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+#[ignore = "mounts an 8 MB tmpfs: needs root"]
+fn a_full_disk_commits_nothing_leaves_nothing_and_says_so() {
+    let disk = SmallDisk::mount(8);
+    let idx = disk.dir.path().join("index");
+    let (code, _, err) = run(&idx, &["index", "seeds"]);
+    assert_eq!(code, 0, "{err}");
+    let before = run(&idx, &["search", "上海", "--count"]).1;
+    let files_before = fs::read_dir(&idx).expect("index").count();
+    // 30 MB of news cannot fit in 8 MB.
+    let data = tempfile::tempdir().expect("tempdir");
+    let big = data.path().join("big.jsonl");
+    big_corpus(&big, 6_000);
+    assert!(fs::metadata(&big).expect("stat").len() > 8 << 20);
+    let (code, _, err) = run(&idx, &["index", big.to_str().expect("utf-8")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no space left on the device") && err.contains("nothing was committed"), "{err}");
+    assert!(!err.contains("IoError") && !err.contains("Internal error"), "{err}");
+    // The index is as it was, and what the failed run wrote is gone.
+    assert_eq!(run(&idx, &["search", "上海", "--count"]).1, before);
+    assert_eq!(fs::read_dir(&idx).expect("index").count(), files_before, "orphan files left");
+    // A later run works.
+    let (code, _, err) = run(&idx, &["index", "seeds"]);
+    assert_eq!(code, 0, "{err}");
+}

@@ -67,6 +67,55 @@ pub fn read_error(dir: &Path, e: tantivy::TantivyError) -> anyhow::Error {
     }
 }
 
+/// Removes from the index in `dir` the files no commit names: segment files of
+/// segments the committed `meta.json` does not list, tantivy's temporary files, and
+/// fingerprint files other than the committed one. Called only by the holder of the
+/// writer lock (another writer's segments in progress look the same).
+pub(crate) fn remove_uncommitted(dir: &Path) {
+    let Ok(text) = fs::read_to_string(dir.join("meta.json")) else { return };
+    let Ok(committed) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+    let live: Vec<String> = committed["segments"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|m| m["segment_id"].as_str()).map(|id| id.replace('-', "")).collect())
+        .unwrap_or_default();
+    let files_file = committed["payload"]
+        .as_str()
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .and_then(|p| p["files_file"].as_str().map(str::to_string));
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let segment = name.split('.').next().filter(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+        let orphan = match segment {
+            Some(id) => is_index_file(&name) && !live.iter().any(|l| l == id),
+            None => {
+                name.starts_with(".tmp")
+                    || (name.starts_with(meta::FILES_PREFIX) && files_file.as_deref().is_some_and(|f| f != name))
+            }
+        };
+        if orphan && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// An error writing the index, said plainly when the disk is full (tantivy's text is a
+/// debug dump): what was not committed is gone and the index is as it was.
+pub(crate) fn explain_write_error(dir: &Path, e: anyhow::Error) -> anyhow::Error {
+    let full = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+            || c.to_string().contains("No space left on device")
+    });
+    if full {
+        anyhow::anyhow!(
+            "no space left on the device holding '{}' while writing the index; nothing was committed (the index is as it was): free some space and run again",
+            dir.display()
+        )
+    } else {
+        e
+    }
+}
+
 /// Whether `dir` holds an index.
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()

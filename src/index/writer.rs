@@ -126,17 +126,12 @@ impl Indexer {
             e => anyhow::Error::new(e).context("cannot open the index for writing"),
         })?;
         // The committed fingerprint file is replaced (and removed) by this run's first
-        // commit; the others are what a crash left unnamed by any commit.
-        let committed = index.meta.as_ref().and_then(|m| m.files_file.clone());
-        meta.files_file = committed.clone();
-        if let Ok(entries) = std::fs::read_dir(&index.dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with(super::meta::FILES_PREFIX) && Some(&name) != committed.as_ref() {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
+        // commit.
+        meta.files_file = index.meta.as_ref().and_then(|m| m.files_file.clone());
+        // What an earlier run wrote but never committed (a full disk, a kill: segments,
+        // fingerprint files) goes now that the lock is ours: left, it could keep the
+        // disk full for ever.
+        super::remove_uncommitted(&index.dir);
         // Tells a second writer who holds the lock (tantivy's lock file is empty).
         let _ = std::fs::write(&pid_file, std::process::id().to_string());
         let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
@@ -292,10 +287,22 @@ impl Indexer {
     pub fn commit(&mut self) -> Result<()> {
         // The fingerprints go into a new file before the commit that names it; the
         // previous commit's file is removed only once this one has landed.
-        let previous = self.meta.save_files(&self.dir)?;
-        let mut commit = self.writer.prepare_commit().context("cannot commit the index")?;
-        commit.set_payload(&self.meta.payload());
-        commit.commit().context("cannot commit the index")?;
+        let result = self.meta.save_files(&self.dir).and_then(|previous| {
+            let mut commit = self.writer.prepare_commit().context("cannot commit the index")?;
+            commit.set_payload(&self.meta.payload());
+            commit.commit().context("cannot commit the index")?;
+            Ok(previous)
+        });
+        let previous = match result {
+            Ok(previous) => previous,
+            Err(e) => {
+                // Nothing of this commit counts: its files go, while the lock is ours;
+                // the run ends with this error, so the pid file goes too.
+                super::remove_uncommitted(&self.dir);
+                remove_pid_file(&self.dir);
+                return Err(super::explain_write_error(&self.dir, e));
+            }
+        };
         if let Some(old) = previous.filter(|p| Some(p) != self.meta.files_file.as_ref()) {
             let _ = std::fs::remove_file(self.dir.join(old));
         }
