@@ -109,6 +109,9 @@ pub struct App {
     pub limit: usize,
     /// A message for the status line (copied, opened).
     pub note: Option<String>,
+    /// The last query that parsed (what the results on screen answer while the query
+    /// as typed is wrong): the command line printed on quitting uses it.
+    pub valid_query: String,
     /// The zone dates are shown in.
     pub tz: jiff::tz::TimeZone,
 }
@@ -133,6 +136,7 @@ impl App {
         }
         App {
             query: query.to_string(),
+            valid_query: String::new(),
             cursor: query.chars().count(),
             focus: Focus::Query,
             sort: Sort::Score,
@@ -181,6 +185,7 @@ impl App {
         match self.selection() {
             Ok(selection) => {
                 self.error = None;
+                self.valid_query = self.query.trim().to_string();
                 if let Some(note) = selection.query.as_ref().and_then(|q| q.notes.first()) {
                     self.note = Some(note.clone());
                 }
@@ -534,8 +539,14 @@ impl App {
     }
 
     /// The `sou search …` command line that gives the same results.
+    /// While the query as typed does not parse, it is the last one that did: the
+    /// command reproduces the results on screen, and the CLI accepts it.
     pub fn command_line(&self) -> String {
-        let mut args = vec!["sou".to_string(), "search".to_string(), quote(self.query.trim())];
+        let query = if self.error.is_some() { self.valid_query.as_str() } else { self.query.trim() };
+        let mut args = vec!["sou".to_string(), "search".to_string()];
+        if !query.is_empty() {
+            args.push(quote(query));
+        }
         let mut pairs = self.filter_pairs();
         // Flags in the order people write them: sources, authors, title, dates, -w.
         pairs.sort_by_key(|(name, _)| {
@@ -609,5 +620,17 @@ mod tests {
         assert!(again.whole_words);
         assert_eq!(again.values_of(Field::Author), ["李白"]);
         assert_eq!(quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn a_query_that_does_not_parse_prints_the_command_of_the_results_on_screen() {
+        let mut app = App::new("华为", &Selection::default());
+        assert!(app.request().is_some());
+        app.query = "华为 \"芯片".to_string();
+        assert!(app.request().is_none());
+        assert!(app.error.is_some());
+        assert_eq!(app.command_line(), "sou search 华为");
+        // The printed command is one the CLI's parser accepts.
+        assert!(Selection::build(Some("华为"), std::iter::empty()).is_ok());
     }
 }
