@@ -277,3 +277,64 @@ proptest! {
         }
     }
 }
+
+/// Queries of up to 10,000 tokens nesting `(`, `-(`, `（`, field groups, quotes and
+/// operators at random.
+fn nested_query() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("("),
+        Just("-("),
+        Just("（"),
+        Just("title:("),
+        Just(")"),
+        Just("）"),
+        Just("\""),
+        Just(" OR "),
+        Just(" AND "),
+        Just(" NOT "),
+        Just("!"),
+        Just("-"),
+        Just(" "),
+        Just("上"),
+        Just("华为"),
+        Just("人工*"),
+    ];
+    (proptest::collection::vec(token, 0..200), 0usize..5_000).prop_map(|(tokens, depth)| {
+        let open = ["(", "-(", "（", "title:("][depth % 4];
+        format!("{}{}{}", open.repeat(depth), tokens.concat(), ")".repeat(depth))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn nesting_never_overflows_any_walk_of_a_query(q in nested_query()) {
+        // On a small stack: the depth bound, not the stack's size, must hold every walk —
+        // the selection every front-end builds, tantivy's query, the remote engines'.
+        let outcome = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || -> Result<(), String> {
+                let sel = match sou::engine::Selection::build(Some(&q), std::iter::empty()) {
+                    Ok(sel) => sel,
+                    Err(e) => {
+                        let column = e.parse.map_or(0, |p| p.column);
+                        return if column <= q.chars().count() { Ok(()) } else { Err(format!("column {column}")) };
+                    }
+                };
+                let parsed = sel.query.clone().unwrap_or_default();
+                let dict = Dictionary::default();
+                let words = query_segmenter(&parsed, &dict);
+                let f = fields();
+                let _ = compile(&parsed, &Filters::default(), &f, Some(&words));
+                let _ = sou::remote::opensearch::query::query(&parsed, &Filters::default(), Some(&words));
+                let _ = sou::remote::sphinx::query::translate(&parsed, &Filters::default(), Some(&words));
+                let _ = parsed.wanted();
+                Ok(())
+            })
+            .expect("thread")
+            .join();
+        prop_assert!(outcome.is_ok(), "a walk panicked or overflowed");
+        prop_assert!(outcome.expect("joined").is_ok());
+    }
+}
