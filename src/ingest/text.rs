@@ -121,9 +121,9 @@ fn ends_sentence(line: &str) -> bool {
 /// A file is hard-wrapped when most of its lines have about the same display width; a
 /// line at least that wide that does not end a sentence continues on the next non-empty
 /// line when either side of the break is a CJK character. Short lines (titles, headings)
-/// are never joined, nor are the header lines at the top — the title, and the lines
-/// naming a source, an author or a date — however wide they are; files of free-length
-/// paragraphs are left alone.
+/// are never joined, nor are the header lines at the top naming a source, an author or
+/// a date, to the line above or below (so a title stays apart from them), however wide
+/// they are; files of free-length paragraphs are left alone.
 pub(crate) fn unwrap_hard_wraps(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let widths: Vec<usize> = lines.iter().map(|l| l.trim().width()).collect();
@@ -171,16 +171,17 @@ pub(crate) fn unwrap_hard_wraps(text: &str) -> String {
     out
 }
 
-/// Which lines are header lines, never joined to a neighbour: the first non-empty line
-/// (the title) and, among the first [`HEADER_LINES`] non-empty ones, those naming a
-/// source, an author or a date (`来源：人民日报`, `2025年5月7日`).
+/// Which lines are header lines, never joined to a neighbour: among the first
+/// [`HEADER_LINES`] non-empty ones, those naming a source, an author or a date
+/// (`来源：人民日报`, `2025年5月7日`). A title above them is kept apart by them; a
+/// first line that simply starts a wrapped body (`…中共中央总书记、国家` / `主席…`) is
+/// still joined.
 fn header_lines(lines: &[&str]) -> Vec<bool> {
     let mut header = vec![false; lines.len()];
     let top = lines.iter().enumerate().filter(|(_, l)| !l.trim().is_empty()).take(HEADER_LINES);
-    for (n, (i, line)) in top.enumerate() {
+    for (i, line) in top {
         let line = dates::half_width(line.trim());
-        header[i] = n == 0
-            || source_re().is_match(&line)
+        header[i] = source_re().is_match(&line)
             || author_re().is_match(&line)
             || date_re().find(&line).is_some_and(|m| m.start() < 12);
     }
