@@ -150,27 +150,21 @@ impl Engine {
     /// Opens the index in `dir` for reading; dates are shown and filtered in `tz`, or
     /// without one in the zone the index was built in.
     pub fn open(dir: &Path, tz: Option<TimeZone>) -> Result<Engine> {
-        let index = index::open(dir)?;
-        let reader = index
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| index::read_error(dir, e))?;
-        let tz = zone(&index, tz);
-        Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
+        Engine::with_reload(dir, tz, ReloadPolicy::Manual)
     }
 
     /// Opens the index in `dir` for a long-lived front-end: what `sou index` commits
     /// becomes visible by itself, shortly after the commit.
     pub fn open_live(dir: &Path, tz: Option<TimeZone>) -> Result<Engine> {
+        Engine::with_reload(dir, tz, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    /// [`Engine::open`] with the reader's reload policy; a damaged segment is reported
+    /// as such ([`index::read_error`]).
+    fn with_reload(dir: &Path, tz: Option<TimeZone>, policy: ReloadPolicy) -> Result<Engine> {
         let index = index::open(dir)?;
-        let reader = index
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()
-            .map_err(|e| index::read_error(dir, e))?;
+        let reader =
+            index.index.reader_builder().reload_policy(policy).try_into().map_err(|e| index::read_error(dir, e))?;
         let tz = zone(&index, tz);
         Ok(Engine { index, reader, tz, dictionary: OnceLock::new(), jieba: OnceLock::new() })
     }

@@ -71,17 +71,11 @@ pub fn read_error(dir: &Path, e: tantivy::TantivyError) -> anyhow::Error {
 /// segments the committed `meta.json` does not list, tantivy's temporary files, and
 /// fingerprint files other than the committed one. Called only by the holder of the
 /// writer lock (another writer's segments in progress look the same).
-pub(crate) fn remove_uncommitted(dir: &Path) {
-    let Ok(text) = fs::read_to_string(dir.join("meta.json")) else { return };
-    let Ok(committed) = serde_json::from_str::<serde_json::Value>(&text) else { return };
-    let live: Vec<String> = committed["segments"]
-        .as_array()
-        .map(|s| s.iter().filter_map(|m| m["segment_id"].as_str()).map(|id| id.replace('-', "")).collect())
-        .unwrap_or_default();
-    let files_file = committed["payload"]
-        .as_str()
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .and_then(|p| p["files_file"].as_str().map(str::to_string));
+pub(crate) fn remove_uncommitted(index: &Index, dir: &Path) {
+    // tantivy's `meta.json` is re-read from disk: the committed state, not the writer's.
+    let Ok(metas) = index.load_metas() else { return };
+    let live: Vec<String> = metas.segments.iter().map(|s| s.id().uuid_string()).collect();
+    let files_file = meta::read(index, dir, false).ok().flatten().and_then(|m| m.files_file);
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

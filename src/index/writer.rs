@@ -131,7 +131,7 @@ impl Indexer {
         // What an earlier run wrote but never committed (a full disk, a kill: segments,
         // fingerprint files) goes now that the lock is ours: left, it could keep the
         // disk full for ever.
-        super::remove_uncommitted(&index.dir);
+        super::remove_uncommitted(&index.index, &index.dir);
         // Tells a second writer who holds the lock (tantivy's lock file is empty).
         let _ = std::fs::write(&pid_file, std::process::id().to_string());
         let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
@@ -298,7 +298,7 @@ impl Indexer {
             Err(e) => {
                 // Nothing of this commit counts: its files go, while the lock is ours;
                 // the run ends with this error, so the pid file goes too.
-                super::remove_uncommitted(&self.dir);
+                super::remove_uncommitted(self.writer.index(), &self.dir);
                 remove_pid_file(&self.dir);
                 return Err(super::explain_write_error(&self.dir, e));
             }
