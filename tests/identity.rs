@@ -99,20 +99,66 @@ fn the_same_files_by_any_path_are_the_same_documents() {
     f.index(&["link", "--rebuild"]);
     f.index(&[&abs, "seeds", "link"]);
     assert_eq!(f.docs(), first, "the same ids and texts");
-    // From inside the folder, every file read again: the same documents (ids are paths as
-    // seen from where sou runs, so these show without the folder's name).
+    // From inside the folder, every file read again: the same documents, the same ids
+    // (paths are relative to where the index was first written from, not to here).
     assert_eq!(f.sou_in("seeds", &["index", ".", "--rebuild"], None).0, 0);
     assert_eq!(f.sou_in("seeds", &["index", "."], None).0, 0);
-    let inside = f.docs();
-    assert_eq!(inside.len(), 62);
-    let texts = |d: &BTreeMap<String, String>| {
-        let mut v: Vec<String> = d.values().cloned().collect();
-        v.sort();
-        v
-    };
-    assert_eq!(texts(&inside), texts(&first));
+    assert_eq!(f.docs(), first, "the same ids wherever sou runs");
     let (_, n, _) = f.sou(&["search", "陈吉宁", "--title", "陈吉宁", "--count"]);
     assert_eq!(n.trim(), "1");
+}
+
+#[test]
+fn a_plain_text_id_does_not_depend_on_where_sou_runs_and_any_path_shows_it() {
+    let f = Folder::new();
+    copy_seeds(&f);
+    std::fs::create_dir_all(f.path("elsewhere")).expect("mkdir");
+    f.index(&["seeds"]);
+    let first = f.docs();
+    let text_ids: Vec<&String> = first.keys().filter(|id| id.ends_with(".txt")).collect();
+    assert_eq!(text_ids.len(), 4, "{first:?}");
+    assert!(text_ids.iter().all(|id| id.starts_with("seeds/")), "{text_ids:?}");
+    // A file changed and read again by its absolute path from the root directory, and
+    // from a sibling directory: its id stays.
+    let file = std::fs::read_dir(f.path("seeds"))
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "txt"))
+        .expect("a text seed");
+    let name = file.file_name().expect("name").to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, format!("{text}\n补记一行。")).expect("append");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sou"));
+    let out = cmd
+        .current_dir("/")
+        .env_remove("SOU_INDEX")
+        .arg("--index")
+        .arg(f.path("index"))
+        .args(["index", &f.path("seeds").to_string_lossy()])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&file, format!("{text}\n再补一行。")).expect("append");
+    assert_eq!(f.sou_in("elsewhere", &["index", "../seeds"], None).0, 0);
+    let after = f.docs();
+    assert_eq!(after.keys().collect::<Vec<_>>(), first.keys().collect::<Vec<_>>(), "the same ids");
+    let id = format!("seeds/{name}");
+    assert!(after[&id].contains("再补一行"), "{}", after[&id]);
+    // `show` finds it by its id and by any path that names the file, from anywhere.
+    let abs = file.to_string_lossy().into_owned();
+    let dotted = format!("./{name}");
+    let up = format!("../seeds/{name}");
+    for (cwd, named) in
+        [(".", id.as_str()), ("seeds", dotted.as_str()), ("elsewhere", up.as_str()), ("elsewhere", abs.as_str())]
+    {
+        let (code, out, err) = f.sou_in(cwd, &["show", named, "--json"], None);
+        assert_eq!(code, 0, "show {named} from {cwd}: {err}");
+        let v: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(v["id"], id.as_str(), "show {named} from {cwd}");
+    }
+    let (code, _, err) = f.sou_in("elsewhere", &["show", "../seeds/no-such-file.txt"], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no document"), "{err}");
 }
 
 #[test]

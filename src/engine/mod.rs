@@ -376,9 +376,19 @@ impl Engine {
         self.jieba()
     }
 
-    /// The article whose id is `id`.
+    /// The article whose id is `id`; or, when none has it, the plain-text article of the
+    /// file `id` names from here (`./a.txt`, `/abs/a.txt`, `../x/a.txt`: any path naming
+    /// the file, whichever directory the index was written from).
     pub fn show(&self, id: &str) -> Result<Option<Article>> {
-        search::by_id(&self.reader.searcher(), &self.index.fields, id)
+        let searcher = self.reader.searcher();
+        if let Some(a) = search::by_id(&searcher, &self.index.fields, id)? {
+            return Ok(Some(a));
+        }
+        let base = self.index.meta.as_ref().and_then(|m| m.base());
+        match crate::paths::id_of_path(id, base).filter(|p| p != id) {
+            Some(path_id) => search::by_id(&searcher, &self.index.fields, &path_id),
+            None => Ok(None),
+        }
     }
 
     /// What the index holds.

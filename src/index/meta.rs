@@ -37,6 +37,11 @@ pub struct Meta {
     /// string) every time an index is opened, and 10,000 fingerprints made that 15 ms.
     #[serde(skip)]
     pub files: Fingerprints,
+    /// The directory the paths in ids and `path` are relative to (canonical): the working
+    /// directory of the run that first wrote the index, so that the same file has the
+    /// same id whichever directory later runs start from. `None` before the first write.
+    #[serde(default)]
+    pub base: Option<String>,
 }
 
 /// Prefix of the fingerprint files.
@@ -46,12 +51,17 @@ impl Meta {
     /// The record for an index whose zone-less dates are read in `tz`.
     pub fn new(tz: &TimeZone) -> Meta {
         let tz_seconds = tz.to_fixed_offset().map_or(8 * 3600, |o| o.seconds());
-        Meta { format: FORMAT, tz_seconds, files_file: None, files: Fingerprints::new() }
+        Meta { format: FORMAT, tz_seconds, files_file: None, files: Fingerprints::new(), base: None }
     }
 
     /// The index's time zone.
     pub fn tz(&self) -> TimeZone {
         jiff::tz::Offset::from_seconds(self.tz_seconds).map_or_else(|_| crate::dates::default_tz(), TimeZone::fixed)
+    }
+
+    /// The base directory of the paths in ids, when the index has one.
+    pub fn base(&self) -> Option<&Path> {
+        self.base.as_deref().map(Path::new)
     }
 
     /// As stored in a commit.

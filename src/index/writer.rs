@@ -236,7 +236,9 @@ impl Indexer {
         if let Some(other) = self.seen.get(id) {
             return (other.as_deref() != file).then(|| Moved {
                 id: id.to_string(),
-                from: other.as_deref().map_or_else(|| "<stdin>".into(), |o| crate::paths::display(Path::new(o))),
+                from: other
+                    .as_deref()
+                    .map_or_else(|| "<stdin>".into(), |o| crate::paths::display(Path::new(o), self.meta.base())),
             });
         }
         let searcher = self.before.as_ref()?;

@@ -97,6 +97,9 @@ pub struct Options {
     pub default_source: Option<String>,
     /// Date for records that have none (`sou index --date`).
     pub default_date: Option<Timestamp>,
+    /// The index's base directory: file paths (and so plain-text ids) are shown relative
+    /// to it (the working directory when `None`).
+    pub base: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -107,6 +110,7 @@ impl Default for Options {
             tz: dates::default_tz(),
             default_source: None,
             default_date: None,
+            base: None,
         }
     }
 }
@@ -310,8 +314,9 @@ pub(crate) fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item))
     }
     let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).ok();
-    // The same file however it was named: relative to here when below, else absolute.
-    let shown = crate::paths::shown(file);
+    // The same file however it was named and wherever sou runs: relative to the index's
+    // base when below it, else absolute.
+    let shown = crate::paths::shown(file, opts.base.as_deref());
     read_from(&shown, handle, size, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))
 }
 

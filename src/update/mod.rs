@@ -170,6 +170,7 @@ pub fn options(request: &Request, tz: TimeZone) -> Result<Options> {
         default_source: request.default_source.clone(),
         default_date,
         tz,
+        base: None,
     })
 }
 
@@ -211,11 +212,15 @@ impl Updater {
         let kept = idx.meta.as_ref().filter(|_| !request.rebuild);
         let tz = index::meta::zone(request.tz.clone(), kept);
         // The index's record (its files' fingerprints) carries over, in the run's zone.
-        let meta = match kept.cloned() {
+        let mut meta = match kept.cloned() {
             Some(m) => Meta { tz_seconds: Meta::new(&tz).tz_seconds, ..m },
             None => Meta::new(&tz),
         };
-        let options = options(&request, tz)?;
+        // Paths in ids are relative to where the index was first written from, even
+        // after a rebuild: a file's id never depends on where a run starts.
+        meta.base = idx.meta.as_ref().and_then(|m| m.base.clone()).or_else(crate::paths::here);
+        let mut options = options(&request, tz)?;
+        options.base = meta.base.as_ref().map(PathBuf::from);
         let mut indexer = Indexer::new(&idx, &dict, threads, memory, meta)?;
         if request.rebuild {
             indexer.clear()?;
