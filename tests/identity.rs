@@ -318,6 +318,93 @@ fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
 }
 
 #[test]
+fn lines_appended_to_json_lines_are_read_alone_and_an_edit_before_them_reads_the_file_again() {
+    let f = Folder::new();
+    let line = |id: &str, text: &str| format!("{{\"id\":\"{id}\",\"title\":\"标题{id}\",\"content\":\"{text}\"}}\n");
+    f.write("j/feed.jsonl", &(line("a", "第一条") + &line("b", "第二条")));
+    f.index(&["j"]);
+    // Deleted, then lines appended: only the new lines are read, so the deletion stays.
+    assert_eq!(f.sou(&["delete", "a"]).0, 0);
+    let mut text = std::fs::read_to_string(f.path("j/feed.jsonl")).expect("read");
+    text += &line("c", "第三条");
+    text += "{\"id\": \"broken\n";
+    text += &line("d", "第四条");
+    std::fs::write(f.path("j/feed.jsonl"), &text).expect("append");
+    let err = f.index(&["j"]);
+    assert!(err.contains("feed.jsonl:4:"), "the bad line by its line in the file: {err}");
+    assert!(err.contains("indexed 2 documents"), "{err}");
+    let ids: Vec<String> = f.docs().into_keys().collect();
+    assert_eq!(ids, ["b", "c", "d"]);
+    // An edit before the appended part: the whole file is read again.
+    let edited = text.replace("第二条", "第二条改") + &line("e", "第五条");
+    std::fs::write(f.path("j/feed.jsonl"), edited).expect("edit");
+    let err = f.index(&["j"]);
+    assert!(err.contains("indexed 5 documents (1 skipped)"), "{err}");
+    let docs = f.docs();
+    assert_eq!(docs.keys().collect::<Vec<_>>(), ["a", "b", "c", "d", "e"]);
+    assert_eq!(docs["b"], "第二条改");
+}
+
+#[test]
+fn watch_says_once_what_is_gone_counts_it_and_tails_a_growing_json_lines_file() {
+    let f = Folder::new();
+    f.write("w/a.txt", "标题甲\n正文甲。");
+    f.write("w/b.txt", "标题乙\n正文乙。");
+    let log = f.path("watch.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_sou"))
+        .current_dir(f.path(""))
+        .args(["--index", "index", "index", "w", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("spawn");
+    let stderr = || std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(eventually(Duration::from_secs(20), || stderr().contains("watching")), "{}", stderr());
+    // Renamed without --prune: the old name is gone (its document is still there), said
+    // once, with the right count; the new name is a new file.
+    std::fs::rename(f.path("w/a.txt"), f.path("w/c.txt")).expect("rename");
+    assert!(eventually(Duration::from_secs(10), || f.count() == 3), "{}", stderr());
+    // Files read by a pass (or a search) are not changes: nothing is said again.
+    std::thread::sleep(Duration::from_secs(3));
+    let said = stderr();
+    let gone: Vec<&str> = said.lines().filter(|l| l.contains("is gone")).collect();
+    assert_eq!(gone.len(), 1, "{said}");
+    assert!(gone[0].contains("(1 document)"), "{said}");
+    // A JSON Lines file that grows by a line every 0.3 s: its lines are searchable while
+    // it is still being written, each read once (appended, not the file again).
+    f.write("w/feed.jsonl", "{\"id\":\"f0\",\"title\":\"快讯\",\"content\":\"滚动第0条\"}\n");
+    let mut seen_while_writing = Vec::new();
+    for i in 1..=15 {
+        let mut feed = std::fs::OpenOptions::new().append(true).open(f.path("w/feed.jsonl")).expect("open");
+        use std::io::Write;
+        writeln!(feed, "{{\"id\":\"f{i}\",\"title\":\"快讯\",\"content\":\"滚动第{i}条\"}}").expect("append");
+        drop(feed);
+        std::thread::sleep(Duration::from_millis(300));
+        if i % 5 == 0 {
+            seen_while_writing.push(f.sou(&["search", "快讯", "--count"]).1.trim().parse::<usize>().unwrap_or(0));
+        }
+    }
+    assert!(seen_while_writing.iter().any(|&n| n > 0 && n < 16), "indexed while growing: {seen_while_writing:?}");
+    assert!(eventually(Duration::from_secs(10), || f.sou(&["search", "快讯", "--count"]).1.trim() == "16"));
+    // Rewritten shorter (an id it had, one new): read whole again; nothing is said to be
+    // replaced by a later record, and the old lines are gone.
+    f.write("w/feed.jsonl", "{\"id\":\"f3\",\"title\":\"快讯\",\"content\":\"改写\"}\n");
+    assert!(
+        eventually(Duration::from_secs(10), || f.sou(&["search", "快讯", "--count"]).1.trim() == "1"),
+        "{}",
+        stderr()
+    );
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let mut child = child;
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    let said = stderr();
+    assert!(!said.contains("replaced by a later record"), "{said}");
+    assert_eq!(said.lines().filter(|l| l.contains("is gone")).count(), 1, "{said}");
+    assert_eq!(f.sou(&["search", "改写", "--count"]).1.trim(), "1");
+}
+
+#[test]
 #[ignore = "slow: cargo test --release -- --include-ignored"]
 fn a_kill_during_an_incremental_run_loses_nothing_committed() {
     let f = Folder::new();

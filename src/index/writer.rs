@@ -4,7 +4,7 @@
 //! id moving between files leaves one document; commits come in batches at file
 //! boundaries, so a crash loses at most the batch in progress, never what was committed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use tantivy::collector::TopDocs;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexWriter, Searcher, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 use super::document::SouDoc;
 use super::files::{Fingerprint, Fingerprints};
@@ -43,12 +43,18 @@ const COMMIT_EVERY_BYTES: u64 = 256 << 20;
 pub(crate) struct Indexer {
     writer: IndexWriter<SouDoc>,
     fields: Fields,
-    /// Ids added in this run, with the file their record came from.
-    seen: HashMap<String, Option<String>>,
-    /// The committed index when the run started: which file holds an id.
+    /// Ids added in this run, with the file their record came from and the number of
+    /// that file's read (a file read again, by `--watch`, no longer holds them).
+    seen: HashMap<String, (Option<String>, u32)>,
+    /// The committed index (as of the last commit when it was not empty at the start):
+    /// which file holds an id.
     before: Option<Searcher>,
-    /// Files read in this run (canonical paths).
-    files_read: HashSet<String>,
+    /// Reads the committed index: refreshed by every commit.
+    reader: Option<IndexReader>,
+    /// Files read in this run (canonical paths), with the number of their latest read.
+    reads: HashMap<String, u32>,
+    /// Reads begun so far (numbers the reads of `reads`).
+    read_count: u32,
     /// The file being read (canonical path), and whether it is new to the index (then
     /// its records may be committed in several batches: no older copy can be half gone).
     current: Option<(String, bool)>,
@@ -135,12 +141,15 @@ impl Indexer {
         // Tells a second writer who holds the lock (tantivy's lock file is empty).
         let _ = std::fs::write(&pid_file, std::process::id().to_string());
         let fresh = index.index.searchable_segment_ids().map(|s| s.is_empty()).unwrap_or(false);
+        let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().ok();
         Ok(Indexer {
             writer,
             fields: index.fields,
             seen: HashMap::new(),
-            before: if fresh { None } else { index.index.reader().ok().map(|r| r.searcher()) },
-            files_read: HashSet::new(),
+            before: if fresh { None } else { reader.as_ref().map(|r| r.searcher()) },
+            reader,
+            reads: HashMap::new(),
+            read_count: 0,
             current: None,
             fresh,
             since_commit: 0,
@@ -166,11 +175,29 @@ impl Indexer {
         let known = self.meta.files.remove(canonical).is_some();
         // In an index that was empty when the run began, only a file read before in this
         // run (`--watch` reading it again) has documents to remove.
-        let read_before = !self.files_read.insert(canonical.to_string());
+        self.read_count += 1;
+        let read_before = self.reads.insert(canonical.to_string(), self.read_count).is_some();
         if !self.fresh || read_before {
             self.writer.delete_term(Term::from_field_text(self.fields.file(), canonical));
         }
         self.current = Some((canonical.to_string(), !known));
+    }
+
+    /// Starts reading records appended to the file `canonical`: its documents stay, and
+    /// the new ones may be committed in batches (no older copy is being replaced).
+    pub(crate) fn begin_tail(&mut self, canonical: &str) {
+        self.meta.files.remove(canonical);
+        if !self.reads.contains_key(canonical) {
+            self.read_count += 1;
+            self.reads.insert(canonical.to_string(), self.read_count);
+        }
+        self.current = Some((canonical.to_string(), true));
+    }
+
+    /// Whether the record of an earlier `seen` entry is still in the index: its file has
+    /// not been read again since (standard input is read once).
+    fn still_there(&self, file: &Option<String>, read: u32) -> bool {
+        file.as_ref().is_none_or(|f| self.reads.get(f) == Some(&read))
     }
 
     /// Ends the file begun with [`Indexer::begin_file`]: records its fingerprint, and
@@ -190,10 +217,13 @@ impl Indexer {
         self.meta.files.insert(canonical.to_string(), print);
     }
 
-    /// How many documents of the committed index came from the file `canonical`.
+    /// How many documents of the index, as last committed, came from the file
+    /// `canonical`.
     pub(crate) fn documents_of(&self, canonical: &str) -> u64 {
         let term = Term::from_field_text(self.fields.file(), canonical);
-        self.before.as_ref().and_then(|s| s.doc_freq(&term).ok()).unwrap_or(0)
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let searcher = self.reader.as_ref().map(|r| r.searcher());
+        searcher.and_then(|s| s.search(&query, &tantivy::collector::Count).ok()).unwrap_or(0) as u64
     }
 
     /// Removes the documents of a file that is gone (`--prune`).
@@ -210,8 +240,12 @@ impl Indexer {
         let file = self.current.as_ref().map(|(f, _)| f.clone());
         let own_id = r.article.get(Field::Id).is_some();
         let moved = if own_id && file.is_some() { self.moved_from(&id, file.as_deref()) } else { None };
-        let repeated = self.seen.insert(id.clone(), file.clone()).is_some();
-        if repeated {
+        let read = file.as_ref().and_then(|f| self.reads.get(f)).copied().unwrap_or(0);
+        let prior = self.seen.insert(id.clone(), (file.clone(), read));
+        // A record of this run holds the id: replaced when still in the index (not when
+        // its file was read again since, as `--watch` does after every change).
+        let repeated = prior.is_some();
+        if prior.is_some_and(|(f, r)| self.still_there(&f, r)) {
             self.replaced += 1;
         }
         if repeated || !self.fresh {
@@ -233,7 +267,7 @@ impl Indexer {
     /// The file (as shown) of another file's document holding `id`: earlier in this
     /// run, or in the committed index.
     fn moved_from(&self, id: &str, file: Option<&str>) -> Option<Moved> {
-        if let Some(other) = self.seen.get(id) {
+        if let Some((other, _)) = self.seen.get(id).filter(|(f, r)| self.still_there(f, *r)) {
             return (other.as_deref() != file).then(|| Moved {
                 id: id.to_string(),
                 from: other
@@ -309,6 +343,13 @@ impl Indexer {
             let _ = std::fs::remove_file(self.dir.join(old));
         }
         self.since_commit = 0;
+        // What later lookups (which file holds an id, how many documents a file has)
+        // see: the index as just committed.
+        if let Some(r) = &self.reader {
+            if r.reload().is_ok() && !self.fresh {
+                self.before = Some(r.searcher());
+            }
+        }
         Ok(())
     }
 

@@ -418,16 +418,19 @@ pub(crate) fn looks_like_json_lines(head: &[u8]) -> bool {
     matches!(serde_json::from_slice::<Value>(&head[start..start + len]), Ok(Value::Object(_)))
 }
 
-/// Streams JSON Lines from `reader`, one line in memory at a time.
+/// Streams JSON Lines from `reader`, one line in memory at a time; the first line read
+/// is line `after + 1` of the file (lines appended to a file already read are numbered
+/// on from its earlier lines).
 pub(crate) fn stream_lines(
     path: &str,
     mut reader: impl BufRead,
+    after: usize,
     opts: &Options,
     emit: &mut dyn FnMut(Item),
 ) -> std::io::Result<u64> {
     let mut buf = Vec::with_capacity(64 * 1024);
-    let mut line_no = 0;
-    let mut ordinal = 0;
+    let mut line_no = after;
+    let mut ordinal = after;
     let mut total = 0u64;
     loop {
         buf.clear();

@@ -137,36 +137,97 @@ pub struct Listing {
 /// only those matching `globs` when any are given. `-` stands for stdin. A path that
 /// cannot be read is listed in [`Listing::unreadable`], and the rest is still listed.
 pub(crate) fn list_files(paths: &[PathBuf], globs: &[String], exclude: Option<&Path>) -> Result<Listing> {
-    let mut set = globset::GlobSetBuilder::new();
-    for g in globs {
-        set.add(globset::Glob::new(g).with_context(|| format!("--glob: '{g}' is not a valid pattern"))?);
-    }
-    let set = set.build().context("--glob")?;
-    let excluded = exclude.and_then(|e| fs::canonicalize(e).ok());
-    let is_excluded = |p: &Path| excluded.as_ref().is_some_and(|e| fs::canonicalize(p).is_ok_and(|c| c.starts_with(e)));
+    let filter = ListFilter::new(globs, exclude)?;
     let mut out = Listing::default();
     for p in paths {
         if p.as_os_str() == "-" {
             out.files.push(p.clone());
             continue;
         }
+        filter.walk(p, p, &mut out);
+    }
+    Ok(out)
+}
+
+/// Of the paths `changed` below the listed `roots` (canonical, as a watcher reports
+/// them), the files a listing of the roots would hold: changed files, and the files of
+/// changed directories (created or moved in). Nothing else is looked at, so a change
+/// in a folder of 20,000 files costs the change.
+pub(crate) fn list_changed(
+    roots: &[PathBuf],
+    changed: &[PathBuf],
+    globs: &[String],
+    exclude: Option<&Path>,
+) -> Result<Listing> {
+    let filter = ListFilter::new(globs, exclude)?;
+    let roots: Vec<PathBuf> =
+        roots.iter().filter(|r| r.as_os_str() != "-").filter_map(|r| fs::canonicalize(r).ok()).collect();
+    let mut out = Listing::default();
+    for c in changed {
+        let Some(root) = roots.iter().find(|r| c.starts_with(r)) else { continue };
+        let rel = c.strip_prefix(root).unwrap_or(c);
+        let hidden = rel.components().any(|p| p.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden || !c.exists() {
+            continue;
+        }
+        if c.is_dir() {
+            filter.walk(c, root, &mut out);
+        } else if c == root || (!filter.is_excluded(c) && filter.matches(rel, c)) {
+            out.files.push(c.clone());
+        }
+    }
+    out.files.sort();
+    out.files.dedup();
+    Ok(out)
+}
+
+/// Which files a listing keeps: not hidden, not in the excluded directory, matching the
+/// globs (by their path below the listed root, or their name).
+struct ListFilter<'g> {
+    set: globset::GlobSet,
+    globs: &'g [String],
+    excluded: Option<PathBuf>,
+}
+
+impl<'g> ListFilter<'g> {
+    fn new(globs: &'g [String], exclude: Option<&Path>) -> Result<Self> {
+        let mut set = globset::GlobSetBuilder::new();
+        for g in globs {
+            set.add(globset::Glob::new(g).with_context(|| format!("--glob: '{g}' is not a valid pattern"))?);
+        }
+        let set = set.build().context("--glob")?;
+        Ok(ListFilter { set, globs, excluded: exclude.and_then(|e| fs::canonicalize(e).ok()) })
+    }
+
+    fn is_excluded(&self, p: &Path) -> bool {
+        self.excluded.as_ref().is_some_and(|e| fs::canonicalize(p).is_ok_and(|c| c.starts_with(e)))
+    }
+
+    /// Whether the file at `rel` below its root (`path` in full) is kept.
+    fn matches(&self, rel: &Path, path: &Path) -> bool {
+        self.globs.is_empty() || self.set.is_match(rel) || path.file_name().is_some_and(|n| self.set.is_match(n))
+    }
+
+    /// Lists `p` (a file, kept whatever its name; or a directory, walked) into `out`;
+    /// globs match paths relative to `root`.
+    fn walk(&self, p: &Path, root: &Path, out: &mut Listing) {
         let meta = match fs::metadata(p) {
             Ok(m) => m,
             Err(e) => {
                 out.unreadable.push(format!("{}: {}", p.display(), io_reason(&e, p)));
-                continue;
+                return;
             }
         };
         if meta.is_file() {
-            if !is_excluded(p) {
-                out.files.push(p.clone());
+            if !self.is_excluded(p) {
+                out.files.push(p.to_path_buf());
             }
-            continue;
+            return;
         }
         let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter();
         let entries = walker.filter_entry(|e| {
             let hidden = e.file_name().to_string_lossy().starts_with('.');
-            e.depth() == 0 || !(hidden || (e.file_type().is_dir() && is_excluded(e.path())))
+            e.depth() == 0 || !(hidden || (e.file_type().is_dir() && self.is_excluded(e.path())))
         });
         for entry in entries {
             let entry = match entry {
@@ -185,13 +246,12 @@ pub(crate) fn list_files(paths: &[PathBuf], globs: &[String], exclude: Option<&P
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(p).unwrap_or(entry.path());
-            if globs.is_empty() || set.is_match(rel) || set.is_match(entry.file_name()) {
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if self.matches(rel, entry.path()) {
                 out.files.push(entry.into_path());
             }
         }
     }
-    Ok(out)
 }
 
 /// Why `path` could not be read, in a user's words.
@@ -320,6 +380,106 @@ pub(crate) fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item))
     read_from(&shown, handle, size, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))
 }
 
+/// What [`read_appended`] read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Appended {
+    /// Where reading stopped: after the last complete line (or the end of the file).
+    pub end: u64,
+    /// XXH3-64 of the file's bytes up to `end`.
+    pub hash: u64,
+}
+
+/// Whether the file at `path` holds JSON Lines (by its first line), without reading it.
+pub(crate) fn is_json_lines(path: &Path) -> bool {
+    let Ok(mut f) = fs::File::open(path) else { return false };
+    let mut head = vec![0u8; 64 * 1024];
+    let n = f.read(&mut head).unwrap_or(0);
+    json::looks_like_json_lines(&head[..n])
+}
+
+/// Reads the records of the JSON Lines appended to `file` after byte `from`, when its
+/// first `from` bytes still hash to `prefix` (else `None`: nothing was read, the file
+/// changed before that point and must be read whole). With `whole_lines`, a last line
+/// without its newline is left for later (it is probably still being written). Memory
+/// stays bounded whatever the file's size: the prefix is hashed, the rest streamed.
+pub(crate) fn read_appended(
+    file: &Path,
+    from: u64,
+    prefix: u64,
+    whole_lines: bool,
+    opts: &Options,
+    emit: &mut dyn FnMut(Item),
+) -> Result<Option<Appended>> {
+    use std::hash::Hasher;
+    use std::io::{Seek, SeekFrom};
+    let cannot = || format!("cannot read '{}'", file.display());
+    let mut handle = fs::File::open(file).with_context(cannot)?;
+    let len = handle.metadata().with_context(cannot)?.len();
+    if len < from {
+        return Ok(None);
+    }
+    // The prefix: the same bytes as when read (hashed), and how many lines it has.
+    let mut hasher = twox_hash::XxHash3_64::new();
+    let mut lines = 0usize;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = from;
+    let mut last = b'\n';
+    while left > 0 {
+        let n = handle.read(&mut buf[..left.min(1 << 20) as usize]).with_context(cannot)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        hasher.write(&buf[..n]);
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        last = buf[n - 1];
+        left -= n as u64;
+    }
+    // A prefix ending inside a line (no newline): what follows may continue that line.
+    if from > 0 && (hasher.finish() != prefix || last != b'\n') {
+        return Ok(None);
+    }
+    let end = if whole_lines { after_last_newline(&mut handle, from, len).with_context(cannot)? } else { len };
+    handle.seek(SeekFrom::Start(from)).with_context(cannot)?;
+    let shown = crate::paths::shown(file, opts.base.as_deref());
+    let tee = Tee { inner: handle.take(end - from), hasher: &mut hasher };
+    json::stream_lines(&shown, BufReader::with_capacity(1 << 20, tee), lines, opts, emit).with_context(cannot)?;
+    Ok(Some(Appended { end, hash: hasher.finish() }))
+}
+
+/// The offset just after the last newline of `file` between `from` and `len` (`from`
+/// when there is none).
+fn after_last_newline(file: &mut fs::File, from: u64, len: u64) -> std::io::Result<u64> {
+    use std::io::{Seek, SeekFrom};
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut hi = len;
+    while hi > from {
+        let lo = hi.saturating_sub(buf.len() as u64).max(from);
+        let chunk = &mut buf[..(hi - lo) as usize];
+        file.seek(SeekFrom::Start(lo))?;
+        file.read_exact(chunk)?;
+        if let Some(i) = memchr::memrchr(b'\n', chunk) {
+            return Ok(lo + i as u64 + 1);
+        }
+        hi = lo;
+    }
+    Ok(from)
+}
+
+/// A reader that hashes what it reads.
+struct Tee<'h, R> {
+    inner: R,
+    hasher: &'h mut twox_hash::XxHash3_64,
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::hash::Hasher;
+        let n = self.inner.read(buf)?;
+        self.hasher.write(&buf[..n]);
+        Ok(n)
+    }
+}
+
 fn read_from(
     path: &str,
     input: impl Read,
@@ -331,7 +491,7 @@ fn read_from(
     let head = reader.fill_buf()?;
     let streamable = matches!(opts.format, None | Some(InputFormat::Jsonl));
     if streamable && json::looks_like_json_lines(head) {
-        return json::stream_lines(path, reader, opts, emit);
+        return json::stream_lines(path, reader, 0, opts, emit);
     }
     let mut bytes = Vec::with_capacity(size.unwrap_or(0) as usize);
     reader.read_to_end(&mut bytes)?;
@@ -399,4 +559,31 @@ pub(crate) fn normalize_newlines(s: &str) -> String {
         return s.to_string();
     }
     s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_lists_what_a_listing_of_its_root_would() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = fs::canonicalize(dir.path()).expect("canonical");
+        for f in ["a.json", "b.txt", ".hidden/c.json", "sub/d.json", "idx/e.json"] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            fs::write(&p, "{}").expect("write");
+        }
+        let globs = vec!["*.json".to_string()];
+        let changed: Vec<PathBuf> = ["a.json", "b.txt", ".hidden/c.json", "sub", "idx/e.json", "gone.json"]
+            .iter()
+            .map(|f| root.join(f))
+            .collect();
+        let got = list_changed(std::slice::from_ref(&root), &changed, &globs, Some(&root.join("idx"))).expect("list");
+        assert_eq!(got.files, [root.join("a.json"), root.join("sub/d.json")]);
+        let whole = list_files(std::slice::from_ref(&root), &globs, Some(&root.join("idx"))).expect("list");
+        assert_eq!(whole.files, got.files, "the same files as a listing of the root");
+        // Outside every root: nothing.
+        assert!(list_changed(&[root.join("sub")], &[root.join("a.json")], &[], None).expect("list").files.is_empty());
+    }
 }

@@ -17,6 +17,7 @@ use jiff::tz::TimeZone;
 use crate::analysis::dictionary::Dictionary;
 use crate::article::{Field, Record};
 use crate::dates;
+use crate::index::files::Fingerprint;
 use crate::index::meta::Meta;
 use crate::index::writer::{Indexer, Moved};
 use crate::index::{self};
@@ -134,7 +135,7 @@ pub struct Pass {
     /// Records that replaced an earlier record with the same id during the pass.
     pub replaced: usize,
     /// Files left for a later pass (still changing).
-    pub unsettled: usize,
+    pub unsettled: Vec<PathBuf>,
 }
 
 impl Pass {
@@ -255,9 +256,27 @@ impl Updater {
     /// a later pass. Nothing is committed here but the batches the writer commits by
     /// itself.
     pub fn pass(&mut self, files: &[PathBuf], settle: Option<Duration>, progress: &mut dyn Progress) -> Result<Pass> {
+        self.pass_within(files, settle, None, progress)
+    }
+
+    /// The files a listing of the request's paths would hold among `changed` (paths a
+    /// watcher reported: files, or directories created or moved in).
+    pub fn list_changed(&self, changed: &[PathBuf]) -> Result<Listing> {
+        ingest::list_changed(&self.request.paths, changed, &self.request.globs, Some(&self.dir))
+    }
+
+    /// [`Updater::pass`], looking for gone files only below the paths of `scope` (what a
+    /// watcher reported as changed) when given.
+    pub fn pass_within(
+        &mut self,
+        files: &[PathBuf],
+        settle: Option<Duration>,
+        scope: Option<&[PathBuf]>,
+        progress: &mut dyn Progress,
+    ) -> Result<Pass> {
         let (added, replaced) = (self.indexer.added, self.indexer.replaced);
         let rebuild = self.request.rebuild && settle.is_none();
-        let plan = plan::plan(files, &self.request.paths, self.indexer.files(), rebuild, settle);
+        let plan = plan::plan(files, &self.request.paths, self.indexer.files(), rebuild, settle, scope);
         let to_read: u64 = plan
             .steps
             .iter()
@@ -267,6 +286,17 @@ impl Updater {
             })
             .sum();
         let reads = plan.steps.iter().filter(|s| !matches!(s, Step::Same { .. })).count();
+        let to_read = to_read
+            + plan
+                .steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Append { path, from, .. } => {
+                        crate::paths::stat(path).map(|(size, _)| size.saturating_sub(*from))
+                    }
+                    _ => None,
+                })
+                .sum::<u64>();
         progress.start(to_read, reads);
         let mut tally = self.read_steps(&plan.steps, progress)?;
         progress.done();
@@ -291,7 +321,8 @@ impl Updater {
         })
     }
 
-    /// Reads the files the plan says to read, each replacing its documents.
+    /// Reads the files the plan says to read, each replacing its documents (or, for
+    /// JSON Lines that grew, adding the new lines' records).
     fn read_steps(&mut self, steps: &[Step], progress: &mut dyn Progress) -> Result<Tally> {
         let mut tally = Tally::default();
         let mut n = 0;
@@ -303,6 +334,13 @@ impl Updater {
                     }
                     continue;
                 }
+                Step::Append { path, canonical, from, prefix, mtime_ns, whole_lines, .. } => {
+                    n += 1;
+                    progress.file(n, self.indexer.added);
+                    self.append(path, canonical, (*from, *prefix, *mtime_ns, *whole_lines), &mut tally, progress)?;
+                    progress.read(tally.bytes);
+                    continue;
+                }
                 Step::Stdin => (PathBuf::from("-"), None, None),
                 Step::Read { path, canonical, print, .. } => (path.clone(), Some(canonical.as_str()), Some(*print)),
             };
@@ -311,15 +349,16 @@ impl Updater {
             if let Some(c) = canonical {
                 self.indexer.begin_file(c);
             }
-            match self.read_one(&path, &mut tally, progress)? {
-                Ok(Some(size)) => {
+            let options = &self.options;
+            match read_one(&mut self.indexer, &mut tally, progress, |emit| ingest::read_file(&path, options, emit))? {
+                Ok((size, false)) => {
                     tally.bytes += size;
                     if let (Some(c), Some(p)) = (canonical, print) {
                         self.indexer.end_file(c, p)?;
                     }
                 }
                 // Skipped whole (not a text file): never remembered as read.
-                Ok(None) => {}
+                Ok((_, true)) => {}
                 // An unreadable file is skipped (and read again next time); the others
                 // are still read.
                 Err(e) => tally.unreadable.push(format!("{e:#}")),
@@ -329,42 +368,40 @@ impl Updater {
         Ok(tally)
     }
 
-    /// Reads one input into the index: the outer error is the index's (the run stops),
-    /// the inner one the input's (the file is skipped); `None` when the input was not
-    /// read at all (not a text file), else the bytes read.
-    fn read_one(
+    /// Reads the lines appended to a JSON Lines file after `from` (its older documents
+    /// stay), or the whole file again when its first `from` bytes changed.
+    fn append(
         &mut self,
         path: &Path,
+        canonical: &str,
+        (from, prefix, mtime_ns, whole_lines): (u64, u64, i128, bool),
         tally: &mut Tally,
         progress: &mut dyn Progress,
-    ) -> Result<std::result::Result<Option<u64>, anyhow::Error>> {
-        let mut failure: Option<anyhow::Error> = None;
-        let mut whole = false;
-        let indexer = &mut self.indexer;
-        let read = ingest::read_file(path, &self.options, &mut |item| match item {
-            Item::Record(r) if failure.is_none() => {
-                if let Err(e) = add(indexer, r, tally, progress) {
-                    failure = Some(e);
-                }
-            }
-            Item::Record(_) => {}
-            Item::Problem(p) => {
-                match p.lost {
-                    Lost::Nothing => {}
-                    Lost::One => tally.skipped += 1,
-                    Lost::Unknown => tally.unknown_loss = true,
-                    Lost::File => {
-                        tally.skipped += 1;
-                        whole = true;
-                    }
-                }
-                progress.problem(&p);
-            }
-        });
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(read.map(|n| (!whole).then_some(n))),
+    ) -> Result<()> {
+        self.indexer.begin_tail(canonical);
+        let options = &self.options;
+        let read = |from: u64| {
+            move |emit: &mut dyn FnMut(Item)| ingest::read_appended(path, from, prefix, whole_lines, options, emit)
+        };
+        let mut got = read_one(&mut self.indexer, tally, progress, read(from))?;
+        let mut start = from;
+        if matches!(got, Ok((None, _))) {
+            // Not the same file up to `from`: read whole, replacing its documents.
+            self.indexer.begin_file(canonical);
+            start = 0;
+            let options = &self.options;
+            let read = move |emit: &mut dyn FnMut(Item)| ingest::read_appended(path, 0, 0, whole_lines, options, emit);
+            got = read_one(&mut self.indexer, tally, progress, read)?;
         }
+        match got {
+            Ok((Some(a), _)) => {
+                tally.bytes += a.end - start;
+                self.indexer.end_file(canonical, Fingerprint { size: a.end, mtime_ns, hash: a.hash })?;
+            }
+            Ok((None, _)) => {}
+            Err(e) => tally.unreadable.push(format!("{e:#}")),
+        }
+        Ok(())
     }
 
     /// Makes everything read so far durable and visible.
@@ -380,6 +417,43 @@ impl Updater {
     /// Drops everything read since the last commit.
     pub fn rollback(self) -> Result<()> {
         self.indexer.rollback()
+    }
+}
+
+/// Reads one input into the index with `read`: the outer error is the index's (the
+/// run stops), the inner one the input's (the file is skipped); with what `read`
+/// returned and whether the input was skipped whole (not a text file).
+fn read_one<T>(
+    indexer: &mut Indexer,
+    tally: &mut Tally,
+    progress: &mut dyn Progress,
+    read: impl FnOnce(&mut dyn FnMut(Item)) -> Result<T>,
+) -> Result<std::result::Result<(T, bool), anyhow::Error>> {
+    let mut failure: Option<anyhow::Error> = None;
+    let mut whole = false;
+    let read = read(&mut |item| match item {
+        Item::Record(r) if failure.is_none() => {
+            if let Err(e) = add(indexer, r, tally, progress) {
+                failure = Some(e);
+            }
+        }
+        Item::Record(_) => {}
+        Item::Problem(p) => {
+            match p.lost {
+                Lost::Nothing => {}
+                Lost::One => tally.skipped += 1,
+                Lost::Unknown => tally.unknown_loss = true,
+                Lost::File => {
+                    tally.skipped += 1;
+                    whole = true;
+                }
+            }
+            progress.problem(&p);
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(read.map(|t| (t, whole))),
     }
 }
 

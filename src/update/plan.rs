@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::index::files::{Fingerprint, Fingerprints};
-use crate::paths;
+use crate::{ingest, paths};
 
 /// What to do with one listed file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +19,11 @@ pub(crate) enum Step {
     Read { path: PathBuf, canonical: String, print: Fingerprint, known: bool },
     /// The same content as when indexed: only the fingerprint is updated (when touched).
     Same { canonical: String, print: Option<Fingerprint> },
+    /// JSON Lines that grew: only the lines after byte `from` are read, when the first
+    /// `from` bytes still hash to `prefix` (else the file is read whole). With
+    /// `whole_lines`, a last line without its newline waits (the file is still being
+    /// written). `from` 0: a new file still being written, read up to its last line.
+    Append { path: PathBuf, canonical: String, from: u64, prefix: u64, mtime_ns: i128, whole_lines: bool, known: bool },
 }
 
 /// The run's plan.
@@ -33,7 +38,7 @@ pub(crate) struct Plan {
     pub gone: Vec<(String, String)>,
     /// Files left for later because they changed too recently (`--watch`: possibly
     /// still being written).
-    pub unsettled: usize,
+    pub unsettled: Vec<PathBuf>,
 }
 
 impl Plan {
@@ -42,8 +47,8 @@ impl Plan {
         let mut c = (0, 0, 0);
         for s in &self.steps {
             match s {
-                Step::Read { known: false, .. } => c.0 += 1,
-                Step::Read { known: true, .. } => c.1 += 1,
+                Step::Read { known: false, .. } | Step::Append { known: false, .. } => c.0 += 1,
+                Step::Read { known: true, .. } | Step::Append { known: true, .. } => c.1 += 1,
                 Step::Same { .. } => c.2 += 1,
                 Step::Stdin => {}
             }
@@ -54,13 +59,16 @@ impl Plan {
 
 /// Decides what to do with `listed` (the files of the paths given) against the
 /// fingerprints the index holds; `rebuild` reads everything. With `settle`, a file
-/// modified less than that long ago is left for a later plan.
+/// modified less than that long ago is left for a later plan, unless it is JSON Lines
+/// (its complete lines are read now). Known files are looked for as gone only below the
+/// paths of `scope` (all of them when `None`).
 pub(crate) fn plan(
     listed: &[PathBuf],
     given: &[PathBuf],
     known: &Fingerprints,
     rebuild: bool,
     settle: Option<std::time::Duration>,
+    scope: Option<&[PathBuf]>,
 ) -> Plan {
     let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
     let mut plan = Plan::default();
@@ -92,8 +100,18 @@ pub(crate) fn plan(
                 continue;
             }
         }
-        if settle.is_some_and(|s| now_ns - mtime_ns < s.as_nanos() as i128) {
-            plan.unsettled += 1;
+        let unsettled = settle.is_some_and(|s| now_ns - mtime_ns < s.as_nanos() as i128);
+        // JSON Lines that grew: only the new lines are read (the prefix is checked then).
+        let grown = before.filter(|b| size > b.size && b.size > 0);
+        if (grown.is_some() || (unsettled && before.is_none())) && ingest::is_json_lines(path) {
+            let (from, prefix) = grown.map_or((0, 0), |b| (b.size, b.hash));
+            let whole_lines = unsettled;
+            let (path, known) = (path.clone(), before.is_some());
+            plan.steps.push(Step::Append { path, canonical, from, prefix, mtime_ns, whole_lines, known });
+            continue;
+        }
+        if unsettled {
+            plan.unsettled.push(path.clone());
             continue;
         }
         let hash = match paths::hash_file(path) {
@@ -113,7 +131,8 @@ pub(crate) fn plan(
         let Ok(root) = paths::canonical(dir) else { continue };
         for f in known.keys() {
             let under = Path::new(f).strip_prefix(&root).is_ok_and(|rel| !rel.as_os_str().is_empty());
-            if under && !seen.contains(f) && !Path::new(f).exists() {
+            let in_scope = scope.is_none_or(|s| s.iter().any(|c| Path::new(f).starts_with(c)));
+            if under && in_scope && !seen.contains(f) && !Path::new(f).exists() {
                 plan.gone.push((dir.display().to_string(), f.clone()));
             }
         }
@@ -151,7 +170,7 @@ mod tests {
         std::fs::remove_file(&gone).expect("remove");
         let d = write("d.txt", "戊");
         let listed = vec![a.clone(), b.clone(), c.clone(), d.clone(), dir.path().join(".").join("a.txt")];
-        let p = plan(&listed, &[dir.path().to_path_buf()], &known, false, None);
+        let p = plan(&listed, &[dir.path().to_path_buf()], &known, false, None, None);
         assert_eq!(p.counts(), (1, 1, 2), "{p:?}");
         assert!(matches!(&p.steps[0], Step::Same { print: None, .. }));
         assert!(matches!(&p.steps[1], Step::Same { print: Some(_), .. }));
@@ -159,10 +178,10 @@ mod tests {
         assert!(matches!(&p.steps[3], Step::Read { known: false, .. }));
         assert_eq!(p.gone.len(), 1);
         assert_eq!(p.gone[0].1, gone);
-        let all = plan(&listed, &[], &known, true, None);
+        let all = plan(&listed, &[], &known, true, None, None);
         assert_eq!(all.counts(), (4, 0, 0));
         // Just written: left for later when settling.
-        let fresh = plan(&[d], &[], &Fingerprints::new(), false, Some(std::time::Duration::from_secs(60)));
-        assert_eq!((fresh.counts(), fresh.unsettled), ((0, 0, 0), 1));
+        let fresh = plan(&[d], &[], &Fingerprints::new(), false, Some(std::time::Duration::from_secs(60)), None);
+        assert_eq!((fresh.counts(), fresh.unsettled.len()), ((0, 0, 0), 1));
     }
 }

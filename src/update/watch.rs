@@ -1,23 +1,39 @@
 //! Keeping an index up to date as files change: after the first pass, watch the paths of
-//! the request; when files change (events debounced by notify-debouncer-mini), run
-//! another pass — which reads only what changed, by the fingerprints — and commit. Files
-//! still being written (modified within the settle time) wait for the next pass. The
-//! watch ends, with everything read committed, when `stop` is set.
+//! the request (inotify and its peers, through `notify`) and, when files change, run a
+//! pass over the changed paths only — a folder of 20,000 files costs nothing while
+//! nothing changes, and a change costs the change. Reading a file is not a change (the
+//! watcher's open/read events are ignored, or every pass would start the next one).
+//!
+//! A pass starts once changes have been quiet for [`DEBOUNCE`], and at the latest
+//! [`MAX_DELAY`] after the first of them, but never sooner than [`MIN_INTERVAL`] after the
+//! last commit: a JSON Lines file that gets a line every 0.3 s has its complete lines
+//! indexed (appended, not read again) and committed about once a second. Other files
+//! still being written (modified within [`SETTLE`]) wait for a later pass. The watch
+//! ends, with everything read committed, when `stop` is set.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::{Pass, Progress, Updater};
 
-/// Quiet time after the last event before a pass.
-const DEBOUNCE: Duration = Duration::from_millis(500);
+/// Quiet time after the last change before a pass.
+const DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// A file modified less than this long ago may still be growing: it waits.
+/// Longest wait from the first change to a pass, however busy the files are.
+const MAX_DELAY: Duration = Duration::from_secs(1);
+
+/// Shortest time between two commits.
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A file modified less than this long ago may still be growing: it waits (JSON Lines
+/// excepted: their complete lines are read).
 pub(crate) const SETTLE: Duration = Duration::from_secs(1);
 
 /// What the watch reports to its front-end.
@@ -37,6 +53,39 @@ pub enum Event<'a> {
     },
 }
 
+/// What the watcher said since the last pass.
+#[derive(Default)]
+struct Changes {
+    /// Paths created, written, removed or renamed (canonical roots joined with names).
+    paths: BTreeSet<PathBuf>,
+    /// The watcher lost track (its queue overflowed): every path is listed again.
+    rescan: bool,
+    /// When the first and the last change arrived.
+    first: Option<Instant>,
+    last: Option<Instant>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty() && !self.rescan
+    }
+
+    /// When a pass over these changes is due.
+    fn due(&self) -> Option<Instant> {
+        Some((self.last? + DEBOUNCE).min(self.first? + MAX_DELAY))
+    }
+}
+
+/// Whether an event of this kind can change what a file holds or where it is: opening,
+/// reading and closing a file unwritten cannot.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
 /// Watches the request's paths until `stop` is set; every batch of changes is one pass
 /// and, when it changed anything, one commit. `report` hears of every pass.
 pub fn run(
@@ -46,45 +95,68 @@ pub fn run(
     report: &mut dyn FnMut(Event),
 ) -> Result<()> {
     let (tx, rx) = channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(DEBOUNCE, tx).context("cannot watch files")?;
+    let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
     let paths = updater.request().paths.clone();
     let watched: Vec<&Path> = paths.iter().filter(|p| p.as_os_str() != "-").map(|p| p.as_path()).collect();
     for p in &watched {
-        debouncer
-            .watcher()
-            .watch(p, RecursiveMode::Recursive)
+        // Watched by their canonical path, so that changes name files as the index does.
+        let canonical = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        watcher
+            .watch(&canonical, RecursiveMode::Recursive)
             .with_context(|| format!("cannot watch '{}'", p.display()))?;
     }
     let index_dir = std::fs::canonicalize(&updater.dir).unwrap_or_else(|_| updater.dir.clone());
     report(Event::Watching(&watched));
-    // A pass is due after events (outside the index itself), or again while a file settles.
-    let mut due: Option<Instant> = None;
+    let mut changes = Changes::default();
+    let mut last_commit: Option<Instant> = None;
     while !stop.load(Ordering::Relaxed) {
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(events)) => {
-                if events.iter().any(|e| !e.path.starts_with(&index_dir)) {
-                    due = Some(Instant::now());
+        let wait = changes.due().map_or(Duration::from_millis(200), |d| {
+            d.saturating_duration_since(Instant::now()).clamp(Duration::from_millis(10), Duration::from_millis(200))
+        });
+        match rx.recv_timeout(wait) {
+            Ok(Ok(event)) => {
+                let outside = event.paths.iter().any(|p| !p.starts_with(&index_dir));
+                if event.need_rescan() || matches!(event.kind, EventKind::Other) && event.paths.is_empty() {
+                    changes.rescan = true;
+                } else if is_change(&event.kind) && outside {
+                    changes.paths.extend(event.paths.into_iter().filter(|p| !p.starts_with(&index_dir)));
+                } else {
+                    continue;
                 }
+                let now = Instant::now();
+                changes.first.get_or_insert(now);
+                changes.last = Some(now);
             }
             Ok(Err(e)) => report(Event::Warning(format!("watching: {e}"))),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        if due.is_some_and(|t| t <= Instant::now()) && !stop.load(Ordering::Relaxed) {
-            due = None;
-            let started = Instant::now();
-            let listing = updater.list()?;
-            let mut pass = updater.pass(&listing.files, Some(SETTLE), progress)?;
-            pass.tally.unreadable.extend(listing.unreadable);
-            if pass.unsettled > 0 {
-                due = Some(Instant::now() + SETTLE);
-            }
-            let committed = pass.changed(updater.request.prune);
-            if committed {
-                updater.commit()?;
-            }
-            report(Event::Pass { pass: &pass, committed, took: started.elapsed() });
+        let now = Instant::now();
+        let due = changes.due().is_some_and(|d| d <= now);
+        let spaced = last_commit.is_none_or(|c| now.duration_since(c) >= MIN_INTERVAL);
+        if !due || !spaced || changes.is_empty() || stop.load(Ordering::Relaxed) {
+            continue;
         }
+        let batch = std::mem::take(&mut changes);
+        let started = Instant::now();
+        let scope: Vec<PathBuf> = batch.paths.into_iter().collect();
+        let listing = if batch.rescan { updater.list()? } else { updater.list_changed(&scope)? };
+        let within = (!batch.rescan).then_some(scope.as_slice());
+        let mut pass = updater.pass_within(&listing.files, Some(SETTLE), within, progress)?;
+        pass.tally.unreadable.extend(listing.unreadable);
+        if !pass.unsettled.is_empty() {
+            // Files still being written are looked at again once they may have settled.
+            changes.paths.extend(pass.unsettled.iter().cloned());
+            let later = Instant::now() + SETTLE;
+            changes.first.get_or_insert(later);
+            changes.last = Some(changes.last.map_or(later, |l| l.max(later)));
+        }
+        let committed = pass.changed(updater.request.prune);
+        if committed {
+            updater.commit()?;
+            last_commit = Some(Instant::now());
+        }
+        report(Event::Pass { pass: &pass, committed, took: started.elapsed() });
     }
     updater.finish()
 }
