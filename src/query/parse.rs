@@ -436,7 +436,14 @@ impl Parser<'_> {
                 self.at += 1;
                 let inner = self.term(scope)?;
                 if matches!(inner, Node::Not(_)) {
-                    return Err(err(self.q, col, "'--' excludes nothing: write one '-'"));
+                    // `--x`, `!!x`, `NOT -x`: say it in the marks the user typed.
+                    let marks: String = self.q.chars().skip(col).take_while(|c| "-!NOT ".contains(*c)).collect();
+                    let marks = marks.split_whitespace().collect::<Vec<_>>().join(" ");
+                    return Err(err(
+                        self.q,
+                        col,
+                        format!("'{marks}' excludes an exclusion, which excludes nothing: exclude once"),
+                    ));
                 }
                 Ok(Node::Not(Box::new(inner)))
             }
@@ -520,6 +527,14 @@ mod tests {
                 lit(Scope::Field(Field::Source), "上海科技"),
             ])
         );
+    }
+
+    #[test]
+    fn a_double_exclusion_is_named_as_typed() {
+        for (q, marks) in [("--广告", "'--'"), ("!!!", "'!!!'"), ("NOT -广告", "'NOT -'"), ("!-广告", "'!-'")] {
+            let e = parse(q).expect_err(q);
+            assert!(e.to_string().contains(&format!("{marks} excludes an exclusion")), "{q}: {e}");
+        }
     }
 
     #[test]
