@@ -230,3 +230,37 @@ fn keywords_equal_an_independent_count_of_the_tagged_texts() {
         assert!(!want.is_empty(), "{query}");
     }
 }
+
+#[test]
+fn the_count_from_positions_equals_the_lines_printed_where_occurrences_meet() {
+    // Occurrences that overlap (哈哈 in 哈哈哈), touch (芯片芯片), follow each other across a
+    // space (AI AI), a mark or punctuation, in traditional and simplified writing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = [
+        ("a", "哈哈哈，哈哈。芯片芯片与芯片，AI AI ai,AI 5G5G 5G 5G"),
+        ("b", "芯片\u{0301}芯片 國家国家 晶片 半導體芯片 「芯片」芯片"),
+        ("c", "没有要找的词"),
+    ];
+    let jsonl: String = lines
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "title": "题", "content": text})))
+        .collect();
+    let file = dir.path().join("m.jsonl");
+    std::fs::write(&file, jsonl).expect("write");
+    let idx = dir.path().join("index");
+    let (code, _, err) = run(&idx, &["index", &file.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    for q in ["哈哈", "芯片", "AI", "5G", "国家", "芯片 OR 晶片", "芯片 OR 芯", "哈 OR 哈哈", "国家 -没有"]
+    {
+        let (_, printed, _) = run(&idx, &["kwic", q, "--json"]);
+        let lines: Vec<Value> = printed.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+        let docs: std::collections::BTreeSet<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
+        let (_, count, err) = run(&idx, &["kwic", q, "--count"]);
+        assert_eq!(count.trim(), format!("{}\t{}", lines.len(), docs.len()), "{q}: {err}");
+        let (_, whole, _) = run(&idx, &["kwic", q, "--count", "-w"]);
+        assert!(!whole.trim().is_empty(), "{q}");
+    }
+    // A touching pair is one line (the text decides), an overlapping run too.
+    assert_eq!(run(&idx, &["kwic", "芯片", "--count"]).1.trim(), "7\t2");
+    assert_eq!(run(&idx, &["kwic", "哈哈", "--count"]).1.trim(), "2\t1");
+}

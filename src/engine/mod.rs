@@ -11,6 +11,7 @@ mod backend;
 mod columns;
 pub mod concordance;
 mod keywords;
+mod occurrences;
 mod search;
 pub mod selection;
 mod stats;
@@ -341,6 +342,20 @@ impl Engine {
             }
         }
         Ok((lines, docs))
+    }
+
+    /// How many lines [`Engine::concordance`] would hand on, and from how many
+    /// documents, without building them: from the character view's positions, reading
+    /// no article (but where two occurrences meet, and for `-w`, which needs the text).
+    pub fn concordance_count(&self, sel: &Selection) -> Result<(usize, usize)> {
+        if sel.whole_words {
+            let ctx = Context { width: 0, cross_paragraphs: false };
+            return self.concordance(sel, Sort::Score, ctx, &mut |_| true);
+        }
+        let p = self.prepare(sel, false)?;
+        let mut found: Vec<tantivy::DocAddress> =
+            p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        occurrences::count(&p.searcher, &self.index.fields, &mut found, &p.compiled.highlights)
     }
 
     /// Every document of the selection, in the index's order, handed to `visit` as it

@@ -32,7 +32,7 @@ pub fn run(globals: &Globals, args: &KwicArgs) -> Result<bool> {
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut p = printer(Out::stdout(config));
     if args.count {
-        let (lines, docs) = engine.concordance(&sel, order, ctx, &mut |_| true)?;
+        let (lines, docs) = engine.concordance_count(&sel)?;
         p.kwic_count(lines, docs)?;
         p.finish()?;
         return Ok(lines > 0);
