@@ -192,3 +192,46 @@ fn table_has_borders_and_colour_only_when_asked() {
     let (_, out, _) = run(idx, &["search", "孵化器", "--format", "table", "--color", "always"]);
     assert!(out.contains("\u{1b}["), "{out}");
 }
+
+#[test]
+fn filters_alone_list_what_they_select_and_date_asc_puts_the_oldest_first() {
+    let idx = seed_index();
+    // By source: every document of it, by nothing else.
+    let want = expected(|d| d.source.as_deref() == Some("上海科技"));
+    assert!(want.len() > 10);
+    let (code, out, err) = run(idx, &["search", "--source", "上海科技", "--json", "-n", "1000"]);
+    assert_eq!(code, 0, "{err}");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, want);
+    let (_, n, _) = run(idx, &["search", "--source", "上海科技", "--count"]);
+    assert_eq!(n.trim(), want.len().to_string());
+    // No query: no score, newest first.
+    let first: Value = serde_json::from_str(out.lines().next().expect("a hit")).expect("json");
+    assert!(first["score"].is_null(), "{first}");
+    // By date: the documents dated from the day on, oldest first with --sort date-asc.
+    let since = "2025-12-15";
+    let dated = expected(|d| d.date.as_deref().is_some_and(|t| &t[..10] >= since));
+    let (code, out, err) = run(idx, &["search", "--since", since, "--sort", "date-asc", "--json", "-n", "1000"]);
+    assert_eq!(code, 0, "{err}");
+    let dates: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["date"].as_str().expect("dated").to_string())
+        .collect();
+    assert_eq!(dates.len(), dated.len());
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    // Oldest first with a query too, undated documents last.
+    let (_, out, _) = run(idx, &["search", "科技", "--sort", "date-asc", "--json", "-n", "1000"]);
+    let dates: Vec<Option<String>> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["date"].as_str().map(str::to_string))
+        .collect();
+    let undated_from = dates.iter().position(Option::is_none).unwrap_or(dates.len());
+    assert!(dates[undated_from..].iter().all(Option::is_none), "{dates:?}");
+    assert!(dates[..undated_from].windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert_eq!(dates.len(), expected(|d| d.text.contains("科技")).len());
+    // Neither a query nor a filter: the usage error it was, saying what to give.
+    let (code, _, err) = run(idx, &["search"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("give a query, or filters"), "{err}");
+}

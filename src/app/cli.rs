@@ -290,6 +290,17 @@ pub struct FilterArgs {
     pub word: bool,
 }
 
+impl FilterArgs {
+    /// Whether any filter selects documents (by date, source, author or title).
+    pub fn selects(&self) -> bool {
+        self.since.is_some()
+            || self.until.is_some()
+            || !self.source.is_empty()
+            || !self.author.is_empty()
+            || self.title.is_some()
+    }
+}
+
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -604,7 +615,9 @@ pub struct DeleteArgs {
 #[derive(Args, Debug)]
 pub struct SearchArgs {
     /// The query, e.g. 人工智能, '"集成电路" 张江 OR 临港 -广告', 'title:孵化器'.
-    #[arg(value_name = "QUERY", allow_hyphen_values = true, required_unless_present = "interactive")]
+    /// Without a query, the filters alone select (`sou search --source 新华社 --since
+    /// 2019-12`): every document they select, newest first.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
 
     /// Live search in the terminal: results as you type, the article beside them.

@@ -19,12 +19,22 @@ pub enum Sort {
     Score,
     /// Newest first; undated documents last.
     Date,
+    /// Oldest first; undated documents last.
+    DateAsc,
+}
+
+impl Sort {
+    /// Whether hits are ranked by relevance (and carry a score).
+    pub fn is_scored(self) -> bool {
+        self == Sort::Score
+    }
 }
 
 impl Named for Sort {
     const VALUES: &'static [(Self, &'static str, &'static str)] = &[
         (Self::Score, "score", "Most relevant first (BM25), newest first among equals"),
         (Self::Date, "date", "Newest first; undated documents last"),
+        (Self::DateAsc, "date-asc", "Oldest first; undated documents last"),
     ];
 }
 
@@ -110,6 +120,16 @@ pub(crate) fn addresses(
             let (top, n) = searcher.search(query, &(dated, counter))?;
             (top.into_iter().map(|(_, addr)| (None, addr)).collect(), n)
         }
+        Sort::DateAsc => {
+            // The greatest key first: the oldest date has the greatest negated date, and
+            // an undated document (i64::MIN) stays last.
+            let oldest = collector.tweak_score(|reader: &SegmentReader| {
+                let date = date_key(reader);
+                move |doc, _: Score| oldest_first_key(date(doc))
+            });
+            let (top, n) = searcher.search(query, &(oldest, counter))?;
+            (top.into_iter().map(|(_, addr)| (None, addr)).collect(), n)
+        }
     })
 }
 
@@ -117,9 +137,24 @@ pub(crate) fn addresses(
 /// each match's sort key (a page reaching far keeps no heap of its size).
 pub(crate) fn all(searcher: &Searcher, query: &dyn Query, sort: Sort) -> Result<Ranked> {
     let mut found = searcher.search(query, &AllMatches { scored: sort == Sort::Score })?;
+    if sort == Sort::DateAsc {
+        for f in &mut found {
+            f.1 = oldest_first_key(f.1);
+        }
+    }
     // Greatest key first; ties by document address, as tantivy's top-k breaks them.
     found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     Ok(found.into_iter().map(|(score, _, addr)| ((sort == Sort::Score).then_some(score), addr)).collect())
+}
+
+/// The key that puts the oldest date first when the greatest key comes first, and an
+/// undated document (`i64::MIN`) last.
+fn oldest_first_key(date: i64) -> i64 {
+    if date == i64::MIN {
+        i64::MIN
+    } else {
+        -date
+    }
 }
 
 /// Collects every match with its score (when `scored`) and date key.

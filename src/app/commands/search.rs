@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use sou::engine::{Backend, Engine, Page, Selection};
+use sou::engine::{Backend, Engine, Page, Selection, Sort};
 use sou::names::Named;
 
 use crate::app::cli::{Globals, SearchArgs};
@@ -18,6 +18,11 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
         let sel = settings::selection(None, &args.filters)?;
         let query = args.query.as_deref().unwrap_or("");
         return crate::app::tui::run(globals, query, &sel, args.sort, args.print);
+    }
+    if args.query.is_none() && !args.filters.selects() {
+        anyhow::bail!(
+            "give a query, or filters to list what they select (--since, --until, --source, --author, --title): e.g. `sou search 人工智能` or `sou search --source 新华社 --since 2019-12`"
+        );
     }
     let sel = settings::selection(args.query.as_deref(), &args.filters)?;
     if let Some(path) = &args.plot {
@@ -61,7 +66,9 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
         p.count(n)?;
         n > 0
     } else {
-        let page = Page { limit: args.limit, offset: args.offset, sort: args.sort, fields };
+        // Without a query nothing is more relevant than anything else: newest first.
+        let sort = if args.query.is_none() && args.sort == Sort::Score { Sort::Date } else { args.sort };
+        let page = Page { limit: args.limit, offset: args.offset, sort, fields };
         let mut hits = engine.search(sel, page, table)?;
         if hits.hits.is_empty() && hits.total.is_none() {
             hits.total = Some(engine.count(sel)?);

@@ -156,6 +156,7 @@ pub fn sort(order: Sort) -> Value {
     match order {
         Sort::Score => json!(["_score", date, id]),
         Sort::Date => json!([date, id]),
+        Sort::DateAsc => json!([{"date": {"order": "asc", "missing": "_last"}}, id]),
     }
 }
 

@@ -184,10 +184,11 @@ impl Backend for Sphinx {
         let order = match page.sort {
             Sort::Score => "ORDER BY w DESC, date DESC",
             Sort::Date => "ORDER BY dated DESC, date DESC",
+            Sort::DateAsc => "ORDER BY dated DESC, date ASC",
         };
         let options = match page.sort {
             Sort::Score => format!("OPTION max_matches={n}, field_weights=({}), global_idf=1", field_weights()),
-            Sort::Date => format!("OPTION max_matches={n}, ranker=none"),
+            Sort::Date | Sort::DateAsc => format!("OPTION max_matches={n}, ranker=none"),
         };
         let tail = format!("{order} LIMIT {},{} {options}", page.offset, page.limit.max(1));
         // A page of one batch comes with its articles; a larger one in a second step.

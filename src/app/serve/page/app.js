@@ -24,7 +24,7 @@ function readState() {
   return {
     q: p.get("q") || "", since: p.get("since") || "", until: p.get("until") || "",
     source: p.getAll("source"), author: p.getAll("author"),
-    sort: p.get("sort") === "date" ? "date" : "score", doc: p.get("doc") || "",
+    sort: ["date", "date-asc"].includes(p.get("sort")) ? p.get("sort") : "score", doc: p.get("doc") || "",
   };
 }
 
