@@ -201,6 +201,66 @@ pub fn parse_day_range(s: &str) -> Result<(Date, Date), String> {
     }
 }
 
+/// The days a date filter names: a calendar range (`2025`, `2025-12`, `2025-12-23`), or
+/// a day counted back from today (`7d`, `3w`, `2m`, `1y`, `today`, `yesterday`, `今天`,
+/// `昨天`), which is resolved when the filter is applied, against today in the zone of
+/// the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Days {
+    /// From the first day to the last (inclusive).
+    Range(Date, Date),
+    /// The day this many days (`d`), weeks (`w`), months (`m`) or years (`y`) before
+    /// today, as typed (`7d`).
+    Back(i64, char, String),
+}
+
+impl Days {
+    /// Reads a filter's value.
+    pub fn parse(s: &str) -> Result<Days, String> {
+        let t = half_width(s.trim()).to_lowercase();
+        let back = match t.as_str() {
+            "today" | "今天" => Some((0, 'd')),
+            "yesterday" | "昨天" => Some((1, 'd')),
+            _ => {
+                let unit = t.chars().last().filter(|c| "dwmy".contains(*c));
+                let n = unit.and_then(|_| t[..t.len() - 1].parse::<i64>().ok()).filter(|n| (0..=10_000).contains(n));
+                unit.zip(n).map(|(u, n)| (n, u))
+            }
+        };
+        match back {
+            Some((n, unit)) => Ok(Days::Back(n, unit, s.trim().to_string())),
+            None => parse_day_range(s)
+                .map(|(a, b)| Days::Range(a, b))
+                .map_err(|e| format!("{e}; or a day counted back from today: 7d, 3w, 2m, 1y, today, yesterday")),
+        }
+    }
+
+    /// The first and last day, with `today` for the days counted back.
+    pub fn on(&self, today: Date) -> (Date, Date) {
+        match self {
+            Days::Range(a, b) => (*a, *b),
+            Days::Back(n, unit, _) => {
+                let span = match unit {
+                    'w' => jiff::Span::new().try_weeks(*n),
+                    'm' => jiff::Span::new().try_months(*n),
+                    'y' => jiff::Span::new().try_years(*n),
+                    _ => jiff::Span::new().try_days(*n),
+                };
+                let day = span.ok().and_then(|s| today.checked_sub(s).ok()).unwrap_or(Date::MIN);
+                (day, day)
+            }
+        }
+    }
+}
+
+/// Today in `tz`; `SOU_TODAY=YYYY-MM-DD` fixes it (a clock for tests and reruns).
+pub fn today(tz: &TimeZone) -> Date {
+    std::env::var("SOU_TODAY")
+        .ok()
+        .and_then(|d| d.parse::<Date>().ok())
+        .unwrap_or_else(|| Timestamp::now().to_zoned(tz.clone()).date())
+}
+
 /// The instant a day starts in `tz`.
 pub fn start_of_day(d: Date, tz: &TimeZone) -> Timestamp {
     tz.to_timestamp(DateTime::from(d)).unwrap_or(Timestamp::MAX)
@@ -214,6 +274,23 @@ pub fn day_string(ts: Timestamp, tz: &TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_ranges_or_counted_back_from_today() {
+        let today = jiff::civil::date(2026, 3, 31);
+        let on = |s: &str| Days::parse(s).map(|d| d.on(today));
+        assert_eq!(on("2025-12"), Ok((jiff::civil::date(2025, 12, 1), jiff::civil::date(2025, 12, 31))));
+        assert_eq!(on("7d").map(|d| d.0), Ok(jiff::civil::date(2026, 3, 24)));
+        assert_eq!(on("3W").map(|d| d.0), Ok(jiff::civil::date(2026, 3, 10)));
+        assert_eq!(on("1m").map(|d| d.0), Ok(jiff::civil::date(2026, 2, 28)));
+        assert_eq!(on("1y").map(|d| d.1), Ok(jiff::civil::date(2025, 3, 31)));
+        assert_eq!(on("today"), Ok((today, today)));
+        assert_eq!(on("昨天").map(|d| d.0), Ok(jiff::civil::date(2026, 3, 30)));
+        assert_eq!(on("０d").map(|d| d.0), Ok(today));
+        for bad in ["7", "d", "-3d", "7x", "99999d", "tomorrow"] {
+            assert!(on(bad).is_err(), "{bad}");
+        }
+    }
 
     fn day(s: &str) -> Option<String> {
         let tz = default_tz();

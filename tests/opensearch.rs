@@ -67,8 +67,8 @@ fn selection(q: &str, args: &[&str]) -> Selection {
     for a in args {
         let (k, v) = a.split_once('=').unwrap_or((a, ""));
         match k {
-            "since" => sel.since = Some(sou::dates::parse_day_range(v).expect("date").0),
-            "until" => sel.until = Some(sou::dates::parse_day_range(v).expect("date").1),
+            "since" => sel.since = Some(sou::dates::Days::parse(v).expect("date")),
+            "until" => sel.until = Some(sou::dates::Days::parse(v).expect("date")),
             "source" => sources.push(v.to_string()),
             "author" => authors.push(v.to_string()),
             "title" => sel.title = Some(v.to_string()),

@@ -235,3 +235,34 @@ fn filters_alone_list_what_they_select_and_date_asc_puts_the_oldest_first() {
     assert_eq!(code, 2);
     assert!(err.contains("give a query, or filters"), "{err}");
 }
+
+#[test]
+fn relative_dates_count_back_from_today() {
+    let idx = seed_index();
+    let count = |today: &str, args: &[&str]| -> (i32, String, String) {
+        let out = sou(idx).env("SOU_TODAY", today).arg("search").args(args).arg("--count").output().expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let on_or_after = |day: &str| expected(|d| d.date.as_deref().is_some_and(|t| &t[..10] >= day)).len();
+    let on_or_before = |day: &str| expected(|d| d.date.as_deref().is_some_and(|t| &t[..10] <= day)).len();
+    assert!(on_or_after("2025-12-22") > 0 && on_or_before("2025-12-11") > 0);
+    assert_eq!(count("2025-12-25", &["--since", "3d"]).1, on_or_after("2025-12-22").to_string());
+    assert_eq!(count("2025-12-24", &["--since", "yesterday"]).1, on_or_after("2025-12-23").to_string());
+    assert_eq!(count("2025-12-25", &["--until", "2w"]).1, on_or_before("2025-12-11").to_string());
+    assert_eq!(count("2026-01-20", &["--since", "1m", "--until", "today"]).1, on_or_after("2025-12-20").to_string());
+    assert_eq!(count("2025-12-25", &["科技", "--since", "1w"]).1, {
+        expected(|d| d.text.contains("科技") && d.date.as_deref().is_some_and(|t| &t[..10] >= "2025-12-18"))
+            .len()
+            .to_string()
+    });
+    let (code, _, err) = count("2025-12-25", &["--since", "3x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--since") && err.contains("7d"), "{err}");
+    let (code, _, err) = count("2025-12-25", &["--since", "today", "--until", "3d"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("empty date range"), "{err}");
+}

@@ -264,11 +264,12 @@ pub struct VerifyArgs {
 /// Restrictions shared by `search` and `keywords`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct FilterArgs {
-    /// Only documents dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, 2025/12/23, 2025年12月23日).
+    /// Only documents dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD, 2025/12/23, 2025年12月23日), or a day
+    /// counted back from today in the index's zone: 7d, 3w, 2m, 1y, today, yesterday.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// Only documents dated on or before DATE (inclusive: --until 2025-12 ends on Dec 31).
+    /// Only documents dated on or before DATE (inclusive: --until 2025-12 ends on Dec 31; --until yesterday).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 

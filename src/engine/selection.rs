@@ -6,11 +6,10 @@
 
 use std::fmt;
 
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use crate::article::Field;
-use crate::dates;
+use crate::dates::{self, Days};
 use crate::query::build::{Filters, QueryError};
 use crate::query::parse::{self, ParseError};
 
@@ -20,10 +19,11 @@ use crate::query::parse::{self, ParseError};
 pub struct Selection {
     /// The parsed query; `None` selects every document.
     pub query: Option<parse::Query>,
-    /// Only documents dated on or after this day (in the engine's time zone).
-    pub since: Option<Date>,
-    /// Only documents dated on or before this day.
-    pub until: Option<Date>,
+    /// Only documents dated on or after the first of these days (in the engine's time
+    /// zone; days counted back from today are counted when the selection is applied).
+    pub since: Option<dates::Days>,
+    /// Only documents dated on or before the last of these days.
+    pub until: Option<dates::Days>,
     /// For each counted field (source, author), the values one of which a document
     /// must have (exact); fields not listed are not restricted.
     pub values: Vec<(Field, Vec<String>)>,
@@ -35,7 +35,10 @@ pub struct Selection {
 
 /// The filters a front-end sets by name, with what each does (for help texts).
 pub const FILTERS: [(&str, &str); 4] = [
-    ("since", "only documents dated on or after this day (YYYY, YYYY-MM, YYYY-MM-DD)"),
+    (
+        "since",
+        "only documents dated on or after this day (YYYY, YYYY-MM, YYYY-MM-DD; 7d, 3w, 2m, 1y, today, yesterday)",
+    ),
     ("until", "only documents dated on or before this day (inclusive)"),
     ("title", "only documents whose title contains this text"),
     ("word", "Chinese literals match whole words only (true/false)"),
@@ -94,10 +97,10 @@ impl Selection {
             if value.is_empty() {
                 continue;
             }
-            let day = || dates::parse_day_range(value).map_err(|e| bad(name, e));
+            let days = || dates::Days::parse(value).map_err(|e| bad(name, e));
             match name {
-                "since" => sel.since = Some(day()?.0),
-                "until" => sel.until = Some(day()?.1),
+                "since" => sel.since = Some(days()?),
+                "until" => sel.until = Some(days()?),
                 "title" => sel.title = Some(value.to_string()),
                 "word" | "w" => {
                     sel.whole_words = match value {
@@ -116,7 +119,7 @@ impl Selection {
                 },
             }
         }
-        if let (Some(a), Some(b)) = (sel.since, sel.until) {
+        if let (Some(Days::Range(a, _)), Some(Days::Range(_, b))) = (&sel.since, &sel.until) {
             if a > b {
                 return Err(bad("since", format!("empty date range: since {a} is after until {b}")));
             }
@@ -148,11 +151,16 @@ impl Selection {
         if let Some(t) = &self.title {
             out.push(("title", t.clone()));
         }
-        if let Some(d) = self.since {
-            out.push(("since", d.to_string()));
+        // Days counted back stay as typed: the command goes on meaning the same.
+        let typed = |d: &Days, last: bool| match d {
+            Days::Range(a, b) => (if last { b } else { a }).to_string(),
+            Days::Back(_, _, typed) => typed.clone(),
+        };
+        if let Some(d) = &self.since {
+            out.push(("since", typed(d, false)));
         }
-        if let Some(d) = self.until {
-            out.push(("until", d.to_string()));
+        if let Some(d) = &self.until {
+            out.push(("until", typed(d, true)));
         }
         if self.whole_words {
             out.push(("word", "true".to_string()));
@@ -164,19 +172,22 @@ impl Selection {
 /// The filters of `sel` as points in time in `tz`: what every back end restricts to.
 /// An empty date range (since after until) is the user's error.
 pub fn filters(sel: &Selection, tz: &TimeZone) -> Result<Filters, QueryError> {
-    if let (Some(a), Some(b)) = (sel.since, sel.until) {
+    let today = || dates::today(tz);
+    let since = sel.since.as_ref().map(|d| d.on(today()).0);
+    let until = sel.until.as_ref().map(|d| d.on(today()).1);
+    if let (Some(a), Some(b)) = (since, until) {
         if a > b {
             return Err(QueryError(format!("empty date range: since {a} is after until {b}")));
         }
     }
     Ok(Filters {
-        since: sel.since.map(|d| dates::start_of_day(d, tz)),
+        since: since.map(|d| dates::start_of_day(d, tz)),
         // The day after the last one; past the calendar's end, the end of time.
-        before: sel.until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
+        before: until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
         values: sel.values.clone(),
         title: sel.title.clone(),
-        first_day: sel.since,
-        last_day: sel.until,
+        first_day: since,
+        last_day: until,
     })
 }
 
@@ -198,8 +209,9 @@ mod tests {
             ],
         )
         .expect("selection");
-        assert_eq!(sel.since, Some(jiff::civil::date(2025, 12, 1)));
-        assert_eq!(sel.until, Some(jiff::civil::date(2025, 12, 31)));
+        let f = filters(&sel, &dates::default_tz()).expect("filters");
+        assert_eq!(f.first_day, Some(jiff::civil::date(2025, 12, 1)));
+        assert_eq!(f.last_day, Some(jiff::civil::date(2025, 12, 31)));
         assert_eq!(sel.values_of(Field::Source), ["甲", "乙"]);
         assert!(sel.values_of(Field::Author).is_empty());
         assert!(sel.whole_words && sel.is_subset());
