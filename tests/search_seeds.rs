@@ -266,3 +266,60 @@ fn relative_dates_count_back_from_today() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("empty date range"), "{err}");
 }
+
+#[test]
+fn ids_from_a_file_or_a_pipe_restrict_a_search_to_an_earlier_result() {
+    let idx = seed_index();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The ids of one search, as --format ids prints them, plus one the index lacks.
+    let (_, first, _) = run(idx, &["search", "孵化器", "--format", "ids", "-n", "1000"]);
+    let earlier: Vec<&str> = first.lines().collect();
+    assert!(earlier.len() >= 2, "{first}");
+    let list = dir.path().join("ids.txt");
+    std::fs::write(&list, format!("{first}no-such-id\n\n")).expect("write");
+    let list = list.to_str().expect("utf-8 path");
+    // A second query searched within them: the documents holding both, nothing else.
+    let want = expected(|d| d.text.contains("孵化器") && d.text.contains("科技"));
+    assert!(!want.is_empty() && want.len() < expected(|d| d.text.contains("科技")).len());
+    let (code, out, err) = run(idx, &["search", "科技", "--ids-from", list, "--json", "-n", "1000"]);
+    assert_eq!(code, 0, "{err}");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, want);
+    assert!(err.contains("1 of") && err.contains("not in the index"), "{err}");
+    // Filters alone: the listed documents themselves; a TSV line's first column is its id.
+    let (_, tsv, _) = run(idx, &["search", "孵化器", "--format", "tsv", "-n", "1000"]);
+    std::fs::write(dir.path().join("hits.tsv"), &tsv).expect("write");
+    let tsv_list = dir.path().join("hits.tsv");
+    let (code, out, err) =
+        run(idx, &["search", "--ids-from", tsv_list.to_str().expect("utf-8"), "--format", "ids", "-n", "1000"]);
+    assert_eq!(code, 0, "{err}");
+    let mut got: Vec<&str> = out.lines().collect();
+    got.sort();
+    let mut earlier_sorted = earlier.clone();
+    earlier_sorted.sort();
+    assert_eq!(got, earlier_sorted);
+    // Standard input, from a pipe.
+    let mut child = sou(idx)
+        .args(["kwic", "科技", "--ids-from", "-", "--count"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), first.as_bytes()).expect("write stdin");
+    let piped = child.wait_with_output().expect("wait");
+    let (_, whole, _) = run(idx, &["kwic", "科技", "--ids-from", list, "--count"]);
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), whole);
+    let (_, everywhere, _) = run(idx, &["kwic", "科技", "--count"]);
+    assert_ne!(whole, everywhere);
+    // An empty list selects nothing, and says so.
+    std::fs::write(dir.path().join("empty.txt"), "").expect("write");
+    let (code, out, err) =
+        run(idx, &["search", "科技", "--ids-from", dir.path().join("empty.txt").to_str().expect("utf-8")]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("no id"), "{err}");
+    // A missing file is an error naming it.
+    let (code, _, err) = run(idx, &["search", "科技", "--ids-from", "/nonexistent/ids.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/ids.txt"), "{err}");
+}

@@ -289,6 +289,12 @@ pub struct FilterArgs {
     /// has a boundary at both ends (华为 but not 升华为), as `rg -w` for Latin words.
     #[arg(short = 'w', long = "word")]
     pub word: bool,
+
+    /// Only the documents whose ids FILE lists (- for standard input), one a line as
+    /// `--format ids` prints them (a TSV line's first column is its id): a search within
+    /// an earlier result. Ids the index does not hold are counted on stderr.
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: Option<std::path::PathBuf>,
 }
 
 impl FilterArgs {
@@ -299,6 +305,7 @@ impl FilterArgs {
             || !self.source.is_empty()
             || !self.author.is_empty()
             || self.title.is_some()
+            || self.ids_from.is_some()
     }
 }
 

@@ -81,14 +81,40 @@ pub fn filter_pairs(args: &FilterArgs) -> Vec<(&'static str, String)> {
 /// What the parser read differently from what was typed is a note on stderr.
 pub fn selection(query: Option<&str>, args: &FilterArgs) -> Result<Selection> {
     let pairs = filter_pairs(args);
-    let sel = Selection::build(query, pairs.iter().map(|(n, v)| (*n, v.as_str()))).map_err(|e| match e.parse {
+    let mut sel = Selection::build(query, pairs.iter().map(|(n, v)| (*n, v.as_str()))).map_err(|e| match e.parse {
         Some(p) => anyhow::Error::new(p),
         None => anyhow!("--{}: {}", e.name, e.message),
     })?;
     for note in sel.query.iter().flat_map(|q| &q.notes) {
         eprintln!("sou: note: {note}");
     }
+    if let Some(file) = &args.ids_from {
+        sel.ids = Some(ids_from(file)?);
+    }
     Ok(sel)
+}
+
+/// The ids a file (or standard input, `-`) lists: one a line, the first column of a TSV
+/// line; blank lines skipped, repeats kept once.
+fn ids_from(file: &std::path::Path) -> Result<Vec<String>> {
+    use anyhow::Context;
+    use std::io::Read;
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("--ids-from: cannot read standard input")?;
+    } else {
+        let bytes = std::fs::read(file).with_context(|| format!("--ids-from: cannot read '{}'", file.display()))?;
+        text = String::from_utf8(bytes).map_err(|e| {
+            anyhow!("--ids-from: '{}' is not UTF-8 text (byte {})", file.display(), e.utf8_error().valid_up_to() + 1)
+        })?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split('\t').next().map(str::trim))
+        .filter(|id| !id.is_empty() && seen.insert(id.to_string()))
+        .map(str::to_string)
+        .collect())
 }
 
 /// The library's update request of `sou index`'s arguments.

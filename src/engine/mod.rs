@@ -406,6 +406,22 @@ impl Engine {
         }
     }
 
+    /// How many of `ids` no document of the index has (an `--ids-from` list from another
+    /// index, or from before documents were removed).
+    pub fn missing_ids(&self, ids: &[String]) -> usize {
+        let searcher = self.reader.searcher();
+        let field = self.index.fields.get(Field::Id);
+        ids.iter()
+            .filter(|id| {
+                let q = tantivy::query::TermQuery::new(
+                    tantivy::Term::from_field_text(field, id),
+                    tantivy::schema::IndexRecordOption::Basic,
+                );
+                searcher.search(&q, &tantivy::collector::Count).map_or(true, |n| n == 0)
+            })
+            .count()
+    }
+
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
         stats::compute(self, &self.reader.searcher())

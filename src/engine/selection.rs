@@ -31,10 +31,13 @@ pub struct Selection {
     pub title: Option<String>,
     /// Chinese literals match whole words only (`-w`, see [`super::whole_words`]).
     pub whole_words: bool,
+    /// Only the documents with these ids (`--ids-from FILE`, the API's `id=`): a search
+    /// within an earlier result; `None` restricts nothing.
+    pub ids: Option<Vec<String>>,
 }
 
 /// The filters a front-end sets by name, with what each does (for help texts).
-pub const FILTERS: [(&str, &str); 4] = [
+pub const FILTERS: [(&str, &str); 5] = [
     (
         "since",
         "only documents dated on or after this day (YYYY, YYYY-MM, YYYY-MM-DD; 7d, 3w, 2m, 1y, today, yesterday)",
@@ -42,6 +45,7 @@ pub const FILTERS: [(&str, &str); 4] = [
     ("until", "only documents dated on or before this day (inclusive)"),
     ("title", "only documents whose title contains this text"),
     ("word", "Chinese literals match whole words only (true/false)"),
+    ("id", "only the documents with these ids (repeated; `--ids-from FILE` on the command line)"),
 ];
 
 /// What is wrong with a selection: the named value (`q` for the query) and why; for the
@@ -102,6 +106,7 @@ impl Selection {
                 "since" => sel.since = Some(days()?),
                 "until" => sel.until = Some(days()?),
                 "title" => sel.title = Some(value.to_string()),
+                "id" => sel.ids.get_or_insert_with(Vec::new).push(value.to_string()),
                 "word" | "w" => {
                     sel.whole_words = match value {
                         "true" | "1" | "yes" | "on" => true,
@@ -138,6 +143,7 @@ impl Selection {
             || self.since.is_some()
             || self.until.is_some()
             || self.title.is_some()
+            || self.ids.is_some()
             || self.values.iter().any(|(_, v)| !v.is_empty())
     }
 
@@ -165,6 +171,9 @@ impl Selection {
         if self.whole_words {
             out.push(("word", "true".to_string()));
         }
+        for id in self.ids.iter().flatten() {
+            out.push(("id", id.clone()));
+        }
         out
     }
 }
@@ -186,6 +195,7 @@ pub fn filters(sel: &Selection, tz: &TimeZone) -> Result<Filters, QueryError> {
         before: until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
         values: sel.values.clone(),
         title: sel.title.clone(),
+        ids: sel.ids.clone(),
         first_day: since,
         last_day: until,
     })

@@ -54,6 +54,8 @@ pub struct Filters {
     pub values: Vec<(Field, Vec<String>)>,
     /// The title must contain this literal.
     pub title: Option<String>,
+    /// Only the documents with these ids (`--ids-from`); `None`: no restriction.
+    pub ids: Option<Vec<String>>,
     /// The day `since` came from (for histograms' ranges).
     pub first_day: Option<jiff::civil::Date>,
     /// The day `before` came from (the last day included).
@@ -353,6 +355,10 @@ pub(crate) fn filter_queries(filters: &Filters, fields: &Fields) -> Result<Vec<B
     }
     if let Some(t) = &filters.title {
         out.push(Translator { fields, seekable: false }.literal_match(Scope::Field(Field::Title), &fold(t), t)?);
+    }
+    if let Some(ids) = &filters.ids {
+        let terms = ids.iter().map(|id| Term::from_field_text(fields.get(Field::Id), id));
+        out.push(Box::new(tantivy::query::TermSetQuery::new(terms)));
     }
     Ok(out)
 }

@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 
-use sou::engine::Engine;
 use sou::remote::export;
 use sou::remote::opensearch::export::OpenSearchSink;
 use sou::remote::sphinx::export::{Layout, SphinxSink};
@@ -15,7 +14,7 @@ use crate::app::settings;
 /// Runs `sou export`: whether any document was exported.
 pub fn run(globals: &Globals, args: &ExportArgs) -> Result<bool> {
     let sel = settings::selection(args.query.as_deref(), &args.filters)?;
-    let engine = Engine::open(&globals.index, globals.tz.clone())?;
+    let engine = super::open_for(globals, &sel)?;
     let started = std::time::Instant::now();
     let (summary, what) = match args.to {
         ExportTarget::Sphinx => {

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use anyhow::Result;
 
 use sou::engine::concordance::sort_lines;
-use sou::engine::{Context, Engine, Sort};
+use sou::engine::{Context, Sort};
 
 use crate::app::cli::{Globals, KwicArgs, KwicSort};
 use crate::app::output::{kwic, printer, Out};
@@ -18,7 +18,7 @@ const PIPE_CONTEXT: usize = 30;
 /// Runs `sou kwic`: whether there is an occurrence.
 pub fn run(globals: &Globals, args: &KwicArgs) -> Result<bool> {
     let sel = settings::selection(Some(&args.query), &args.filters)?;
-    let engine = Engine::open(&globals.index, globals.tz.clone())?;
+    let engine = super::open_for(globals, &sel)?;
     let mut config = settings::output(globals, args.format, args.json, engine.tz());
     config.context = args.width.unwrap_or_else(|| {
         if std::io::stdout().is_terminal() {

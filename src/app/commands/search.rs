@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use sou::engine::{Backend, Engine, Page, Selection, Sort};
+use sou::engine::{Backend, Page, Selection, Sort};
 use sou::names::Named;
 
 use crate::app::cli::{Globals, SearchArgs};
@@ -17,11 +17,12 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
         // The query may be unfinished: the TUI shows what is wrong with it as it is edited.
         let sel = settings::selection(None, &args.filters)?;
         let query = args.query.as_deref().unwrap_or("");
-        return crate::app::tui::run(globals, query, &sel, args.sort, args.print);
+        let ids_from = args.filters.ids_from.as_ref().map(|f| f.display().to_string());
+        return crate::app::tui::run(globals, query, &sel, args.sort, args.print, ids_from);
     }
     if args.query.is_none() && !args.filters.selects() {
         anyhow::bail!(
-            "give a query, or filters to list what they select (--since, --until, --source, --author, --title): e.g. `sou search 人工智能` or `sou search --source 新华社 --since 2019-12`"
+            "give a query, or filters to list what they select (--since, --until, --source, --author, --title, --ids-from): e.g. `sou search 人工智能` or `sou search --source 新华社 --since 2019-12`"
         );
     }
     let sel = settings::selection(args.query.as_deref(), &args.filters)?;
@@ -31,7 +32,7 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
     if let Some(remote) = super::remote(globals, &args.engine)? {
         return answer(remote.as_ref(), &sel, globals, args);
     }
-    let engine = Engine::open(&globals.index, globals.tz.clone())?;
+    let engine = super::open_for(globals, &sel)?;
     let found = answer(&engine, &sel, globals, args)?;
     super::release_at_exit(engine);
     Ok(found)

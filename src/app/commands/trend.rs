@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use sou::engine::{Engine, Selection};
+use sou::engine::Selection;
 use sou::names::Named;
 
 use crate::app::cli::{Globals, TrendArgs};
@@ -17,7 +17,7 @@ pub fn run(globals: &Globals, args: &TrendArgs) -> Result<bool> {
     let base = settings::selection(None, &args.filters)?;
     let queries: Vec<Selection> =
         args.queries.iter().map(|q| settings::selection(Some(q), &args.filters)).collect::<Result<_>>()?;
-    let engine = Engine::open(&globals.index, globals.tz.clone())?;
+    let engine = super::open_for(globals, &base)?;
     let t = engine.trend(&base, &queries, args.by)?;
     let mut p = printer(Out::stdout(settings::output(globals, args.format, args.json, engine.tz())));
     p.trend(&t, &args.queries, args.share)?;

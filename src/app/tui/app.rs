@@ -83,6 +83,8 @@ pub struct App {
     /// The filters given on the command line that the panel does not edit (authors, a
     /// title, whole words), as the named values the selection is built from.
     pub fixed: Vec<(&'static str, String)>,
+    /// The file the selection's ids came from (`--ids-from`), for the printed command.
+    pub ids_from: Option<String>,
     /// The filter panel.
     pub panel: FilterPanel,
     /// The last good results.
@@ -142,6 +144,7 @@ impl App {
             sort: Sort::Score,
             sources,
             fixed,
+            ids_from: None,
             panel: FilterPanel { since, until, ..FilterPanel::default() },
             outcome: None,
             error: None,
@@ -550,17 +553,25 @@ impl App {
         let mut pairs = self.filter_pairs();
         // Flags in the order people write them: sources, authors, title, dates, -w.
         pairs.sort_by_key(|(name, _)| {
-            ["source", "author", "title", "since", "until", "word"].iter().position(|n| n == name)
+            ["source", "author", "title", "since", "until", "word", "id"].iter().position(|n| n == name)
         });
+        let mut listed = false;
         for (name, value) in pairs {
             match name {
+                "id" if !listed => {
+                    listed = true;
+                    args.extend(["--ids-from".to_string(), quote(self.ids_from.as_deref().unwrap_or("FILE"))]);
+                }
+                "id" => {}
                 _ if value.trim().is_empty() => {}
                 "word" => args.push("-w".to_string()),
                 _ => args.extend([format!("--{name}"), quote(value.trim())]),
             }
         }
-        if self.sort == Sort::Date {
-            args.extend(["--sort".to_string(), "date".to_string()]);
+        match self.sort {
+            Sort::Date => args.extend(["--sort".to_string(), "date".to_string()]),
+            Sort::DateAsc => args.extend(["--sort".to_string(), "date-asc".to_string()]),
+            Sort::Score => {}
         }
         args.join(" ")
     }
@@ -620,6 +631,16 @@ mod tests {
         assert!(again.whole_words);
         assert_eq!(again.values_of(Field::Author), ["李白"]);
         assert_eq!(quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn listed_ids_print_as_the_file_they_came_from() {
+        let sel = Selection::build(Some("芯片"), [("id", "a"), ("id", "b"), ("source", "新华社")]).expect("selection");
+        let mut app = App::new("芯片", &sel);
+        app.ids_from = Some("hits.txt".to_string());
+        app.sort = Sort::DateAsc;
+        assert_eq!(app.command_line(), "sou search 芯片 --source 新华社 --ids-from hits.txt --sort date-asc");
+        assert_eq!(app.selection().expect("selection").ids, Some(vec!["a".to_string(), "b".to_string()]));
     }
 
     #[test]

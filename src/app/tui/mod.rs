@@ -121,8 +121,15 @@ fn page(app: &App, tty: &mut File, color: bool) -> Result<()> {
 }
 
 /// Runs `sou search -i` with `query` typed and the filters of `sel`, sorted by `sort`;
-/// with `print`, Enter prints ids.
-pub fn run(globals: &Globals, query: &str, sel: &Selection, sort: Sort, print: bool) -> Result<bool> {
+/// with `print`, Enter prints ids; `ids_from` names the file of the selection's ids.
+pub fn run(
+    globals: &Globals,
+    query: &str,
+    sel: &Selection,
+    sort: Sort,
+    print: bool,
+    ids_from: Option<String>,
+) -> Result<bool> {
     // The interface reads and draws on the controlling terminal, whatever standard
     // input, output and error are (`sou search -i 2>log` works).
     if OpenOptions::new().read(true).write(true).open("/dev/tty").is_err() {
@@ -136,6 +143,7 @@ pub fn run(globals: &Globals, query: &str, sel: &Selection, sort: Sort, print: b
     app.sort = sort;
     app.tz = engine.tz().clone();
     app.print = print;
+    app.ids_from = ids_from;
     let (requests, answers) = worker::start(engine);
     let (tx, rx) = channel::<Message>();
     let forward = tx.clone();

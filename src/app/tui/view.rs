@@ -282,8 +282,12 @@ fn status_line(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     for s in &app.sources {
         filters.push(format!("source {}", clean(s)));
     }
-    for (name, value) in &app.fixed {
+    for (name, value) in app.fixed.iter().filter(|(name, _)| *name != "id") {
         filters.push(if *name == "word" { "whole words".to_string() } else { format!("{name} {}", clean(value)) });
+    }
+    let listed = app.fixed.iter().filter(|(name, _)| *name == "id").count();
+    if listed > 0 {
+        filters.push(format!("{listed} listed ids"));
     }
     if !app.marked.is_empty() {
         filters.push(format!("{} marked", app.marked.len()));

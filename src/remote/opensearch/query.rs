@@ -131,6 +131,9 @@ pub fn query(q: &parse::Query, filters: &Filters, words: Option<&QuerySegmenter>
     if let Some(t) = &filters.title {
         filter.push(phrase(Scope::Field(Field::Title), &fold(t), t, None)?);
     }
+    if let Some(ids) = &filters.ids {
+        filter.push(json!({"terms": {Field::Id.name(): ids}}));
+    }
     if must.is_empty() && must_not.is_empty() && filter.is_empty() {
         return Ok(json!({"match_all": {}}));
     }

@@ -126,6 +126,12 @@ pub fn translate(q: &parse::Query, filters: &Filters, words: Option<&QuerySegmen
     let Node::All(top) = &q.root else {
         return Err(QueryError("internal: the query tree has no top-level AND".into()).into());
     };
+    if filters.ids.is_some() {
+        return Err(QueryError(
+            "--ids-from (a list of ids) cannot be sent to a Sphinx engine: search the local index for it".into(),
+        )
+        .into());
+    }
     let (mut terms, mut positive) = terms_of(top, words)?;
     if let Some(t) = &filters.title {
         terms.push(phrase(Scope::Field(Field::Title), &fold(t), t)?);
