@@ -39,7 +39,10 @@ fn search_returns_the_cli_results_with_character_ranges() {
     let v = server.json(&format!("/api/search?q={}&limit=50", enc("人工智能")));
     let mut keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["authors", "histogram", "hits", "notes", "query", "sources", "took_ms", "total"]);
+    assert_eq!(
+        keys,
+        ["authors", "histogram", "hits", "notes", "query", "since", "sources", "took_ms", "total", "until"]
+    );
     assert_eq!(v["query"], "人工智能");
     assert_eq!(v["total"].as_u64(), Some(cli_count("人工智能", &[])));
     let hits = v["hits"].as_array().expect("hits");
@@ -101,6 +104,13 @@ fn every_filter_and_page_parameter_works() {
     assert_eq!(month["histogram"]["period"], "month");
     // No query: every document.
     assert_eq!(server.json("/api/search")["total"].as_u64(), Some(seed_docs().len() as u64));
+    // Days counted back come back as the days they are, and select what those days do.
+    assert!(server.json(&format!("/api/search?q={q}"))["since"].is_null());
+    let back = server.json(&format!("/api/search?q={q}&since=3y&until=yesterday"));
+    let (since, until) = (back["since"].as_str().expect("a day"), back["until"].as_str().expect("a day"));
+    assert!(since.len() == 10 && since < until && until.starts_with("20"), "{since} {until}");
+    assert_eq!(back["total"].as_u64(), Some(cli_count("孵化器", &["--since", since, "--until", until])));
+    assert_eq!(back["total"].as_u64(), Some(cli_count("孵化器", &["--since", "3y", "--until", "yesterday"])));
 }
 
 #[test]

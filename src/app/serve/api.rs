@@ -230,9 +230,16 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
                 Value::Object(m)
             })
             .collect();
+        // The date filters as the days they are today (7d → 2026-11-26), for the page's
+        // URL and fields.
+        let today = sou::dates::today(engine.tz());
+        let since = sel.since.as_ref().map(|d| d.on(today).0.to_string());
+        let until = sel.until.as_ref().map(|d| d.on(today).1.to_string());
         Ok(json!({
             "query": params.get("q").unwrap_or(""),
             "notes": sel.query.as_ref().map_or(&[][..], |q| q.notes.as_slice()),
+            "since": since,
+            "until": until,
             "total": overview.total(),
             "took_ms": (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
             "hits": list,

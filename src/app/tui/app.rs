@@ -565,6 +565,18 @@ impl App {
                 "id" => {}
                 _ if value.trim().is_empty() => {}
                 "word" => args.push("-w".to_string()),
+                // A day counted back (7d, yesterday) is printed as the day it is today, so
+                // the command pastes into a note and means what the screen showed.
+                "since" | "until" => {
+                    let day = match dates::Days::parse(value.trim()) {
+                        Ok(d @ dates::Days::Back(..)) => {
+                            let (first, last) = d.on(dates::today(&self.tz));
+                            (if name == "since" { first } else { last }).to_string()
+                        }
+                        _ => value.trim().to_string(),
+                    };
+                    args.extend([format!("--{name}"), quote(&day)]);
+                }
                 _ => args.extend([format!("--{name}"), quote(value.trim())]),
             }
         }
@@ -641,6 +653,16 @@ mod tests {
         app.sort = Sort::DateAsc;
         assert_eq!(app.command_line(), "sou search 芯片 --source 新华社 --ids-from hits.txt --sort date-asc");
         assert_eq!(app.selection().expect("selection").ids, Some(vec!["a".to_string(), "b".to_string()]));
+    }
+
+    #[test]
+    fn days_counted_back_print_as_the_days_they_are_today() {
+        let sel = Selection::build(Some("芯片"), [("since", "7d"), ("until", "yesterday")]).expect("selection");
+        let app = App::new("芯片", &sel);
+        let today = dates::today(&app.tz);
+        let week = today.checked_sub(jiff::Span::new().days(7)).expect("a day");
+        let yesterday = today.yesterday().expect("a day");
+        assert_eq!(app.command_line(), format!("sou search 芯片 --since {week} --until {yesterday}"));
     }
 
     #[test]

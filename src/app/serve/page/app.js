@@ -125,6 +125,13 @@ async function search(append) {
   r.hits.forEach((h) => addHit(h));
   $("more").hidden = hits.length >= total;
   if (!append) {
+    // A day counted back (7d, yesterday) is shown, and kept in the URL, as the day it is.
+    const relative = (v) => /^\s*(\d+\s*[dwmy]|today|yesterday|今天|昨天)\s*$/i.test(v);
+    let resolved = false;
+    for (const k of ["since", "until"]) {
+      if (r[k] && relative(state[k])) { state[k] = r[k]; resolved = true; }
+    }
+    if (resolved) { showState(); saveState(false); }
     facets("sources", r.sources, "source");
     facets("authors", r.authors, "author");
     $("authors-box").hidden = r.authors.length === 0;
