@@ -11,10 +11,38 @@ pub fn clean(s: &str) -> String {
 /// `s` with escape sequences and control characters other than newline and tab removed;
 /// white space kept as it is (snippets still see sentence and line ends).
 pub fn strip_escapes(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t' && c != '\r') || is_format_control(c)) {
+    if !needs_scrub(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(scrub(s, false))
+}
+
+/// Whether `s` holds a control character other than newline, tab and carriage return,
+/// or a format control: a scan of the bytes, decoding only where such a character can
+/// start (C0 and DEL bytes, C1 controls' lead byte 0xC2, format controls' 0xE2), since
+/// every snippet of every printed hit asks it of a whole article.
+fn needs_scrub(s: &str) -> bool {
+    const BLOCK: usize = 64;
+    let bytes = s.as_bytes();
+    // A block with no byte that can start such a character (a test the compiler runs on
+    // many bytes at once) is passed over; only the others are looked at byte by byte.
+    let suspect = |b: u8| (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2);
+    (0..bytes.len()).step_by(BLOCK).any(|from| {
+        let block = &bytes[from..bytes.len().min(from + BLOCK)];
+        block.iter().fold(false, |any, &b| any | suspect(b)) && needs_scrub_at(s, from, block.len())
+    })
+}
+
+/// [`needs_scrub`] for the `len` bytes of `s` from `from`, byte by byte.
+fn needs_scrub_at(s: &str, from: usize, len: usize) -> bool {
+    let bytes = s.as_bytes();
+    (from..from + len).any(|i| match bytes[i] {
+        b'\n' | b'\t' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        0xe2 => s.get(i..).and_then(|rest| rest.chars().next()).is_some_and(is_format_control),
+        _ => false,
+    })
 }
 
 /// Zero-width and bidirectional controls (U+200B–200F, U+202A–202E, U+2066–2069): they
@@ -88,6 +116,15 @@ mod tests {
         assert_eq!(clean("\u{1b}]0;title\u{7}标题"), "标题");
         assert_eq!(clean("  上海  科技 "), "上海 科技");
         assert_eq!(super::strip_escapes("正文\u{202e}txt.exe\n第二行"), "正文txt.exe\n第二行");
+        // The byte scan finds what a walk of the characters finds.
+        let long = [format!("{}\u{202e}", "中".repeat(40)), format!("{}\u{1b}[31m", "a".repeat(63))];
+        let short =
+            ["“引号”…—", "a\u{85}b", "\u{9f}", "tab\tline\r\n", "\u{7f}", "\u{2066}x", "\u{2069}", "\u{200d}👨", "é中"];
+        for s in short.into_iter().chain(long.iter().map(String::as_str)) {
+            let by_chars =
+                s.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || super::is_format_control(c));
+            assert_eq!(super::needs_scrub(s), by_chars, "{s:?}");
+        }
         assert_eq!(clean("👨\u{200d}👩\u{200d}👧"), "👨\u{200d}👩\u{200d}👧");
     }
 }

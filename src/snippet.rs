@@ -260,6 +260,34 @@ pub fn make(text: &str, literals: &[String], max_width: usize) -> Snippet {
     build(text, start, end, &hits)
 }
 
+/// The snippets of many texts, in their order: [`make`] of each, on every core when
+/// there are enough of them to pay for the threads (listing every match with its
+/// snippet is work proportional to the matches, and it divides).
+pub fn make_many(texts: &[&str], literals: &[String], max_width: usize) -> Vec<Snippet> {
+    const PER_THREAD: usize = 32;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(texts.len() / PER_THREAD).max(1);
+    if threads == 1 {
+        return texts.iter().map(|t| make(t, literals, max_width)).collect();
+    }
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|t| make(t, literals, max_width)).collect::<Vec<_>>()))
+            .collect();
+        // A thread that panicked is a bug in `make`: its texts get no passage rather
+        // than the process aborting.
+        let mut out = Vec::with_capacity(texts.len());
+        for (part, handle) in texts.chunks(chunk).zip(parts) {
+            match handle.join() {
+                Ok(v) => out.extend(v),
+                Err(_) => out.extend(part.iter().map(|_| Snippet::default())),
+            }
+        }
+        out
+    })
+}
+
 /// Builds the snippet text for bytes `start..end` of `text`: white space collapsed,
 /// control characters dropped, `…` where text was cut, highlights moved along.
 fn build(text: &str, start: usize, end: usize, hits: &[Hit]) -> Snippet {

@@ -106,6 +106,32 @@ pub(crate) fn add_stored(store: &StoreReader, fields: &Fields, doc: DocId, a: &m
     Ok(())
 }
 
+/// Documents of a segment below which the store is read on one thread.
+const STORE_PER_THREAD: usize = 64;
+
+/// The stored fields of `docs` (sorted) put into `articles`: the documents split into
+/// runs in document order, one per core, each read with its own block cache, so that
+/// decompressing the blocks of many hits divides between the cores.
+fn add_all_stored(reader: &SegmentReader, fields: &Fields, docs: &[DocId], articles: &mut [Article]) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(docs.len() / STORE_PER_THREAD).max(1);
+    let read = |docs: &[DocId], articles: &mut [Article]| -> Result<()> {
+        let store = reader.get_store_reader(STORE_CACHE_BLOCKS)?;
+        for (a, &doc) in articles.iter_mut().zip(docs) {
+            add_stored(&store, fields, doc, a)?;
+        }
+        Ok(())
+    };
+    if threads == 1 {
+        return read(docs, articles);
+    }
+    let chunk = docs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let runs: Vec<_> =
+            docs.chunks(chunk).zip(articles.chunks_mut(chunk)).map(|(d, a)| s.spawn(move || read(d, a))).collect();
+        runs.into_iter().try_for_each(|r| r.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a store reader failed"))))
+    })
+}
+
 /// The articles at `addrs`, in their order, with the fields of `wanted`: columns, and
 /// the text from the document store when it is wanted. Documents are read segment by segment in document order (the store's blocks
 /// decompressed once each), then put back in the order asked.
@@ -126,10 +152,7 @@ pub(crate) fn load(
         let docs: Vec<DocId> = order[at..end].iter().map(|&i| addrs[i].doc_id).collect();
         let mut articles = SegmentColumns::open(reader)?.articles(&docs, wanted);
         if wanted.needs_store() {
-            let store = reader.get_store_reader(STORE_CACHE_BLOCKS)?;
-            for (a, &doc) in articles.iter_mut().zip(&docs) {
-                add_stored(&store, fields, doc, a)?;
-            }
+            add_all_stored(reader, fields, &docs, &mut articles)?;
         }
         for (&i, a) in order[at..end].iter().zip(articles) {
             out[i] = Some(a);

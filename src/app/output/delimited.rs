@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use sou::article::Field;
-use sou::engine::{Bucket, Hit, Hits, Keywords, Line, Trend};
+use sou::engine::{Bucket, Hits, Keywords, Line, Trend};
 use sou::sanitize::clean;
 use sou::snippet;
 
@@ -26,17 +26,18 @@ fn columns(out: &Out) -> Vec<Column> {
     out.config.columns.clone().unwrap_or_else(|| DEFAULT.to_vec())
 }
 
-fn snippet_for(h: &Hit, cols: &[Column], literals: &[String]) -> String {
+/// The snippet of each hit when the columns show one (made on every core), else blanks.
+fn snippets(hits: &Hits, cols: &[Column]) -> Vec<String> {
     if cols.contains(&Column::Snippet) {
-        snippet::make(h.article.text(Field::Content), literals, SNIPPET_WIDTH).text
+        let texts: Vec<&str> = hits.hits.iter().map(|h| h.article.text(Field::Content)).collect();
+        snippet::make_many(&texts, &hits.literals, SNIPPET_WIDTH).into_iter().map(|s| s.text).collect()
     } else {
-        String::new()
+        vec![String::new(); hits.hits.len()]
     }
 }
 
 fn tsv_lines(w: &mut dyn Write, tz: &jiff::tz::TimeZone, hits: &Hits, cols: &[Column]) -> io::Result<()> {
-    for h in &hits.hits {
-        let snip = snippet_for(h, cols, &hits.literals);
+    for (h, snip) in hits.hits.iter().zip(snippets(hits, cols)) {
         let line: Vec<String> = cols.iter().map(|c| c.value(h, tz, &snip)).collect();
         writeln!(w, "{}", line.join("\t"))?;
     }
@@ -151,10 +152,11 @@ impl Printer for Csv {
         let cols = columns(&self.out);
         let tz = self.out.config.tz.clone();
         let header: Vec<String> = cols.iter().map(|c| c.name().to_string()).collect();
-        let body = hits.hits.iter().map(|h| {
-            let snip = snippet_for(h, &cols, &hits.literals);
-            cols.iter().map(|c| c.value(h, &tz, &snip)).collect::<Vec<_>>()
-        });
+        let body = hits
+            .hits
+            .iter()
+            .zip(snippets(hits, &cols))
+            .map(|(h, snip)| cols.iter().map(|c| c.value(h, &tz, &snip)).collect::<Vec<_>>());
         self.rows(std::iter::once(header).chain(body))
     }
 

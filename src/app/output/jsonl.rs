@@ -33,6 +33,12 @@ pub fn hit_snippet(h: &Hit, literals: &[String]) -> snippet::Snippet {
     snippet::make(h.article.text(Field::Content), literals, SNIPPET_WIDTH)
 }
 
+/// The snippets of every hit of `hits`, in order, made on every core.
+pub fn hit_snippets(hits: &Hits) -> Vec<snippet::Snippet> {
+    let texts: Vec<&str> = hits.hits.iter().map(|h| h.article.text(Field::Content)).collect();
+    snippet::make_many(&texts, &hits.literals, SNIPPET_WIDTH)
+}
+
 /// A hit as the CLI's `--json` prints it: rank, score, snippet (from [`hit_snippet`])
 /// and the hit fields.
 pub fn hit_object(tz: &TimeZone, h: &Hit, snippet: &str) -> Map<String, Value> {
@@ -86,8 +92,7 @@ impl Printer for Jsonl {
     }
 
     fn hits(&mut self, hits: &Hits) -> io::Result<()> {
-        for h in &hits.hits {
-            let snip = hit_snippet(h, &hits.literals);
+        for (h, snip) in hits.hits.iter().zip(hit_snippets(hits)) {
             line(&mut self.0.w, &Value::Object(hit_object(&self.0.config.tz, h, &snip.text)))?;
         }
         Ok(())
