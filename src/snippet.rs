@@ -87,48 +87,12 @@ fn hits(text: &str, literals: &[String]) -> Vec<Hit> {
         let at = |b: usize| origin.partition_point(|o| o.0 <= b).saturating_sub(1);
         (origin[at(start)].1, origin[at(end - 1)].2)
     };
-    // A literal starts where its first unit's text occurs: only there are the units
-    // walked, from the start of the word the occurrence is in (units never span a
-    // character that is not part of a word, so the walk cuts them as a walk of the whole
-    // text would), for as many units as the literal has.
     let mut found = Vec::new();
     for (i, p) in patterns.iter().enumerate() {
-        let Some(&(_, head)) = p.first() else { continue };
-        let finder = memchr::memmem::Finder::new(head.as_bytes());
-        let mut from = 0;
-        while let Some(at) = finder.find(&folded.as_bytes()[from..]) {
-            let c = from + at;
-            from = c + folded[c..].chars().next().map_or(1, char::len_utf8);
-            let w = folded[..c]
-                .char_indices()
-                .rev()
-                .take_while(|(_, ch)| classify(*ch) == Class::Word)
-                .last()
-                .map_or(c, |(j, _)| j);
-            let window = &folded[w..];
-            let mut cursor = UnitCursor::default();
-            let mut units: Vec<Unit> = Vec::with_capacity(p.len());
-            while let Some(u) = cursor.next(window) {
-                if w + u.start < c {
-                    continue;
-                }
-                if w + u.start > c && units.is_empty() {
-                    break;
-                }
-                units.push(u);
-                if units.len() == p.len() {
-                    break;
-                }
-            }
-            let Some(first) = units.first().copied() else { continue };
-            let matches = units.len() == p.len()
-                && p.iter().zip(&units).all(|(&(pos, t), d)| d.pos - first.pos == pos && &window[d.start..d.end] == t);
-            if matches {
-                let last = units[units.len() - 1];
-                let (start, end) = to_original(w + first.start, w + last.end);
-                found.push(Hit { start, end, literals: 1u64.checked_shl(i as u32).unwrap_or(0) });
-            }
-        }
+        find_pattern(&folded, p, |s, e| {
+            let (start, end) = to_original(s, e);
+            found.push(Hit { start, end, literals: 1u64.checked_shl(i as u32).unwrap_or(0) });
+        });
     }
     found.sort_unstable_by_key(|h| (h.start, h.end));
     let mut merged: Vec<Hit> = Vec::with_capacity(found.len());
@@ -142,6 +106,63 @@ fn hits(text: &str, literals: &[String]) -> Vec<Hit> {
         }
     }
     merged
+}
+
+/// Calls `f` with the byte range of every occurrence in `folded` of the literal whose
+/// units (texts, with positions relative to the first) are `p`, in text order,
+/// overlapping ones included.
+///
+/// A literal starts where its first unit's text occurs: only there are the units
+/// walked, from the start of the word the occurrence is in (units never span a
+/// character that is not part of a word, so the walk cuts them as a walk of the whole
+/// text would), for as many units as the literal has.
+fn find_pattern(folded: &str, p: &[(u32, &str)], mut f: impl FnMut(usize, usize)) {
+    let Some(&(_, head)) = p.first() else { return };
+    let finder = memchr::memmem::Finder::new(head.as_bytes());
+    let mut from = 0;
+    while let Some(at) = finder.find(&folded.as_bytes()[from..]) {
+        let c = from + at;
+        from = c + folded[c..].chars().next().map_or(1, char::len_utf8);
+        let w = folded[..c]
+            .char_indices()
+            .rev()
+            .take_while(|(_, ch)| classify(*ch) == Class::Word)
+            .last()
+            .map_or(c, |(j, _)| j);
+        let window = &folded[w..];
+        let mut cursor = UnitCursor::default();
+        let mut units: Vec<Unit> = Vec::with_capacity(p.len());
+        while let Some(u) = cursor.next(window) {
+            if w + u.start < c {
+                continue;
+            }
+            if w + u.start > c && units.is_empty() {
+                break;
+            }
+            units.push(u);
+            if units.len() == p.len() {
+                break;
+            }
+        }
+        let Some(first) = units.first().copied() else { continue };
+        let matches = units.len() == p.len()
+            && p.iter().zip(&units).all(|(&(pos, t), d)| d.pos - first.pos == pos && &window[d.start..d.end] == t);
+        if matches {
+            f(w + first.start, w + units[units.len() - 1].end);
+        }
+    }
+}
+
+/// Byte ranges of the folded text `folded` where the folded `literal` occurs (by the
+/// character view's rules, as a search matches it), in text order, overlapping ones
+/// included: what proximity operators measure between.
+pub fn occurrences_in_folded(folded: &str, literal: &str) -> Vec<(usize, usize)> {
+    let us = units(literal);
+    let base = us.first().map_or(0, |u| u.pos);
+    let p: Vec<(u32, &str)> = us.iter().map(|u| (u.pos - base, &literal[u.start..u.end])).collect();
+    let mut out = Vec::new();
+    find_pattern(folded, &p, |s, e| out.push((s, e)));
+    out
 }
 
 /// Byte ranges of `text` where any of the folded `literals` occurs, sorted and disjoint.

@@ -525,3 +525,74 @@ fn keywords_equal_an_independent_count_of_the_tagged_texts_of_the_corpora() {
         eprintln!("{query}: {} words, the first {:?}", want.len(), want.first().map(|k| &k.word));
     }
 }
+
+/// The expression of `a` then `b` with at most `n` characters between, no line break
+/// among them (Python's `re.search(A.{0,n}B)`), or, unordered, either way round.
+fn near_by_regex(a: &str, b: &str, n: u32, ordered: bool) -> regex::Regex {
+    let (a, b) = (regex::escape(a), regex::escape(b));
+    let pattern = if ordered { format!("{a}.{{0,{n}}}{b}") } else { format!("{a}.{{0,{n}}}{b}|{b}.{{0,{n}}}{a}") };
+    regex::Regex::new(&pattern).expect("pattern")
+}
+
+/// Whether one of `fields` has a sentence (or, `paragraphs`, a line) holding both.
+fn in_one_piece(fields: &[String; 3], a: &str, b: &str, paragraphs: bool) -> bool {
+    let ends = if paragraphs { regex::Regex::new("\n") } else { regex::Regex::new(r"[。!?;…\n]|\.\.+") };
+    let ends = ends.expect("pattern");
+    fields.iter().any(|f| ends.split(f).any(|piece| piece.contains(a) && piece.contains(b)))
+}
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn proximity_equals_a_regular_expression_and_a_sentence_split_of_the_folded_text() {
+    let c = corpus();
+    let pairs = [
+        ("华为", "芯片"),
+        ("上海", "经济"),
+        ("人工智能", "发展"),
+        ("中国", "美国"),
+        ("公司", "市场"),
+        ("记者", "表示"),
+        ("北京", "时间"),
+        ("明月", "故乡"),
+        ("春风", "花"),
+        ("山", "水"),
+        ("酒", "月"),
+        ("江", "舟"),
+    ];
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut check = |query: String, want: HashSet<&str>| {
+        let (code, out, err) = run(&c.index, &["search", &query, "--format", "ids", "-n", "1000000"]);
+        assert!(code == 0 || code == 1, "{query}: {err}");
+        let got: HashSet<&str> = out.lines().collect();
+        eprintln!("{query}\t{}", want.len());
+        checked += 1;
+        if got != want {
+            let missing: Vec<_> = want.difference(&got).take(3).collect();
+            let extra: Vec<_> = got.difference(&want).take(3).collect();
+            failures.push(format!(
+                "{query}: sou {} vs {}: missing {missing:?}, extra {extra:?}",
+                got.len(),
+                want.len()
+            ));
+        }
+    };
+    for (a, b) in pairs {
+        for n in [0, 3, 10, 40] {
+            let re = near_by_regex(a, b, n, false);
+            let want =
+                c.docs.iter().filter(|d| d.fields.iter().any(|f| re.is_match(f))).map(|d| d.id.as_str()).collect();
+            check(format!("{a} NEAR/{n} {b}"), want);
+        }
+        let re = near_by_regex(a, b, 5, true);
+        let want = c.docs.iter().filter(|d| d.fields.iter().any(|f| re.is_match(f))).map(|d| d.id.as_str()).collect();
+        check(format!("{a} BEFORE/5 {b}"), want);
+        for (op, paragraphs) in [("SENT", false), ("PARA", true)] {
+            let want =
+                c.docs.iter().filter(|d| in_one_piece(&d.fields, a, b, paragraphs)).map(|d| d.id.as_str()).collect();
+            check(format!("{a} {op} {b}"), want);
+        }
+    }
+    assert!(checked >= 40 + 24);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -323,3 +323,31 @@ fn ids_from_a_file_or_a_pipe_restrict_a_search_to_an_earlier_result() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/ids.txt"), "{err}");
 }
+
+#[test]
+fn proximity_keeps_the_documents_where_the_words_stand_near_and_excludes_only_those() {
+    let idx = seed_index();
+    let fold = sou::analysis::fold::fold;
+    let near = regex::Regex::new("孵化器.{0,5}科技|科技.{0,5}孵化器").expect("pattern");
+    let want = expected(|d| near.is_match(&fold(&d.title)) || near.is_match(&fold(&d.text)));
+    let both = expected(|d| {
+        let t = fold(&format!("{}\n{}", d.title, d.text));
+        t.contains("孵化器") && t.contains("科技")
+    });
+    assert!(!want.is_empty() && want.len() < both.len(), "{} of {}", want.len(), both.len());
+    assert_eq!(all_ids(idx, "孵化器 NEAR/5 科技", &[]), want);
+    // Excluding the nearness keeps the others, and only them.
+    let mut rest: Vec<String> = both.iter().filter(|id| !want.contains(id)).cloned().collect();
+    rest.sort();
+    assert_eq!(all_ids(idx, "孵化器 科技 -(孵化器 NEAR/5 科技)", &[]), rest);
+    // Counts, kwic and keywords see the same documents.
+    let (_, n, _) = run(idx, &["search", "孵化器 NEAR/5 科技", "--count"]);
+    assert_eq!(n.trim(), want.len().to_string());
+    // What cannot be done yet says so.
+    let (code, _, err) = run(idx, &["search", "孵化器 NEAR/5 科技", "-w"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("-w and NEAR"), "{err}");
+    let (code, _, err) = run(idx, &["search", "孵化器 NEAR 科技"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("NEAR needs a distance"), "{err}");
+}

@@ -490,6 +490,9 @@ Query syntax:
   AND && || NOT !   as elsewhere: AND, && = both; || = OR;
                     NOT 广告, !广告 = -广告 (capitals only)
   人工*             no wildcard: * is dropped after Chinese (a note)
+  华为 NEAR/5 芯片  at most 5 characters between, either order, one line;
+                    BEFORE/5: 华为 first; 华为 SENT 芯片: one sentence;
+                    华为 PARA 芯片: one paragraph; chains: A NEAR/5 B NEAR/5 C
   (张江 OR 临港) 芯片
                     group
   \"集成 电路\"       a phrase, spaces kept; only ASCII \" (or ＂) quotes:

@@ -106,6 +106,26 @@ pub(crate) fn add_stored(store: &StoreReader, fields: &Fields, doc: DocId, a: &m
     Ok(())
 }
 
+/// The text fields of `doc`, folded (the stored ones from `store`, the others from the
+/// columns): what checks the index cannot make read (whole words, proximity).
+pub(crate) fn folded_texts(
+    store: &StoreReader,
+    columns: &SegmentColumns,
+    fields: &Fields,
+    doc: DocId,
+) -> Vec<(Field, String)> {
+    let mut a = Article::default();
+    if add_stored(store, fields, doc, &mut a).is_err() {
+        return Vec::new();
+    }
+    Field::texts()
+        .filter_map(|(f, _)| {
+            let original = if f.spec().in_store { a.take(f) } else { columns.text(f, doc) }?;
+            Some((f, crate::analysis::fold::fold(&original)))
+        })
+        .collect()
+}
+
 /// Documents of a segment below which the store is read on one thread.
 const STORE_PER_THREAD: usize = 64;
 

@@ -12,11 +12,13 @@ mod columns;
 pub mod concordance;
 mod keywords;
 mod occurrences;
+mod proximity;
 mod search;
 pub mod selection;
 mod stats;
 mod topk;
 mod trend;
+mod verified;
 pub mod whole_words;
 
 use std::path::Path;
@@ -214,6 +216,18 @@ impl Engine {
         let parsed = sel.query.as_ref().unwrap_or(&empty);
         let words = if ranked { Some(query_segmenter(parsed, self.dictionary()?)) } else { None };
         let mut compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
+        if parsed.root.has_near() {
+            if sel.whole_words {
+                return Err(anyhow::anyhow!(
+                    "-w and NEAR/BEFORE/SENT/PARA cannot be combined yet: drop -w, or search the words alone"
+                ));
+            }
+            let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
+            let check = proximity::Proximity::new(&parsed.root, self.index.fields);
+            compiled.query = Box::new(verified::Verified::new(inner, check));
+            // The best hits cannot be found from score bounds alone: a candidate may fail.
+            compiled.parts = None;
+        }
         if sel.whole_words && sel.query.is_some() {
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
             compiled.query =

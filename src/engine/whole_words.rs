@@ -22,7 +22,7 @@ use tantivy::postings::SegmentPostings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
-use super::columns::{add_stored, SegmentColumns};
+use super::columns::{folded_texts, SegmentColumns};
 
 use crate::analysis::chars::is_cjk;
 use crate::analysis::dictionary::LazyJieba;
@@ -117,6 +117,8 @@ impl Check {
             Node::Any(children) => Check::Any(children.iter().map(|c| Check::of(c, literals)).collect()),
             // What must not occur is excluded by the query already, whole word or not.
             Node::Not(_) => Check::Yes,
+            // Refused with -w before a query is compiled (see `Engine::prepare`).
+            Node::Near { .. } => Check::Yes,
         }
     }
 
@@ -220,16 +222,7 @@ struct WholeWordsScorer {
 impl WholeWordsScorer {
     /// The document's text fields, folded.
     fn texts(&self, doc: DocId) -> Vec<(Field, String)> {
-        let mut a = crate::article::Article::default();
-        if add_stored(&self.store, &self.filter.fields, doc, &mut a).is_err() {
-            return Vec::new();
-        }
-        Field::texts()
-            .filter_map(|(f, _)| {
-                let original = if f.spec().in_store { a.take(f) } else { self.columns.text(f, doc) }?;
-                Some((f, fold(&original)))
-            })
-            .collect()
+        folded_texts(&self.store, &self.columns, &self.filter.fields, doc)
     }
 
     fn passes(&mut self, doc: DocId) -> bool {

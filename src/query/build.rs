@@ -242,6 +242,13 @@ impl Translator<'_> {
             }
             // A lone exclusion (`-a` inside OR is refused by the parser) matches what lacks it.
             Node::Not(_) => Box::new(BooleanQuery::new(self.all_clauses(std::slice::from_ref(n), words)?)),
+            // Every literal must occur; how near they stand is checked on the text of
+            // these candidates (`crate::engine::proximity`).
+            Node::Near { literals, .. } => {
+                let clauses =
+                    literals.iter().map(|l| Ok((Occur::Must, self.literal(l, words)?))).collect::<Result<_>>()?;
+                Box::new(BooleanQuery::new(clauses))
+            }
         })
     }
 
@@ -251,6 +258,9 @@ impl Translator<'_> {
         let mut clauses = Vec::new();
         for c in children {
             match c {
+                // Documents holding the words but not near each other are not to be
+                // excluded: the text check does the excluding (`crate::engine::proximity`).
+                Node::Not(inner) if inner.has_near() => {}
                 Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner, None)?)),
                 _ => clauses.push((Occur::Must, self.node(c, words)?)),
             }
@@ -269,6 +279,9 @@ impl Translator<'_> {
         let mut clauses = Vec::new();
         for c in top {
             match c {
+                // Documents holding the words but not near each other are not to be
+                // excluded: the text check does the excluding (`crate::engine::proximity`).
+                Node::Not(inner) if inner.has_near() => {}
                 Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner, None)?)),
                 _ => clauses.push((Occur::Must, self.node(c, words)?)),
             }

@@ -10,6 +10,10 @@
 //! is dropped with a note (every literal already matches inside longer words), elsewhere
 //! it is searched as text with a note — never a silent zero.
 //!
+//! Proximity: `A NEAR/n B` (within n characters of each other, either order),
+//! `A BEFORE/n B` (A first), `A SENT B` (one sentence), `A PARA B` (one paragraph) join
+//! words or phrases, and chain (`A NEAR/5 B NEAR/5 C`: each link holds).
+//!
 //! The parser builds a tree ([`Node`]) that every back end translates: tantivy here,
 //! other engines elsewhere.
 
@@ -54,7 +58,43 @@ pub enum Node {
     Any(Vec<Node>),
     /// Excluded (`-word`, `-( … )`): only ever a child of [`Node::All`].
     Not(Box<Node>),
+    /// Literals standing near each other: `literals[i]` and `literals[i + 1]` as
+    /// `links[i]` says (one link fewer than literals, at least one).
+    Near {
+        /// The literals, in the order typed.
+        literals: Vec<Literal>,
+        /// How each literal stands to the next.
+        links: Vec<Link>,
+    },
 }
+
+/// How two neighbouring literals of a [`Node::Near`] must stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// Either order, at most this many characters between them (`NEAR/n`).
+    Near(u32),
+    /// The first, then the second, at most this many characters between (`BEFORE/n`).
+    Before(u32),
+    /// In one sentence (`SENT`).
+    Sentence,
+    /// In one paragraph (`PARA`).
+    Paragraph,
+}
+
+impl Link {
+    /// The operator as typed.
+    pub fn name(self) -> String {
+        match self {
+            Link::Near(n) => format!("NEAR/{n}"),
+            Link::Before(n) => format!("BEFORE/{n}"),
+            Link::Sentence => "SENT".into(),
+            Link::Paragraph => "PARA".into(),
+        }
+    }
+}
+
+/// The longest distance `NEAR/n` and `BEFORE/n` take, in characters.
+pub const MAX_DISTANCE: u32 = 10_000;
 
 impl Node {
     /// Calls `f` with every literal a matching document contains (not those under a
@@ -64,6 +104,18 @@ impl Node {
             Node::Literal(l) => f(l),
             Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_wanted(f)),
             Node::Not(_) => {}
+            Node::Near { literals, .. } => literals.iter().for_each(f),
+        }
+    }
+
+    /// Whether a proximity operator is anywhere in the tree (its documents are then
+    /// checked against their text).
+    pub fn has_near(&self) -> bool {
+        match self {
+            Node::Literal(_) => false,
+            Node::All(v) | Node::Any(v) => v.iter().any(Node::has_near),
+            Node::Not(n) => n.has_near(),
+            Node::Near { .. } => true,
         }
     }
 
@@ -73,6 +125,7 @@ impl Node {
             Node::Literal(l) => f(l),
             Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_literal(f)),
             Node::Not(n) => n.for_each_literal(f),
+            Node::Near { literals, .. } => literals.iter().for_each(f),
         }
     }
 }
@@ -142,6 +195,8 @@ enum Tok {
     Or,
     /// `AND` (or `&&`): what juxtaposition means anyway.
     And,
+    /// `NEAR/n`, `BEFORE/n`, `SENT`, `PARA`.
+    Link(Link),
 }
 
 fn err(query: &str, column: usize, message: impl Into<String>) -> ParseError {
@@ -308,6 +363,18 @@ impl Lexer<'_> {
         match op.as_str() {
             "OR" | "||" => return Ok(Tok::Or),
             "AND" | "&&" => return Ok(Tok::And),
+            "SENT" => return Ok(Tok::Link(Link::Sentence)),
+            "PARA" => return Ok(Tok::Link(Link::Paragraph)),
+            _ if op == "NEAR" || op == "BEFORE" || op.starts_with("NEAR/") || op.starts_with("BEFORE/") => {
+                let (name, n) = op.split_once('/').unwrap_or((op.as_str(), ""));
+                let n = n.parse::<u32>().ok().filter(|n| *n <= MAX_DISTANCE).ok_or_else(|| {
+                    self.err(
+                        start,
+                        format!("{name} needs a distance in characters up to {MAX_DISTANCE}, e.g. 华为 {name}/5 芯片"),
+                    )
+                })?;
+                return Ok(Tok::Link(if name == "NEAR" { Link::Near(n) } else { Link::Before(n) }));
+            }
             "NOT" => {
                 if self.chars[self.i..].iter().all(|&c| is_space(c)) {
                     return Err(self.err(start, "NOT must be followed by the word to exclude, e.g. NOT 广告"));
@@ -386,7 +453,7 @@ impl Parser<'_> {
     /// Terms joined by OR.
     fn alternatives(&mut self, scope: Scope) -> Result<Node, ParseError> {
         let first_col = self.column();
-        let first = self.term(scope)?;
+        let first = self.proximity(scope)?;
         if self.peek() != Some(&Tok::Or) {
             return Ok(first);
         }
@@ -404,13 +471,51 @@ impl Parser<'_> {
                 _ => {}
             }
             let col = self.column();
-            let next = self.term(scope)?;
+            let next = self.proximity(scope)?;
             if matches!(next, Node::Not(_)) {
                 return Err(err(self.q, col, "an excluded word cannot be part of OR"));
             }
             any.push(next);
         }
         Ok(Node::Any(any))
+    }
+
+    /// A term, or literals joined by proximity operators (`华为 NEAR/5 芯片`).
+    fn proximity(&mut self, scope: Scope) -> Result<Node, ParseError> {
+        let col = self.column();
+        let first = self.term(scope)?;
+        if !matches!(self.peek(), Some(Tok::Link(_))) {
+            return Ok(first);
+        }
+        let q = self.q;
+        let operand = |n: Node, col: usize, link: Link| {
+            match n {
+            Node::Literal(l) if !matches!(l.scope, Scope::Field(f) if f.spec().kind == Kind::Keyword) => Ok(l),
+            _ => Err(err(
+                q,
+                col,
+                format!("{} joins words or phrases of the text (e.g. 华为 {} 芯片), not groups, exclusions or fields such as source:", link.name(), link.name()),
+            )),
+        }
+        };
+        let mut literals = Vec::new();
+        let mut links = Vec::new();
+        let mut pending = Some((first, col));
+        while let Some(&Tok::Link(link)) = self.peek() {
+            let link_col = self.column();
+            self.at += 1;
+            if let Some((node, c)) = pending.take() {
+                literals.push(operand(node, c, link)?);
+            }
+            if matches!(self.peek(), None | Some(Tok::Close | Tok::Or | Tok::And | Tok::Link(_))) {
+                return Err(err(q, link_col, format!("{} needs a word on each side", link.name())));
+            }
+            let c = self.column();
+            let next = self.term(scope)?;
+            literals.push(operand(next, c, link)?);
+            links.push(link);
+        }
+        Ok(Node::Near { literals, links })
     }
 
     /// One term: `-term`, `field:term`, `( … )`, or a literal.
@@ -474,6 +579,7 @@ impl Parser<'_> {
             Tok::Close => Err(err(self.q, col, "')' without a matching '('")),
             Tok::Or => Err(err(self.q, col, "OR needs a word on each side")),
             Tok::And => Err(err(self.q, col, "AND needs a word on each side")),
+            Tok::Link(link) => Err(err(self.q, col, format!("{} needs a word on each side", link.name()))),
             Tok::Word { text, quoted } => {
                 let lit = Literal { scope, text: text.clone(), quoted: *quoted };
                 self.at += 1;
@@ -598,6 +704,37 @@ mod tests {
         assert_eq!(q.root, Node::All(vec![any("electr*"), any("人*工")]));
         assert_eq!(q.notes.len(), 2);
         assert!(parse("\"人工*\"").unwrap().notes.is_empty());
+    }
+
+    #[test]
+    fn proximity_operators_join_literals_and_chain() {
+        let lit = |scope: Scope, text: &str| Literal { scope, text: text.into(), quoted: false };
+        let q = parse("华为 NEAR/5 芯片 BEFORE/0 title:新品 上海").unwrap();
+        let near = Node::Near {
+            literals: vec![lit(Scope::Any, "华为"), lit(Scope::Any, "芯片"), lit(Scope::Field(Field::Title), "新品")],
+            links: vec![Link::Near(5), Link::Before(0)],
+        };
+        assert_eq!(q.root, Node::All(vec![near, any("上海")]));
+        let q = parse("(华为 SENT 芯片) OR 上海 -(a PARA b)").unwrap();
+        let Node::All(top) = &q.root else { panic!("{q:?}") };
+        assert!(matches!(&top[0], Node::Any(v) if matches!(v[0], Node::Near { .. })));
+        assert!(
+            matches!(&top[1], Node::Not(n) if matches!(**n, Node::Near { ref links, .. } if links == &[Link::Paragraph]))
+        );
+        assert!(q.root.has_near() && !parse("华为 near/5 芯片").unwrap().root.has_near());
+        for (bad, col) in [
+            ("华为 NEAR 芯片", 3),
+            ("华为 NEAR/x 芯片", 3),
+            ("华为 NEAR/10001 芯片", 3),
+            ("NEAR/3 芯片", 0),
+            ("华为 NEAR/3", 3),
+            ("华为 NEAR/3 (a b)", 10),
+            ("-华为 NEAR/3 芯片", 0),
+            ("华为 NEAR/3 source:新华社", 10),
+        ] {
+            let e = parse(bad).expect_err(bad);
+            assert_eq!(e.column, col, "{bad}: {}", e.message);
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -86,27 +86,57 @@ fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// Watches the request's paths until `stop` is set; every batch of changes is one pass
-/// and, when it changed anything, one commit. `report` hears of every pass.
-pub fn run(
+/// A watch of some paths, started before the first pass over them: a file changed while
+/// that pass runs (or just after it) is an event waiting in the queue, never missed.
+pub struct Watch {
+    /// Kept alive: dropping it ends the events.
+    _watcher: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    /// The paths as given (standard input aside).
+    paths: Vec<PathBuf>,
+}
+
+impl Watch {
+    /// Starts watching `paths` (recursively; `-` is not a path).
+    pub fn start(paths: &[PathBuf]) -> Result<Watch> {
+        let (tx, events) = channel();
+        let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
+        let paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+        for p in &paths {
+            // Watched by their canonical path, so that changes name files as the index does.
+            let canonical = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            watcher
+                .watch(&canonical, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch '{}'", p.display()))?;
+        }
+        Ok(Watch { _watcher: watcher, events, paths })
+    }
+
+    /// Runs passes over what changes until `stop` is set; every batch of changes is one
+    /// pass and, when it changed anything, one commit. `report` hears of every pass.
+    pub fn run(
+        self,
+        updater: Updater,
+        stop: &AtomicBool,
+        progress: &mut dyn Progress,
+        report: &mut dyn FnMut(Event),
+    ) -> Result<()> {
+        let watched: Vec<&Path> = self.paths.iter().map(PathBuf::as_path).collect();
+        run(updater, &self.events, &watched, stop, progress, report)
+    }
+}
+
+/// [`Watch::run`].
+fn run(
     mut updater: Updater,
+    rx: &Receiver<notify::Result<notify::Event>>,
+    watched: &[&Path],
     stop: &AtomicBool,
     progress: &mut dyn Progress,
     report: &mut dyn FnMut(Event),
 ) -> Result<()> {
-    let (tx, rx) = channel();
-    let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
-    let paths = updater.request().paths.clone();
-    let watched: Vec<&Path> = paths.iter().filter(|p| p.as_os_str() != "-").map(|p| p.as_path()).collect();
-    for p in &watched {
-        // Watched by their canonical path, so that changes name files as the index does.
-        let canonical = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        watcher
-            .watch(&canonical, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch '{}'", p.display()))?;
-    }
     let index_dir = std::fs::canonicalize(&updater.dir).unwrap_or_else(|_| updater.dir.clone());
-    report(Event::Watching(&watched));
+    report(Event::Watching(watched));
     let mut changes = Changes::default();
     let mut last_commit: Option<Instant> = None;
     while !stop.load(Ordering::Relaxed) {

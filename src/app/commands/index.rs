@@ -43,6 +43,9 @@ pub fn run(globals: &Globals, args: &IndexArgs) -> Result<bool> {
             path.display()
         );
     }
+    // Watching starts before the first listing: what changes during the first pass is
+    // then a change the watch sees.
+    let watch = if args.watch { Some(watch::Watch::start(&updater.request().paths)?) } else { None };
     let listing = updater.list()?;
     if listing.files.is_empty() && !args.watch {
         for u in &listing.unreadable {
@@ -64,13 +67,13 @@ pub fn run(globals: &Globals, args: &IndexArgs) -> Result<bool> {
         updater.rollback()?;
         bail!("--strict: {} (listed above); nothing was committed", strict_failure(&pass.tally));
     }
-    if !args.watch {
+    let Some(watch) = watch else {
         updater.finish()?;
         if !args.quiet {
             eprintln!("{}", summary(&pass, started.elapsed().as_secs_f64(), index_dir));
         }
         return Ok(true);
-    }
+    };
     updater.commit()?;
     if !args.quiet {
         eprintln!("{}", summary(&pass, started.elapsed().as_secs_f64(), index_dir));
@@ -79,7 +82,7 @@ pub fn run(globals: &Globals, args: &IndexArgs) -> Result<bool> {
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("cannot handle signals")?;
     }
-    watch::run(updater, &stop, &mut bar, &mut |event| match event {
+    watch.run(updater, &stop, &mut bar, &mut |event| match event {
         Event::Watching(paths) if !args.quiet => {
             let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             eprintln!("sou: watching {}; Ctrl-C stops", names.join(", "));

@@ -104,6 +104,13 @@ fn node(n: &Node, words: Option<&QuerySegmenter>) -> Result<Value> {
             }
         }
         Node::Not(inner) => json!({"bool": {"must_not": [node(inner, None)?]}}),
+        Node::Near { links, .. } => {
+            return Err(QueryError(format!(
+                "{} is not translated for an OpenSearch engine yet: search the local index for it",
+                links[0].name()
+            ))
+            .into())
+        }
     })
 }
 

@@ -117,6 +117,13 @@ fn node(n: &Node, words: Option<&QuerySegmenter>) -> Result<String> {
             let (terms, positive) = terms_of(std::slice::from_ref(n), words)?;
             format!("({})", and(terms, positive))
         }
+        Node::Near { links, .. } => {
+            return Err(QueryError(format!(
+                "{} is not translated for a Sphinx engine yet: search the local index for it",
+                links[0].name()
+            ))
+            .into())
+        }
     })
 }
 
