@@ -351,3 +351,41 @@ fn proximity_keeps_the_documents_where_the_words_stand_near_and_excludes_only_th
     assert_eq!(code, 2);
     assert!(err.contains("NEAR needs a distance"), "{err}");
 }
+
+#[test]
+fn url_parts_and_exact_ids_select_what_the_columns_hold() {
+    let idx = seed_index();
+    // Every document's URL, as printed.
+    let (_, rows, _) = run(idx, &["search", "--since", "1900", "--fields", "id,url", "-n", "1000"]);
+    let urls: Vec<(String, String)> = rows
+        .lines()
+        .map(|l| {
+            let (id, url) = l.split_once('\t').unwrap_or((l, ""));
+            (id.to_string(), url.to_lowercase())
+        })
+        .collect();
+    assert!(urls.len() > 50, "{rows}");
+    let with = |part: &str| {
+        let mut v: Vec<String> =
+            urls.iter().filter(|(_, u)| u.contains(&part.to_lowercase())).map(|(id, _)| id.clone()).collect();
+        v.sort();
+        v
+    };
+    let one = &urls[7].0;
+    let mid = one.split('_').next().expect("an id");
+    for part in ["weixin", "WEIXIN", mid, "&idx=2"] {
+        let want = with(part);
+        assert!(!want.is_empty(), "{part}");
+        let mut got = all_ids(idx, &format!("url:{part}"), &["--since", "1900"]);
+        got.sort();
+        assert_eq!(got, want, "url:{part}");
+    }
+    // With words, OR and exclusions, as any other term.
+    let mut some = expected(|d| d.text.contains("科技") || d.title.contains("科技"));
+    let idx2 = with("&idx=2");
+    some.retain(|id| !idx2.contains(id));
+    assert_eq!(all_ids(idx, "科技 -url:&idx=2", &[]), some);
+    // id: is the whole id, exactly.
+    assert_eq!(all_ids(idx, &format!("id:{one}"), &[]), vec![one.clone()]);
+    assert!(all_ids(idx, &format!("id:{}", &one[..one.len() - 1]), &[]).is_empty());
+}

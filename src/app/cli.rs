@@ -499,6 +499,7 @@ Query syntax:
                     “” ‘’ 「」 『』 are text
   title:孵化器      a field: title: author: content: source: (exact
                     name); also title:(孵化器 OR 元宇宙)
+  url:xinhuanet     the URL contains it (any case); id:ID the exact id
   C++  AI+  R&D     symbols and emoji count as typed; punctuation
                     (，。、-/) is matched by any punctuation
   ＯＲ －（）＂       full-width operators work like ASCII ones

@@ -1,3 +1,6 @@
+//! What the index cannot decide alone, checked document by document: `url:` parts (a
+//! substring of the URL column, any case) and the proximity operators.
+//!
 //! Proximity operators (`A NEAR/n B`, `A BEFORE/n B`, `A SENT B`, `A PARA B`): the
 //! index finds the documents holding every literal; each is then checked against its
 //! folded text, where every occurrence of each literal is found by the character
@@ -44,7 +47,7 @@ impl Check {
     fn of(node: &Node, exact: bool) -> Check {
         let near = node.has_near();
         match node {
-            Node::Literal(l) if exact => Check::Lit(l.scope, literal_text(l)),
+            Node::Literal(l) if exact || l.scope == Scope::Field(Field::Url) => Check::Lit(l.scope, literal_text(l)),
             Node::Literal(_) => Check::Yes,
             Node::All(children) => Check::All(children.iter().map(|c| Check::of(c, exact)).collect()),
             Node::Any(children) if exact || near => Check::Any(children.iter().map(|c| Check::of(c, true)).collect()),
@@ -68,25 +71,36 @@ impl Check {
     }
 }
 
-/// A keyword literal's value as the index holds it; a text literal folded.
+/// A value literal as the index holds it (a URL part: in lower case); a text literal
+/// folded.
 fn literal_text(l: &Literal) -> String {
     match l.scope {
-        Scope::Field(f) if f.spec().kind == Kind::Keyword => l.text.trim().to_string(),
+        Scope::Field(Field::Url) => l.text.trim().to_lowercase(),
+        Scope::Field(f) if f.spec().kind == Kind::Keyword || f.spec().kind == Kind::Id => l.text.trim().to_string(),
         _ => fold(&l.text),
     }
 }
 
-/// One candidate: its folded text fields and its keyword values.
+/// One candidate: its folded text fields (read when a check needs them) and its values.
 struct Doc<'a> {
-    texts: Vec<(Field, String)>,
+    texts: std::cell::OnceCell<Vec<(Field, String)>>,
+    store: &'a tantivy::store::StoreReader,
     columns: &'a SegmentColumns,
+    fields: &'a Fields,
     id: DocId,
 }
 
 impl Doc<'_> {
+    fn texts(&self) -> &[(Field, String)] {
+        self.texts.get_or_init(|| folded_texts(self.store, self.columns, self.fields, self.id))
+    }
+
     fn has(&self, scope: Scope, text: &str) -> bool {
         if let Scope::Field(f) = scope {
-            if f.spec().kind == Kind::Keyword {
+            if f == Field::Url {
+                return self.columns.text(f, self.id).is_some_and(|v| v.to_lowercase().contains(text));
+            }
+            if f.spec().kind == Kind::Keyword || f.spec().kind == Kind::Id {
                 return self.columns.text(f, self.id).is_some_and(|v| v == text);
             }
         }
@@ -94,7 +108,7 @@ impl Doc<'_> {
     }
 
     fn in_scope(&self, scope: Scope) -> impl Iterator<Item = &str> {
-        self.texts
+        self.texts()
             .iter()
             .filter(move |(f, _)| scope == Scope::Any || scope == Scope::Field(*f))
             .map(|(_, t)| t.as_str())
@@ -102,7 +116,7 @@ impl Doc<'_> {
 
     /// Whether some field in every literal's scope holds the chain.
     fn near(&self, lits: &[(Scope, String)], links: &[Link]) -> bool {
-        self.texts.iter().any(|(f, t)| {
+        self.texts().iter().any(|(f, t)| {
             lits.iter().all(|(s, _)| *s == Scope::Any || *s == Scope::Field(*f)) && chain_holds(t, lits, links)
         })
     }
@@ -187,7 +201,7 @@ impl Verifier for Proximity {
     }
 
     fn passes(&self, (store, columns): &mut Self::Segment, doc: DocId) -> bool {
-        let d = Doc { texts: folded_texts(store, columns, &self.fields, doc), columns, id: doc };
+        let d = Doc { texts: std::cell::OnceCell::new(), store, columns, fields: &self.fields, id: doc };
         self.check.holds(&d)
     }
 }

@@ -21,7 +21,7 @@ use crate::analysis::dictionary::Dictionary;
 use crate::analysis::fold::fold;
 use crate::analysis::segment::QuerySegmenter;
 use crate::analysis::words::is_word;
-use crate::article::{Field, Kind};
+use crate::article::Field;
 use crate::index::Fields;
 /// Weight of the character-view score relative to the word-view BM25.
 pub(crate) const LITERAL_WEIGHT: f32 = 0.3;
@@ -133,7 +133,7 @@ fn views(fields: &Fields, scope: Scope) -> Vec<Views> {
 /// The keyword field (an exact value such as the outlet) a literal of `scope` must equal.
 fn keyword(scope: Scope) -> Option<Field> {
     match scope {
-        Scope::Field(f) if f.spec().kind == Kind::Keyword => Some(f),
+        Scope::Field(f) if parse::is_value(scope) => Some(f),
         _ => None,
     }
 }
@@ -209,6 +209,11 @@ impl Translator<'_> {
 
     /// One literal as a query: must match on characters, ranked on words.
     fn literal(&self, lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Box<dyn Query>> {
+        if lit.scope == Scope::Field(Field::Url) {
+            // Any document may be a candidate: its URL is checked against the part
+            // (`crate::engine::proximity`).
+            return Ok(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)));
+        }
         if let Some(f) = keyword(lit.scope) {
             let term = Term::from_field_text(self.fields.get(f), lit.text.trim());
             let q = TermQuery::new(term, IndexRecordOption::Basic);

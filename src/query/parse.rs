@@ -31,9 +31,15 @@ pub enum Scope {
     Field(Field),
 }
 
-/// Fields a query can name (`title:`, `source:`, …).
+/// Fields a query can name (`title:`, `source:`, `id:`, `url:` …).
 fn addressable(spec: &Spec) -> bool {
-    matches!(spec.kind, Kind::Text { .. } | Kind::Keyword)
+    matches!(spec.kind, Kind::Text { .. } | Kind::Keyword | Kind::Id) || spec.field == Field::Url
+}
+
+/// Whether a literal of `scope` is a value compared whole (`source:`, `id:`) or part of
+/// a URL (`url:`) rather than text searched by the character view.
+pub fn is_value(scope: Scope) -> bool {
+    matches!(scope, Scope::Field(f) if matches!(f.spec().kind, Kind::Keyword | Kind::Id) || f == Field::Url)
 }
 
 /// One thing the user typed: a word or a quoted phrase.
@@ -108,11 +114,11 @@ impl Node {
         }
     }
 
-    /// Whether a proximity operator is anywhere in the tree (its documents are then
-    /// checked against their text).
+    /// Whether the tree holds what the index cannot decide alone — a proximity
+    /// operator, a `url:` part — so that its candidates are checked one by one.
     pub fn has_near(&self) -> bool {
         match self {
-            Node::Literal(_) => false,
+            Node::Literal(l) => l.scope == Scope::Field(Field::Url),
             Node::All(v) | Node::Any(v) => v.iter().any(Node::has_near),
             Node::Not(n) => n.has_near(),
             Node::Near { .. } => true,
@@ -490,7 +496,7 @@ impl Parser<'_> {
         let q = self.q;
         let operand = |n: Node, col: usize, link: Link| {
             match n {
-            Node::Literal(l) if !matches!(l.scope, Scope::Field(f) if f.spec().kind == Kind::Keyword) => Ok(l),
+            Node::Literal(l) if !is_value(l.scope) => Ok(l),
             _ => Err(err(
                 q,
                 col,

@@ -60,7 +60,13 @@ fn phrase(scope: Scope, folded: &str, original: &str, weight: Option<f32>) -> Re
 
 fn literal(lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Value> {
     if let Scope::Field(f) = lit.scope {
-        if f.spec().kind == Kind::Keyword {
+        if f == Field::Url {
+            return Err(QueryError(
+                "url: is not translated for an OpenSearch engine yet: search the local index for it".into(),
+            )
+            .into());
+        }
+        if matches!(f.spec().kind, Kind::Keyword | Kind::Id) {
             return Ok(json!({"bool": {"filter": [{"term": {f.name(): lit.text.trim()}}]}}));
         }
     }

@@ -64,6 +64,13 @@ fn phrase(scope: Scope, folded: &str, original: &str) -> Result<String> {
 
 fn literal(lit: &Literal, words: Option<&QuerySegmenter>) -> Result<String> {
     if let Scope::Field(f) = lit.scope {
+        if f == Field::Url || f.spec().kind == Kind::Id {
+            return Err(QueryError(format!(
+                "{}: is not translated for a Sphinx engine yet: search the local index for it",
+                f.name()
+            ))
+            .into());
+        }
         if f.spec().kind == Kind::Keyword {
             return Ok(format!("(@{} {})", key_field(f), handoff::value_token(lit.text.trim())));
         }
