@@ -216,7 +216,7 @@ impl Engine {
         let parsed = sel.query.as_ref().unwrap_or(&empty);
         let words = if ranked { Some(query_segmenter(parsed, self.dictionary()?)) } else { None };
         let mut compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
-        if parsed.root.has_near() {
+        if parsed.root.needs_text_check() {
             if sel.whole_words {
                 return Err(anyhow::anyhow!(
                     "-w and NEAR/BEFORE/SENT/PARA cannot be combined yet: drop -w, or search the words alone"

@@ -45,7 +45,7 @@ impl Check {
     /// The checks of `node`; `exact`: the node's truth is not known from the index (it
     /// is inside an OR or an exclusion holding a proximity), so literals are checked too.
     fn of(node: &Node, exact: bool) -> Check {
-        let near = node.has_near();
+        let near = node.needs_text_check();
         match node {
             Node::Literal(l) if exact || l.scope == Scope::Field(Field::Url) => Check::Lit(l.scope, literal_text(l)),
             Node::Literal(_) => Check::Yes,

@@ -15,14 +15,15 @@
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
+use tantivy::query::Query;
+use tantivy::{DocId, DocSet, SegmentReader};
 
 use tantivy::postings::SegmentPostings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use super::columns::{folded_texts, SegmentColumns};
+use super::verified::{Verified, Verifier};
 
 use crate::analysis::chars::is_cjk;
 use crate::analysis::dictionary::LazyJieba;
@@ -132,11 +133,10 @@ impl Check {
     }
 }
 
-/// The compiled query, keeping only documents where the tree holds with whole words.
+/// The check keeping only documents where the tree holds with whole words (the filter
+/// of a [`Verified`] query around the compiled one).
 #[derive(Clone)]
 pub(crate) struct WholeWords {
-    /// The query it filters.
-    inner: Arc<dyn Query>,
     /// Shared: each document's evaluation holds it while the scorer moves.
     check: Arc<Check>,
     /// The checked literals (folded), with where they must occur.
@@ -149,10 +149,10 @@ pub(crate) struct WholeWords {
 
 impl WholeWords {
     /// `inner` (the compiled `tree`), filtered.
-    pub fn new(inner: Arc<dyn Query>, tree: &Node, jieba: Arc<LazyJieba>, fields: Fields) -> WholeWords {
+    pub fn new(inner: Arc<dyn Query>, tree: &Node, jieba: Arc<LazyJieba>, fields: Fields) -> Verified<WholeWords> {
         let mut literals = Vec::new();
         let check = Check::of(tree, &mut literals);
-        WholeWords { inner, check: Arc::new(check), literals, jieba, fields }
+        Verified::new(inner, WholeWords { check: Arc::new(check), literals, jieba, fields })
     }
 
     /// The text fields `scope` covers.
@@ -161,36 +161,27 @@ impl WholeWords {
     }
 }
 
-impl std::fmt::Debug for WholeWords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "WholeWords({:?})", self.inner)
-    }
+/// What the check reads in one segment.
+pub(crate) struct Segment {
+    store: tantivy::store::StoreReader,
+    columns: SegmentColumns,
+    /// Per literal, the word-view postings of the literal itself in each field it may
+    /// occur in: documents there hold it as a word.
+    words: Vec<Vec<SegmentPostings>>,
 }
 
-impl Query for WholeWords {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(WholeWordsWeight { inner: self.inner.weight(enable_scoring)?, filter: self.clone() }))
-    }
-}
+impl Verifier for WholeWords {
+    type Segment = Segment;
 
-struct WholeWordsWeight {
-    inner: Box<dyn Weight>,
-    filter: WholeWords,
-}
-
-impl Weight for WholeWordsWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let inner = self.inner.scorer(reader, boost)?;
+    fn open(&self, reader: &SegmentReader) -> tantivy::Result<Segment> {
         let store = reader.get_store_reader(64)?;
         let columns =
             SegmentColumns::open(reader).map_err(|e| tantivy::TantivyError::InternalError(format!("{e:#}")))?;
-        // Per literal, the word-view postings of the literal itself in each field it may
-        // occur in: documents there hold it as a word.
-        let mut words = Vec::with_capacity(self.filter.literals.len());
-        for (scope, lit) in &self.filter.literals {
+        let mut words = Vec::with_capacity(self.literals.len());
+        for (scope, lit) in &self.literals {
             let mut lists = Vec::new();
             for f in WholeWords::fields_of(*scope) {
-                let Some(views) = self.filter.fields.views(f) else { continue };
+                let Some(views) = self.fields.views(f) else { continue };
                 let term = Term::from_field_text(views.words, lit);
                 if let Some(p) = reader.inverted_index(views.words)?.read_postings(&term, IndexRecordOption::Basic)? {
                     lists.push(p);
@@ -198,39 +189,14 @@ impl Weight for WholeWordsWeight {
             }
             words.push(lists);
         }
-        let mut s = WholeWordsScorer { inner, store, columns, filter: self.filter.clone(), words };
-        if s.inner.doc() != TERMINATED && !s.passes(s.inner.doc()) {
-            s.advance();
-        }
-        Ok(Box::new(s))
+        Ok(Segment { store, columns, words })
     }
 
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.inner.explain(reader, doc)
-    }
-}
-
-struct WholeWordsScorer {
-    inner: Box<dyn Scorer>,
-    store: tantivy::store::StoreReader,
-    columns: SegmentColumns,
-    filter: WholeWords,
-    /// Per literal, its word-view postings (see [`WholeWordsWeight::scorer`]).
-    words: Vec<Vec<SegmentPostings>>,
-}
-
-impl WholeWordsScorer {
-    /// The document's text fields, folded.
-    fn texts(&self, doc: DocId) -> Vec<(Field, String)> {
-        folded_texts(&self.store, &self.columns, &self.filter.fields, doc)
-    }
-
-    fn passes(&mut self, doc: DocId) -> bool {
+    fn passes(&self, seg: &mut Segment, doc: DocId) -> bool {
         let mut texts: Option<Vec<(Field, String)>> = None;
-        let check = Arc::clone(&self.filter.check);
-        check.holds(&mut |i| {
+        self.check.holds(&mut |i| {
             // Documents come in increasing order: each list only moves forward.
-            let is_word = self.words[i].iter_mut().any(|p| {
+            let is_word = seg.words[i].iter_mut().any(|p| {
                 if p.doc() < doc {
                     p.seek(doc);
                 }
@@ -239,38 +205,13 @@ impl WholeWordsScorer {
             if is_word {
                 return true;
             }
-            let texts = texts.get_or_insert_with(|| self.texts(doc));
-            let (scope, lit) = &self.filter.literals[i];
+            let texts = texts.get_or_insert_with(|| folded_texts(&seg.store, &seg.columns, &self.fields, doc));
+            let (scope, lit) = &self.literals[i];
             texts
                 .iter()
                 .filter(|(f, _)| *scope == Scope::Any || *scope == Scope::Field(*f))
-                .any(|(_, t)| has_whole_in(&self.filter.jieba, t, lit))
+                .any(|(_, t)| has_whole_in(&self.jieba, t, lit))
         })
-    }
-}
-
-impl DocSet for WholeWordsScorer {
-    fn advance(&mut self) -> DocId {
-        loop {
-            let doc = self.inner.advance();
-            if doc == TERMINATED || self.passes(doc) {
-                return doc;
-            }
-        }
-    }
-
-    fn doc(&self) -> DocId {
-        self.inner.doc()
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.inner.size_hint()
-    }
-}
-
-impl Scorer for WholeWordsScorer {
-    fn score(&mut self) -> Score {
-        self.inner.score()
     }
 }
 

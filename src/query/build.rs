@@ -265,7 +265,7 @@ impl Translator<'_> {
             match c {
                 // Documents holding the words but not near each other are not to be
                 // excluded: the text check does the excluding (`crate::engine::proximity`).
-                Node::Not(inner) if inner.has_near() => {}
+                Node::Not(inner) if inner.needs_text_check() => {}
                 Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner, None)?)),
                 _ => clauses.push((Occur::Must, self.node(c, words)?)),
             }
@@ -286,7 +286,7 @@ impl Translator<'_> {
             match c {
                 // Documents holding the words but not near each other are not to be
                 // excluded: the text check does the excluding (`crate::engine::proximity`).
-                Node::Not(inner) if inner.has_near() => {}
+                Node::Not(inner) if inner.needs_text_check() => {}
                 Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner, None)?)),
                 _ => clauses.push((Occur::Must, self.node(c, words)?)),
             }

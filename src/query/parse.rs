@@ -116,11 +116,11 @@ impl Node {
 
     /// Whether the tree holds what the index cannot decide alone — a proximity
     /// operator, a `url:` part — so that its candidates are checked one by one.
-    pub fn has_near(&self) -> bool {
+    pub fn needs_text_check(&self) -> bool {
         match self {
             Node::Literal(l) => l.scope == Scope::Field(Field::Url),
-            Node::All(v) | Node::Any(v) => v.iter().any(Node::has_near),
-            Node::Not(n) => n.has_near(),
+            Node::All(v) | Node::Any(v) => v.iter().any(Node::needs_text_check),
+            Node::Not(n) => n.needs_text_check(),
             Node::Near { .. } => true,
         }
     }
@@ -727,7 +727,7 @@ mod tests {
         assert!(
             matches!(&top[1], Node::Not(n) if matches!(**n, Node::Near { ref links, .. } if links == &[Link::Paragraph]))
         );
-        assert!(q.root.has_near() && !parse("华为 near/5 芯片").unwrap().root.has_near());
+        assert!(q.root.needs_text_check() && !parse("华为 near/5 芯片").unwrap().root.needs_text_check());
         for (bad, col) in [
             ("华为 NEAR 芯片", 3),
             ("华为 NEAR/x 芯片", 3),
