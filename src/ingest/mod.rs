@@ -2,14 +2,21 @@
 //! by content; encodings are detected; keys are mapped onto sou's fields; a broken
 //! record is reported as `FILE:LINE: reason` and skipped, never the whole run.
 
+pub mod archive;
+pub mod container;
 pub mod csv;
+pub mod docx;
+pub mod feed;
 pub mod fields;
+pub mod html;
 pub mod json;
+pub mod pdf;
 pub mod text;
+pub mod warc;
 
 use crate::names::Named;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -49,6 +56,13 @@ pub enum Lost {
     File,
 }
 
+impl Problem {
+    /// The whole file `path` skipped, and why.
+    pub fn file(path: &str, message: &str) -> Problem {
+        Problem { path: path.into(), line: 0, message: message.into(), lost: Lost::File }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.line > 0 {
@@ -72,6 +86,24 @@ pub enum InputFormat {
     Tsv,
     /// A plain-text (or Markdown) article.
     Text,
+    /// A saved web page: its main text and metadata.
+    Html,
+    /// An RSS, Atom or JSON feed: one record per item.
+    Feed,
+    /// A web archive: one record per HTML response.
+    Warc,
+    /// A PDF with a text layer.
+    Pdf,
+    /// A Word (DOCX) or OpenDocument (ODT) document.
+    Docx,
+}
+
+impl InputFormat {
+    /// Whether the format is one of the text formats (JSON, CSV, plain text), read
+    /// after decoding rather than recognised from bytes.
+    pub fn is_text(self) -> bool {
+        matches!(self, Self::Json | Self::Jsonl | Self::Csv | Self::Tsv | Self::Text)
+    }
 }
 
 impl Named for InputFormat {
@@ -81,6 +113,11 @@ impl Named for InputFormat {
         (Self::Csv, "csv", "Comma-separated values with a header row"),
         (Self::Tsv, "tsv", "Tab-separated values with a header row"),
         (Self::Text, "text", "A plain-text (or Markdown) article"),
+        (Self::Html, "html", "A saved web page: its main text and metadata"),
+        (Self::Feed, "feed", "An RSS, Atom or JSON feed: one record per item"),
+        (Self::Warc, "warc", "A web archive: one record per HTML page"),
+        (Self::Pdf, "pdf", "A PDF with a text layer"),
+        (Self::Docx, "docx", "A Word (DOCX) or OpenDocument (ODT) document"),
     ];
 }
 
@@ -100,6 +137,18 @@ pub struct Options {
     /// The index's base directory: file paths (and so plain-text ids) are shown relative
     /// to it (the working directory when `None`).
     pub base: Option<std::path::PathBuf>,
+    /// In archives, only members matching these globs (by path or name) are read.
+    pub members: Option<globset::GlobSet>,
+}
+
+impl Options {
+    /// Whether the archive member named `name` is read (`--glob`).
+    pub fn keeps_member(&self, name: &str) -> bool {
+        let Some(set) = &self.members else { return true };
+        let name = container::member_name(name);
+        let file = name.rsplit('/').next().unwrap_or(&name);
+        set.is_match(&name) || set.is_match(file) || set.is_match(container::inner_name(file))
+    }
 }
 
 impl Default for Options {
@@ -111,6 +160,7 @@ impl Default for Options {
             default_source: None,
             default_date: None,
             base: None,
+            members: None,
         }
     }
 }
@@ -121,6 +171,14 @@ pub enum Item {
     Record(Record),
     /// Something that could not be read.
     Problem(Problem),
+    /// An input was read in a format worth naming in the summary (HTML, a feed, an
+    /// archive…), which held `parts` documents or members.
+    Format {
+        /// The format's name (`html`, `zip`, `warc`…).
+        name: &'static str,
+        /// Pages, items or members it held.
+        parts: usize,
+    },
 }
 
 /// The files to read, and the paths that could not be read (each with why).
@@ -204,8 +262,16 @@ impl<'g> ListFilter<'g> {
     }
 
     /// Whether the file at `rel` below its root (`path` in full) is kept.
+    /// A compressed file matches by the name inside its compression (`news.jsonl.gz`
+    /// for `*.jsonl`), and an archive is always listed: the globs select its members.
     fn matches(&self, rel: &Path, path: &Path) -> bool {
-        self.globs.is_empty() || self.set.is_match(rel) || path.file_name().is_some_and(|n| self.set.is_match(n))
+        if self.globs.is_empty() || self.set.is_match(rel) || path.file_name().is_some_and(|n| self.set.is_match(n)) {
+            return true;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let archive = [".zip", ".tar", ".tgz", ".tbz2", ".txz", ".tzst"].iter().any(|e| name.ends_with(e))
+            || container::inner_name(&name).ends_with(".tar");
+        archive || self.set.is_match(container::inner_name(&name))
     }
 
     /// Lists `p` (a file, kept whatever its name; or a directory, walked) into `out`;
@@ -330,7 +396,7 @@ pub fn decode(bytes: Vec<u8>) -> Option<Decoded> {
 /// Reads one file (already decoded) and emits its records and problems.
 pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(Item)) {
     let body = text.trim_start_matches('\u{feff}');
-    let lower = path.to_ascii_lowercase();
+    let lower = container::inner_name(path).to_ascii_lowercase();
     let format = opts.format.unwrap_or_else(|| {
         let first = body.trim_start().chars().next();
         if matches!(first, Some('[') | Some('{')) {
@@ -361,6 +427,16 @@ pub fn read_text(path: &str, text: &str, opts: &Options, emit: &mut dyn FnMut(It
         InputFormat::Csv => csv::read(path, body, b',', opts, emit),
         InputFormat::Tsv => csv::read(path, body, b'\t', opts, emit),
         InputFormat::Text => text::read(path, body, opts, emit),
+        InputFormat::Html => html::read(path, body.as_bytes().to_vec(), &html::Hints::default(), opts, emit),
+        InputFormat::Feed => {
+            let parts = feed::read(path, body.as_bytes(), emit);
+            emit(Item::Format { name: "feed", parts });
+        }
+        // Binary formats are recognised before the bytes are decoded as text.
+        InputFormat::Warc | InputFormat::Pdf | InputFormat::Docx => emit(Item::Problem(Problem::file(
+            path,
+            &format!("not a {} file; skipped", opts.format.map_or("", |f| f.name())),
+        ))),
     }
 }
 
@@ -372,12 +448,24 @@ pub(crate) fn read_file(file: &Path, opts: &Options, emit: &mut dyn FnMut(Item))
         let stdin = std::io::stdin();
         return read_from(crate::paths::STDIN, stdin.lock(), None, opts, emit).context("cannot read standard input");
     }
-    let handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
+    let mut handle = fs::File::open(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).ok();
     // The same file however it was named and wherever sou runs: relative to the index's
     // base when below it, else absolute.
     let shown = crate::paths::shown(file, opts.base.as_deref());
-    read_from(&shown, handle, size, opts, emit).with_context(|| format!("cannot read '{}'", file.display()))
+    let cannot = || format!("cannot read '{}'", file.display());
+    // A zip is read where it lies (its directory is at the end); everything else streams.
+    let mut magic = [0u8; 4];
+    let n = handle.read(&mut magic).with_context(cannot)?;
+    if n == 4 && container::is_zip(&magic) && !matches!(opts.format, Some(f) if f.is_text()) {
+        use std::io::Seek;
+        handle.rewind().with_context(cannot)?;
+        let counts = archive::read_zip(&shown, BufReader::new(handle), 1, opts, emit).with_context(cannot)?;
+        emit(Item::Format { name: if counts.document { "docx" } else { "zip" }, parts: counts.members });
+        return Ok(size.unwrap_or(0));
+    }
+    let input = std::io::Cursor::new(magic[..n].to_vec()).chain(handle);
+    read_from(&shown, input, size, opts, emit).with_context(cannot)
 }
 
 /// What [`read_appended`] read.
@@ -480,6 +568,7 @@ impl<R: Read> Read for Tee<'_, R> {
     }
 }
 
+/// Reads one input from `input`, counting its bytes.
 fn read_from(
     path: &str,
     input: impl Read,
@@ -487,15 +576,101 @@ fn read_from(
     opts: &Options,
     emit: &mut dyn FnMut(Item),
 ) -> std::io::Result<u64> {
-    let mut reader = BufReader::with_capacity(1 << 20, input);
-    let head = reader.fill_buf()?;
-    let streamable = matches!(opts.format, None | Some(InputFormat::Jsonl));
-    if streamable && json::looks_like_json_lines(head) {
-        return json::stream_lines(path, reader, 0, opts, emit);
+    let count = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let counted = Counting { inner: input, count: count.clone() };
+    read_input(path, Box::new(counted), size, 0, opts, emit)?;
+    Ok(count.get())
+}
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
     }
-    let mut bytes = Vec::with_capacity(size.unwrap_or(0) as usize);
+}
+
+/// Reads one input named `path` (a file, a member of an archive, a decompressed
+/// stream), `depth` containers deep: containers are opened by their magic bytes, then
+/// the format is recognised by content (or forced by `--format`).
+pub(crate) fn read_input<'a>(
+    path: &str,
+    input: Box<dyn Read + 'a>,
+    size: Option<u64>,
+    depth: usize,
+    opts: &Options,
+    emit: &mut dyn FnMut(Item),
+) -> std::io::Result<()> {
+    if depth > container::LIMITS.max_depth {
+        let message = format!("nested more than {} containers deep; skipped", container::LIMITS.max_depth);
+        emit(Item::Problem(Problem::file(path, &message)));
+        return Ok(());
+    }
+    let (head, input) = container::peek(input, 1024)?;
+    let forced = opts.format;
+    let textual = matches!(forced, Some(f) if f.is_text());
+    if let Some(c) = container::Compression::sniff(&head) {
+        let inner = c.decoder(BufReader::with_capacity(1 << 16, input))?;
+        return read_input(path, inner, None, depth + 1, opts, emit);
+    }
+    if !textual && container::is_zip(&head) {
+        let limit = container::LIMITS.max_in_memory;
+        let mut bytes = Vec::new();
+        input.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            let message = format!("a zip archive larger than {} GiB inside another container; skipped", limit >> 30);
+            emit(Item::Problem(Problem::file(path, &message)));
+            return Ok(());
+        }
+        let counts = archive::read_zip(path, std::io::Cursor::new(bytes), depth + 1, opts, emit)?;
+        emit(Item::Format { name: if counts.document { "docx" } else { "zip" }, parts: counts.members });
+        return Ok(());
+    }
+    if !textual && container::is_tar(&head) {
+        let counts = archive::read_tar(path, input, depth + 1, opts, emit)?;
+        emit(Item::Format { name: "tar", parts: counts.members });
+        return Ok(());
+    }
+    if forced == Some(InputFormat::Warc) || (forced.is_none() && head.starts_with(b"WARC/")) {
+        let counts = warc::read(path, BufReader::with_capacity(1 << 20, input), opts, emit)?;
+        emit(Item::Format { name: "warc", parts: counts.pages });
+        return Ok(());
+    }
+    let mut reader = BufReader::with_capacity(1 << 20, input);
+    let streamable = matches!(forced, None | Some(InputFormat::Jsonl));
+    if streamable && json::looks_like_json_lines(&head) {
+        return json::stream_lines(path, reader, 0, opts, emit).map(|_| ());
+    }
+    let mut bytes = Vec::with_capacity(size.unwrap_or(0).min(1 << 30) as usize);
     reader.read_to_end(&mut bytes)?;
-    let n = bytes.len() as u64;
+    let name = container::inner_name(path);
+    if forced == Some(InputFormat::Pdf) || (forced.is_none() && bytes.starts_with(b"%PDF-")) {
+        pdf::read(path, &bytes, opts, emit);
+        emit(Item::Format { name: "pdf", parts: 1 });
+        return Ok(());
+    }
+    if forced == Some(InputFormat::Html)
+        || (forced.is_none() && !feed::looks_like(&head) && html::looks_like(&head, name))
+    {
+        html::read(path, bytes, &html::Hints::default(), opts, emit);
+        emit(Item::Format { name: "html", parts: 1 });
+        return Ok(());
+    }
+    if forced == Some(InputFormat::Feed) || (forced.is_none() && feed::looks_like(&head)) {
+        let parts = feed::read(path, &bytes, emit);
+        emit(Item::Format { name: "feed", parts });
+        return Ok(());
+    }
+    if matches!(forced, Some(InputFormat::Docx)) {
+        emit(Item::Problem(Problem::file(path, "not a DOCX or ODT document; skipped")));
+        return Ok(());
+    }
     match decode(bytes) {
         Some(decoded) => {
             if let Some(first) = decoded.replaced_lines.first() {
@@ -519,7 +694,7 @@ fn read_from(
             lost: Lost::File,
         })),
     }
-    Ok(n)
+    Ok(())
 }
 
 /// Fills in defaults and cleans up a record's text before it is indexed.

@@ -11,7 +11,7 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use jiff::tz::TimeZone;
 
 use crate::analysis::dictionary::Dictionary;
@@ -101,6 +101,9 @@ pub struct Tally {
     pub unreadable: Vec<String>,
     /// Records whose id a document of another file held.
     pub moved: usize,
+    /// Inputs read in formats worth naming (HTML, feeds, archives…): how many, and the
+    /// pages, items or members they held.
+    pub formats: std::collections::BTreeMap<&'static str, (usize, usize)>,
 }
 
 impl Tally {
@@ -172,7 +175,20 @@ pub fn options(request: &Request, tz: TimeZone) -> Result<Options> {
         default_date,
         tz,
         base: None,
+        members: member_globs(&request.globs)?,
     })
+}
+
+/// The globs that select archive members (none: every member).
+fn member_globs(globs: &[String]) -> Result<Option<globset::GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for g in globs {
+        set.add(globset::Glob::new(g).with_context(|| format!("--glob: '{g}' is not a valid pattern"))?);
+    }
+    Ok(Some(set.build().context("--glob")?))
 }
 
 impl Updater {
@@ -438,6 +454,11 @@ fn read_one<T>(
             }
         }
         Item::Record(_) => {}
+        Item::Format { name, parts } => {
+            let entry = tally.formats.entry(name).or_default();
+            entry.0 += 1;
+            entry.1 += parts;
+        }
         Item::Problem(p) => {
             match p.lost {
                 Lost::Nothing => {}
