@@ -332,6 +332,15 @@ impl Article {
         self.date.map(|t| t.to_zoned(tz.clone()).date())
     }
 
+    /// A hash of every field and the date: two articles with the same fingerprint are,
+    /// but for a collision, the same article.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let date = self.date.map(|d| d.as_nanosecond().to_string()).unwrap_or_default();
+        let mut parts: Vec<&str> = self.texts.iter().map(|t| t.as_deref().unwrap_or("\u{1}")).collect();
+        parts.push(&date);
+        crate::paths::hash_parts(&parts)
+    }
+
     /// The text of `f`, if the article has one.
     pub fn get(&self, f: Field) -> Option<&str> {
         self.texts[f as usize].as_deref()

@@ -39,13 +39,18 @@ const PID_FILE: &str = "sou-writer.pid";
 /// Input bytes between two commits.
 const COMMIT_EVERY_BYTES: u64 = 256 << 20;
 
+/// Where an id added in this run came from: the file, the number of that file's read,
+/// and the fingerprint of the whole article.
+type Seen = (Option<String>, u32, u64);
+
 /// Adds records to an index.
 pub(crate) struct Indexer {
     writer: IndexWriter<SouDoc>,
     fields: Fields,
     /// Ids added in this run, with the file their record came from and the number of
-    /// that file's read (a file read again, by `--watch`, no longer holds them).
-    seen: HashMap<String, (Option<String>, u32)>,
+    /// that file's read (a file read again, by `--watch`, no longer holds them), and
+    /// the fingerprint of the whole article.
+    seen: HashMap<String, Seen>,
     /// The committed index (as of the last commit when it was not empty at the start):
     /// which file holds an id.
     before: Option<Searcher>,
@@ -241,12 +246,23 @@ impl Indexer {
         let own_id = r.article.get(Field::Id).is_some();
         let moved = if own_id && file.is_some() { self.moved_from(&id, file.as_deref()) } else { None };
         let read = file.as_ref().and_then(|f| self.reads.get(f)).copied().unwrap_or(0);
-        let prior = self.seen.insert(id.clone(), (file.clone(), read));
+        let print = r.article.fingerprint();
+        let prior = self.seen.insert(id.clone(), (file.clone(), read, print));
         // A record of this run holds the id: replaced when still in the index (not when
         // its file was read again since, as `--watch` does after every change).
         let repeated = prior.is_some();
-        if prior.is_some_and(|(f, r)| self.still_there(&f, r)) {
+        let still_there = prior.as_ref().is_some_and(|(f, r, _)| self.still_there(f, *r));
+        if still_there {
             self.replaced += 1;
+        }
+        // The same article again from the same read of the same file (a duplicated
+        // line): the index already holds it. Replacing it would delete and add again,
+        // and tantivy applies each delete to every document holding the id, which is
+        // quadratic in the repeats (a file of one repeated line).
+        if still_there && prior.as_ref().is_some_and(|(f, _, p)| *f == file && *p == print) {
+            self.added += 1;
+            self.since_commit += bytes;
+            return Ok(None);
         }
         if repeated || !self.fresh {
             self.writer.delete_term(Term::from_field_text(self.fields.get(Field::Id), &id));
@@ -267,7 +283,7 @@ impl Indexer {
     /// The file (as shown) of another file's document holding `id`: earlier in this
     /// run, or in the committed index.
     fn moved_from(&self, id: &str, file: Option<&str>) -> Option<Moved> {
-        if let Some((other, _)) = self.seen.get(id).filter(|(f, r)| self.still_there(f, *r)) {
+        if let Some((other, _, _)) = self.seen.get(id).filter(|(f, r, _)| self.still_there(f, *r)) {
             return (other.as_deref() != file).then(|| Moved {
                 id: id.to_string(),
                 from: other

@@ -16,7 +16,8 @@ use crate::article::Field;
 use crate::dates;
 
 /// What the page's container knows about it (a WARC record's URI and date, a MIME
-/// part's charset): used when the page itself says nothing.
+/// part's charset). The address it was fetched from is where a reader finds it again,
+/// so it wins over the page's canonical link; the date is used when the page has none.
 #[derive(Clone, Debug, Default)]
 pub struct Hints {
     /// The address the page was fetched from.
@@ -60,11 +61,12 @@ pub fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> 
     encoding_rs::Encoding::for_label(label)
 }
 
-/// The page's text: BOM, then the declared charset (a page declared UTF-8 that is not
-/// falls back to detection), then what [`super::decode`] detects.
+/// The page's text: BOM, then the transport's charset (HTTP `Content-Type`), then the
+/// page's own declaration, as the HTML standard orders them (a label UTF-8 that the
+/// bytes are not falls back to detection), then what [`super::decode`] detects.
 fn decode(bytes: Vec<u8>, transport: Option<&'static encoding_rs::Encoding>) -> Option<String> {
     if encoding_rs::Encoding::for_bom(&bytes).is_none() {
-        if let Some(enc) = declared_charset(&bytes).or(transport) {
+        if let Some(enc) = transport.or_else(|| declared_charset(&bytes)) {
             let enc =
                 if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc };
             if enc != encoding_rs::UTF_8 || std::str::from_utf8(&bytes).is_ok() {
@@ -96,7 +98,7 @@ pub fn read(path: &str, bytes: Vec<u8>, hints: &Hints, opts: &Options, emit: &mu
     a.set(Field::Content, Some(page.text));
     a.set(Field::Source, page.source);
     a.set(Field::Author, page.author);
-    a.set(Field::Url, page.url.or_else(|| hints.url.clone()));
+    a.set(Field::Url, hints.url.clone().or(page.url));
     a.date = page.date.as_deref().and_then(|d| dates::parse_timestamp(d, &opts.tz)).or(hints.date);
     emit(Item::Record(r));
 }

@@ -617,6 +617,7 @@ pub(crate) fn read_input<'a>(
     let textual = matches!(forced, Some(f) if f.is_text());
     if let Some(c) = container::Compression::sniff(&head) {
         let inner = c.decoder(BufReader::with_capacity(1 << 16, input))?;
+        emit(Item::Format { name: c.name(), parts: 0 });
         return read_input(path, inner, None, depth + 1, opts, emit);
     }
     if !textual && container::is_zip(&head) {

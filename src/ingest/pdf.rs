@@ -24,12 +24,13 @@ pub fn read(path: &str, bytes: &[u8], opts: &Options, emit: &mut dyn FnMut(Item)
     };
     let text: Vec<String> = pages.iter().map(|p| join_cjk_spacing(p)).collect();
     let text = text.join("\n");
+    let text = text.trim_start();
     if text.chars().filter(|c| !c.is_whitespace()).count() < 2 {
         let message = format!("no text layer in {} pages (a scanned PDF?); OCR it first; skipped", pages.len());
         emit(Item::Problem(Problem::file(path, &message)));
         return;
     }
-    text::read(path, &text, opts, emit);
+    text::read(path, text, opts, emit);
 }
 
 /// Text with the spaces between two Chinese characters removed (PDF layout places

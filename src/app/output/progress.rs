@@ -125,7 +125,12 @@ pub fn summary(pass: &Pass, secs: f64, index_dir: &Path) -> String {
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| format!("{n} {what}"))
         .collect();
-    let files = if files.is_empty() { " (no files)".to_string() } else { format!(" ({})", files.join(", ")) };
+    let formats = formats(&t.formats);
+    let files = match (files.is_empty(), formats.is_empty()) {
+        (true, _) => " (no files)".to_string(),
+        (false, true) => format!(" ({})", files.join(", ")),
+        (false, false) => format!(" ({}; {formats})", files.join(", ")),
+    };
     let mb = t.bytes as f64 / 1e6;
     format!(
         "sou: indexed {} ({}{notes}) from {}{files}, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}",
@@ -135,6 +140,21 @@ pub fn summary(pass: &Pass, secs: f64, index_dir: &Path) -> String {
         mb / secs.max(1e-9),
         index_dir.display()
     )
+}
+
+/// The formats worth naming, e.g. `2 gzip, 1 zip with 30 members, 3 html`; empty when
+/// every input was JSON, CSV or plain text.
+fn formats(counts: &std::collections::BTreeMap<&'static str, (usize, usize)>) -> String {
+    counts
+        .iter()
+        .map(|(&name, &(n, parts))| match name {
+            "zip" | "tar" => format!("{n} {name} with {}", count_of(parts, "member")),
+            "warc" => format!("{n} {name} with {}", count_of(parts, "page")),
+            "feed" => format!("{} with {}", count_of(n, "feed"), count_of(parts, "item")),
+            _ => format!("{n} {name}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What `--strict` refuses, in words.
