@@ -11,7 +11,7 @@ use std::fs;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::run;
 use serde_json::Value;
@@ -672,17 +672,6 @@ fn a_pdf_with_text_reads_as_pdftotext_does_and_a_scanned_one_is_a_warning() {
     assert!(err.contains("bad.pdf: ") && !err.contains("panicked"), "{err}");
 }
 
-fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    false
-}
-
 #[test]
 fn watch_picks_up_a_new_compressed_file_and_a_changed_zip() {
     let s = Sandbox::new();
@@ -693,15 +682,16 @@ fn watch_picks_up_a_new_compressed_file_and_a_changed_zip() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let ready = eventually(Duration::from_secs(30), || s.path("index/meta.json").exists() && s.count("旧正文") == 3);
+    let ready =
+        common::eventually(Duration::from_secs(30), || s.path("index/meta.json").exists() && s.count("旧正文") == 3);
     if !ready {
         let _ = child.kill();
     }
     assert!(ready, "the first pass");
     s.file("w/b.jsonl.gz", &gzip(jsonl("新", 4).as_bytes()));
-    let new = eventually(Duration::from_secs(15), || s.count("新正文") == 4);
+    let new = common::eventually(Duration::from_secs(15), || s.count("新正文") == 4);
     s.file("w/a.zip", &zip_of(&[("one.jsonl", jsonl("改", 2).as_bytes())]));
-    let changed = eventually(Duration::from_secs(15), || s.count("改正文") == 2 && s.count("旧正文") == 0);
+    let changed = common::eventually(Duration::from_secs(15), || s.count("改正文") == 2 && s.count("旧正文") == 0);
     let pid = child.id().to_string();
     let _ = Command::new("kill").args(["-TERM", &pid]).status();
     let out = child.wait_with_output().expect("wait");

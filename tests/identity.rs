@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
@@ -266,18 +266,6 @@ fn unchanged_files_are_not_read_touched_ones_not_analysed_gone_ones_pruned() {
     assert_eq!(f.count(), 61);
 }
 
-/// Waits until `check` holds, up to `limit`.
-fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
-}
-
 #[test]
 fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
     let f = Folder::new();
@@ -289,20 +277,20 @@ fn watch_indexes_new_and_changed_files_and_stops_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    assert!(eventually(Duration::from_secs(20), || f.path("index/meta.json").exists() && f.count() == 1));
+    assert!(common::eventually(Duration::from_secs(20), || f.path("index/meta.json").exists() && f.count() == 1));
     f.write("w/b.jsonl", "{\"id\":\"b\",\"content\":\"第二篇\"}\n");
-    assert!(eventually(Duration::from_secs(10), || f.count() == 2), "a new file within seconds");
+    assert!(common::eventually(Duration::from_secs(10), || f.count() == 2), "a new file within seconds");
     f.write("w/a.jsonl", "{\"id\":\"a\",\"content\":\"第一篇改\"}\n");
     assert!(
-        eventually(Duration::from_secs(10), || f.sou(&["search", "第一篇改", "--count"]).1.trim() == "1"),
+        common::eventually(Duration::from_secs(10), || f.sou(&["search", "第一篇改", "--count"]).1.trim() == "1"),
         "a changed file within seconds"
     );
     // Records without ids, changed while watched: replaced, no stale copy.
     f.write("w/c.jsonl", "{\"content\":\"无号旧\"}\n");
-    assert!(eventually(Duration::from_secs(10), || f.count() == 3), "a third file");
+    assert!(common::eventually(Duration::from_secs(10), || f.count() == 3), "a third file");
     f.write("w/c.jsonl", "{\"content\":\"无号新\"}\n");
     assert!(
-        eventually(Duration::from_secs(10), || f.sou(&["search", "无号新", "--count"]).1.trim() == "1"),
+        common::eventually(Duration::from_secs(10), || f.sou(&["search", "无号新", "--count"]).1.trim() == "1"),
         "the id-less record replaced"
     );
     assert_eq!(f.sou(&["search", "无号旧", "--count"]).1.trim(), "0", "no stale copy");
@@ -359,11 +347,11 @@ fn watch_says_once_what_is_gone_counts_it_and_tails_a_growing_json_lines_file() 
         .spawn()
         .expect("spawn");
     let stderr = || std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(eventually(Duration::from_secs(20), || stderr().contains("watching")), "{}", stderr());
+    assert!(common::eventually(Duration::from_secs(20), || stderr().contains("watching")), "{}", stderr());
     // Renamed without --prune: the old name is gone (its document is still there), said
     // once, with the right count; the new name is a new file.
     std::fs::rename(f.path("w/a.txt"), f.path("w/c.txt")).expect("rename");
-    assert!(eventually(Duration::from_secs(10), || f.count() == 3), "{}", stderr());
+    assert!(common::eventually(Duration::from_secs(10), || f.count() == 3), "{}", stderr());
     // Files read by a pass (or a search) are not changes: nothing is said again.
     std::thread::sleep(Duration::from_secs(3));
     let said = stderr();
@@ -385,12 +373,12 @@ fn watch_says_once_what_is_gone_counts_it_and_tails_a_growing_json_lines_file() 
         }
     }
     assert!(seen_while_writing.iter().any(|&n| n > 0 && n < 16), "indexed while growing: {seen_while_writing:?}");
-    assert!(eventually(Duration::from_secs(10), || f.sou(&["search", "快讯", "--count"]).1.trim() == "16"));
+    assert!(common::eventually(Duration::from_secs(10), || f.sou(&["search", "快讯", "--count"]).1.trim() == "16"));
     // Rewritten shorter (an id it had, one new): read whole again; nothing is said to be
     // replaced by a later record, and the old lines are gone.
     f.write("w/feed.jsonl", "{\"id\":\"f3\",\"title\":\"快讯\",\"content\":\"改写\"}\n");
     assert!(
-        eventually(Duration::from_secs(10), || f.sou(&["search", "快讯", "--count"]).1.trim() == "1"),
+        common::eventually(Duration::from_secs(10), || f.sou(&["search", "快讯", "--count"]).1.trim() == "1"),
         "{}",
         stderr()
     );

@@ -152,3 +152,16 @@ pub fn corpus_dir() -> PathBuf {
     }
     dir
 }
+
+/// Waits until `check` holds, polling every 100 ms, up to `limit`: for what another
+/// process (`sou index --watch`) does in its own time.
+pub fn eventually(limit: std::time::Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
