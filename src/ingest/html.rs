@@ -153,13 +153,14 @@ pub fn extract(html: &str) -> Page {
         }
     };
     let text = tidy(article.as_ref().map(|a| a.text_content.to_string()).or(fallback).unwrap_or_default().as_str());
+    let from_text = header_fields(&text);
+    let text = drop_chrome(&text);
     let site = article.as_ref().and_then(|a| a.site_name.clone()).or(source_meta);
     let title = og_title
         .or_else(|| article.as_ref().map(|a| a.title.trim().to_string()).filter(|t| !t.is_empty()))
         .or(head_title)
         .unwrap_or_default();
     let title = strip_site_name(&title, site.as_deref());
-    let from_text = header_fields(&text);
     let date = article.as_ref().and_then(|a| a.published_time.clone()).or(date_meta).or(time).or(from_text.date);
     let source = site.or(from_text.source);
     let author = article.as_ref().and_then(|a| a.byline.clone()).or(author_meta).map(|a| clean_byline(&a));
@@ -181,6 +182,29 @@ pub fn tidy(text: &str) -> String {
         out.push_str(&line.join(" "));
     }
     out
+}
+
+/// The text without the page chrome a reader view keeps on short articles: breadcrumbs
+/// (`首页 > 新闻 > 正文`), share bars (`分享到：微信 微博`) and, in the first lines, the
+/// date-and-source line (`2025-04-30 来源：新华网`), whose fields are read before.
+pub fn drop_chrome(text: &str) -> String {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let date = DATE.get_or_init(|| Regex::new(r"\d{4}\s*[-/.年]\s*\d{1,2}").expect("date pattern"));
+    let short = |l: &str, n: usize| l.chars().count() <= n && !l.contains('。');
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|&(i, l)| {
+            let separators = l.matches(['>', '»', '＞', '›']).count();
+            let crumb = short(l, 40) && separators >= 2;
+            let share = short(l, 40) && (l.starts_with("分享到") || l.starts_with("分享："));
+            let labels = ["来源", "作者", "编辑", "责任编辑", "记者"];
+            let info = i < 3 && short(l, 60) && date.is_match(l) && labels.iter().any(|k| l.contains(k));
+            !(crumb || share || info)
+        })
+        .map(|(_, l)| l)
+        .collect();
+    kept.join("\n")
 }
 
 /// The text of an HTML fragment (a feed item's description), a paragraph per line.
@@ -256,6 +280,14 @@ fn header_fields(text: &str) -> HeaderFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn breadcrumbs_share_bars_and_the_info_line_are_dropped_and_nothing_else() {
+        let text = "首页 > 新闻 > 正文\n2019-02-01 来源：人民日报\n两辆摩托车被拦了下来。\n数据显示，增长 > 5% > 3%。\n分享到：微信 微博 QQ空间";
+        assert_eq!(drop_chrome(text), "两辆摩托车被拦了下来。\n数据显示，增长 > 5% > 3%。");
+        let body = "2019年2月1日，记者从交通运输部获悉，一季度港口吞吐量增长。";
+        assert_eq!(drop_chrome(body), body, "a sentence that starts with a date is text");
+    }
 
     #[test]
     fn a_site_name_is_dropped_from_the_title_and_nothing_else() {
