@@ -134,6 +134,7 @@ pub fn extract(html: &str) -> Page {
         .or_else(|| meta(r#"meta[property="og:url"]"#));
     let og_title = meta(r#"meta[property="og:title"]"#);
     let head_title = doc.select("head title").iter().next().map(|t| t.text().trim().to_string());
+    let headline = sole_headline(&doc, head_title.as_deref());
     let time = doc.select("time[datetime]").iter().find_map(|t| t.attr("datetime").map(|d| d.trim().to_string()));
     let date_meta = meta(
         r#"meta[property="article:published_time"], meta[name="pubdate"], meta[name="publishdate"], meta[name="PubDate"], meta[name="publish_time"], meta[itemprop="datePublished"], meta[name="date"]"#,
@@ -142,7 +143,14 @@ pub fn extract(html: &str) -> Page {
     let author_meta = meta(r#"meta[name="author"], meta[property="article:author"]"#);
     doc.select("script:not([type='application/ld+json']), style, noscript, iframe, template").remove();
 
-    let cfg = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, ..Default::default() };
+    // Readability relaxes its filters when the article is shorter than 500 characters, a
+    // threshold set for English: 150 Chinese characters carry as much, and short news items
+    // would otherwise keep their related-links boxes and editor lines.
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        char_threshold: 150,
+        ..Default::default()
+    };
     let mut reader = dom_smoothie::Readability::with_document(doc, None, Some(cfg));
     let (article, fallback) = match reader.as_mut().ok().map(|r| r.parse()) {
         Some(Ok(a)) => (Some(a), None),
@@ -156,11 +164,14 @@ pub fn extract(html: &str) -> Page {
     let from_text = header_fields(&text);
     let text = drop_chrome(&text);
     let site = article.as_ref().and_then(|a| a.site_name.clone()).or(source_meta);
-    let title = og_title
-        .or_else(|| article.as_ref().map(|a| a.title.trim().to_string()).filter(|t| !t.is_empty()))
-        .or(head_title)
-        .unwrap_or_default();
-    let title = strip_site_name(&title, site.as_deref());
+    let title = match (og_title, headline) {
+        (Some(og), _) => strip_site_name(&og, site.as_deref(), false),
+        (None, Some(h1)) => h1,
+        (None, None) => {
+            let guess = article.as_ref().map(|a| a.title.trim().to_string()).filter(|t| !t.is_empty()).or(head_title);
+            strip_site_name(&guess.unwrap_or_default(), site.as_deref(), true)
+        }
+    };
     let date = article.as_ref().and_then(|a| a.published_time.clone()).or(date_meta).or(time).or(from_text.date);
     let source = site.or(from_text.source);
     let author = article.as_ref().and_then(|a| a.byline.clone()).or(author_meta).map(|a| clean_byline(&a));
@@ -184,13 +195,25 @@ pub fn tidy(text: &str) -> String {
     out
 }
 
+/// The page's one `<h1>` when the `<title>` starts with it: the headline as the page prints
+/// it, with no site name to guess away.
+fn sole_headline(doc: &Document, head_title: Option<&str>) -> Option<String> {
+    let h1s = doc.select("body h1");
+    let mut texts = h1s.iter().map(|h| h.text().split_whitespace().collect::<Vec<_>>().join(" "));
+    let (Some(h1), None) = (texts.next(), texts.next()) else { return None };
+    let title = head_title?.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!h1.is_empty() && title.starts_with(&h1)).then_some(h1)
+}
+
 /// The text without the page chrome a reader view keeps on short articles: breadcrumbs
 /// (`首页 > 新闻 > 正文`), share bars (`分享到：微信 微博`) and, in the first lines, the
-/// date-and-source line (`2025-04-30 来源：新华网`), whose fields are read before.
+/// date-and-source line (`2025-04-30 来源：新华网`), whose fields are read before, and in the
+/// last lines the editor's line (`（责任编辑：王小明）`).
 pub fn drop_chrome(text: &str) -> String {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let date = DATE.get_or_init(|| Regex::new(r"\d{4}\s*[-/.年]\s*\d{1,2}").expect("date pattern"));
     let short = |l: &str, n: usize| l.chars().count() <= n && !l.contains('。');
+    let last = text.lines().count().saturating_sub(2);
     let kept: Vec<&str> = text
         .lines()
         .enumerate()
@@ -200,7 +223,11 @@ pub fn drop_chrome(text: &str) -> String {
             let share = short(l, 40) && (l.starts_with("分享到") || l.starts_with("分享："));
             let labels = ["来源", "作者", "编辑", "责任编辑", "记者"];
             let info = i < 3 && short(l, 60) && date.is_match(l) && labels.iter().any(|k| l.contains(k));
-            !(crumb || share || info)
+            let bare = l.trim_start_matches(['（', '(', '[', '【']);
+            let editor = i >= last
+                && short(l, 30)
+                && ["责任编辑", "编辑：", "编辑:", "责编"].iter().any(|k| bare.starts_with(k));
+            !(crumb || share || info || editor)
         })
         .map(|(_, l)| l)
         .collect();
@@ -218,9 +245,9 @@ pub fn fragment_text(html: &str) -> String {
 }
 
 /// A title without the site's name that pages append (`标题 - 新华网`, `标题_新浪网`,
-/// `标题|澎湃新闻`): trailing parts are dropped while they are the site's name or short
-/// beside what stays.
-pub fn strip_site_name(title: &str, site: Option<&str>) -> String {
+/// `标题|澎湃新闻`): trailing parts are dropped while they are the site's name or, when
+/// `guess` (a `<title>`, not a declared headline), short beside what stays.
+pub fn strip_site_name(title: &str, site: Option<&str>, guess: bool) -> String {
     const SEPARATORS: &[&str] = &[" - ", " | ", " – ", " — ", "_", "|", "｜", "－", " -", "- ", "—"];
     let mut t = title.trim().to_string();
     loop {
@@ -228,7 +255,7 @@ pub fn strip_site_name(title: &str, site: Option<&str>) -> String {
         let Some((i, len)) = cut else { break };
         let (head, tail) = (t[..i].trim(), t[i + len..].trim());
         let is_site = site.is_some_and(|s| !s.is_empty() && (tail.contains(s) || s.contains(tail)));
-        let short = tail.chars().count() <= 12 && head.chars().count() >= 2 * tail.chars().count().min(6);
+        let short = guess && tail.chars().count() <= 12 && head.chars().count() >= 2 * tail.chars().count().min(6);
         if head.is_empty() || !(is_site || short) {
             break;
         }
@@ -283,7 +310,7 @@ mod tests {
 
     #[test]
     fn breadcrumbs_share_bars_and_the_info_line_are_dropped_and_nothing_else() {
-        let text = "首页 > 新闻 > 正文\n2019-02-01 来源：人民日报\n两辆摩托车被拦了下来。\n数据显示，增长 > 5% > 3%。\n分享到：微信 微博 QQ空间";
+        let text = "首页 > 新闻 > 正文\n2019-02-01 来源：人民日报\n两辆摩托车被拦了下来。\n数据显示，增长 > 5% > 3%。\n分享到：微信 微博 QQ空间\n（责任编辑：王小明）";
         assert_eq!(drop_chrome(text), "两辆摩托车被拦了下来。\n数据显示，增长 > 5% > 3%。");
         let body = "2019年2月1日，记者从交通运输部获悉，一季度港口吞吐量增长。";
         assert_eq!(drop_chrome(body), body, "a sentence that starts with a date is text");
@@ -291,11 +318,21 @@ mod tests {
 
     #[test]
     fn a_site_name_is_dropped_from_the_title_and_nothing_else() {
-        assert_eq!(strip_site_name("国常会部署稳就业 - 新华网", None), "国常会部署稳就业");
-        assert_eq!(strip_site_name("国常会部署稳就业_新闻中心_新浪网", None), "国常会部署稳就业");
-        assert_eq!(strip_site_name("标题|澎湃新闻", Some("澎湃新闻")), "标题");
-        assert_eq!(strip_site_name("中美经贸磋商取得进展", None), "中美经贸磋商取得进展");
-        assert_eq!(strip_site_name("COVID-19 vaccine", None), "COVID-19 vaccine");
+        assert_eq!(strip_site_name("国常会部署稳就业 - 新华网", None, true), "国常会部署稳就业");
+        assert_eq!(strip_site_name("国常会部署稳就业_新闻中心_新浪网", None, true), "国常会部署稳就业");
+        assert_eq!(strip_site_name("标题|澎湃新闻", Some("澎湃新闻"), false), "标题");
+        assert_eq!(strip_site_name("中美经贸磋商取得进展", None, true), "中美经贸磋商取得进展");
+        assert_eq!(strip_site_name("COVID-19 vaccine", None, true), "COVID-19 vaccine");
+        assert_eq!(strip_site_name("订购_安东尼", None, false), "订购_安东尼", "a declared headline is kept");
+    }
+
+    #[test]
+    fn the_one_h1_the_title_starts_with_is_the_headline() {
+        let page = "<html><head><title>你不配做深圳人!_搜狐汽车_搜狐网_新闻中心</title></head><body>\
+            <h1>你不配做深圳人!_搜狐汽车_搜狐网</h1><p>正文第一段，足够长的正文内容。</p></body></html>";
+        assert_eq!(extract(page).title, "你不配做深圳人!_搜狐汽车_搜狐网");
+        let two = "<html><head><title>国常会部署稳就业 - 新华网</title></head><body><h1>国常会部署稳就业</h1><h1>乙</h1></body></html>";
+        assert_eq!(extract(two).title, "国常会部署稳就业", "two h1s: the title, site name guessed away");
     }
 
     #[test]
