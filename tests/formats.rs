@@ -194,6 +194,30 @@ fn a_compression_bomb_is_stopped_and_named_and_the_rest_is_indexed() {
     assert_eq!(s.count("好正文"), 3, "{err}");
 }
 
+#[test]
+fn a_download_cut_short_keeps_the_records_before_the_cut_and_says_where() {
+    let s = Sandbox::new();
+    let text = jsonl("断", 400);
+    let whole = gzip(text.as_bytes());
+    let cut = &whole[..whole.len() / 2];
+    // What any gzip reader gets out of the first half: the complete lines are the records.
+    let mut got = Vec::new();
+    let mut d = flate2::write::GzDecoder::new(&mut got);
+    d.write_all(cut).expect("gunzip the first half");
+    drop(d);
+    let complete = got.iter().filter(|&&b| b == b'\n').count();
+    assert!(complete > 10 && complete < 400, "{complete}");
+    s.file("in/cut.jsonl.gz", cut);
+    let err = s.index_ok(&[s.path("in").to_str().expect("utf-8")]);
+    assert_eq!(s.count("断正文"), complete, "{err}");
+    assert!(err.contains(&format!("cut.jsonl.gz:{}: invalid JSON", complete + 1)), "the torn line is named: {err}");
+    assert!(err.contains("gzip stream is cut short"), "{err}");
+    // Once the whole file arrives, it is read again, all of it.
+    s.file("in/cut.jsonl.gz", &whole);
+    let err = s.index_ok(&[s.path("in").to_str().expect("utf-8")]);
+    assert_eq!(s.count("断正文"), 400, "{err}");
+}
+
 /// A zip archive of `members` (name, bytes), deflated.
 fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));

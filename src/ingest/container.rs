@@ -4,7 +4,7 @@
 //! expands far more than text does (a compression bomb) is stopped, and the limits are
 //! [`Limits`]. Archive members are read as files named `ARCHIVE!/member/path`.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
@@ -79,8 +79,10 @@ impl Compression {
     }
 
     /// A reader of the decompressed bytes of `input`, stopped by [`LIMITS`] when it
-    /// expands like a bomb.
-    pub fn decoder<'a>(self, input: impl BufRead + 'a) -> io::Result<Box<dyn Read + 'a>> {
+    /// expands like a bomb (an error: nothing of a bomb is kept). A stream that is cut
+    /// short (a download that stopped) or damaged ends where it breaks, so what came
+    /// before is read; the [`Cut`] then says where and why.
+    pub fn decoder<'a>(self, input: impl BufRead + 'a) -> io::Result<(Box<dyn Read + 'a>, Cut)> {
         let consumed = Rc::new(Cell::new(0u64));
         let counted = io::BufReader::with_capacity(1 << 16, Counted { inner: input, count: consumed.clone() });
         let inner: Box<dyn Read + 'a> = match self {
@@ -89,7 +91,20 @@ impl Compression {
             Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(counted)),
             Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(counted)),
         };
-        Ok(Box::new(Guarded { inner, consumed, produced: 0, limits: LIMITS }))
+        let cut = Cut::default();
+        Ok((Box::new(Guarded { inner, consumed, produced: 0, limits: LIMITS, cut: cut.clone() }), cut))
+    }
+}
+
+/// Where and why a compressed stream ended before its end: `(bytes of text read before
+/// the break, the decoder's reason)`, set once the stream breaks.
+#[derive(Clone, Default)]
+pub struct Cut(Rc<RefCell<Option<(u64, String)>>>);
+
+impl Cut {
+    /// The break, if the stream broke.
+    pub fn get(&self) -> Option<(u64, String)> {
+        self.0.borrow().clone()
     }
 }
 
@@ -158,11 +173,22 @@ struct Guarded<'a> {
     consumed: Rc<Cell<u64>>,
     produced: u64,
     limits: Limits,
+    cut: Cut,
 }
 
 impl Read for Guarded<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if self.cut.0.borrow().is_some() {
+            return Ok(0);
+        }
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+            Err(e) => {
+                *self.cut.0.borrow_mut() = Some((self.produced, e.to_string()));
+                return Ok(0);
+            }
+        };
         self.produced += n as u64;
         let l = &self.limits;
         if self.produced > l.max_expanded {
@@ -216,8 +242,17 @@ mod tests {
         {
             assert_eq!(Compression::sniff(&bytes), Some(want));
             let mut out = String::new();
-            want.decoder(&bytes[..]).expect("decoder").read_to_string(&mut out).expect("read");
+            let (mut reader, cut) = want.decoder(&bytes[..]).expect("decoder");
+            reader.read_to_string(&mut out).expect("read");
             assert_eq!(out, text, "{want:?}");
+            assert!(cut.get().is_none(), "{want:?}");
+            // Cut short: what came before is read, and the break is told.
+            let (mut reader, cut) = want.decoder(&bytes[..bytes.len() * 2 / 3]).expect("decoder");
+            let mut part = Vec::new();
+            reader.read_to_end(&mut part).expect("read");
+            assert!(text.as_bytes().starts_with(&part), "{want:?}");
+            let (at, why) = cut.get().unwrap_or_else(|| panic!("{want:?}: a cut stream is told"));
+            assert_eq!(at, part.len() as u64, "{want:?}: {why}");
         }
         assert_eq!(Compression::sniff(text.as_bytes()), None);
     }
@@ -231,7 +266,7 @@ mod tests {
         }
         let gz = gz.finish().expect("gz");
         let mut sink = io::sink();
-        let err = io::copy(&mut Compression::Gzip.decoder(&gz[..]).expect("decoder"), &mut sink).expect_err("a bomb");
+        let err = io::copy(&mut Compression::Gzip.decoder(&gz[..]).expect("decoder").0, &mut sink).expect_err("a bomb");
         assert!(err.to_string().contains("compression bomb"), "{err}");
         assert_eq!(member_name("../../etc/passwd"), "etc/passwd");
         assert_eq!(member_name("/abs/./a\\b.txt"), "abs/a/b.txt");

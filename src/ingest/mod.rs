@@ -616,9 +616,18 @@ pub(crate) fn read_input<'a>(
     let forced = opts.format;
     let textual = matches!(forced, Some(f) if f.is_text());
     if let Some(c) = container::Compression::sniff(&head) {
-        let inner = c.decoder(BufReader::with_capacity(1 << 16, input))?;
+        let (inner, cut) = c.decoder(BufReader::with_capacity(1 << 16, input))?;
         emit(Item::Format { name: c.name(), parts: 0 });
-        return read_input(path, inner, None, depth + 1, opts, emit);
+        read_input(path, inner, None, depth + 1, opts, emit)?;
+        if let Some((at, why)) = cut.get() {
+            let message = format!(
+                "the {} stream is cut short or damaged after {:.1} MB of text ({why}); what came before it is read",
+                c.name(),
+                at as f64 / 1e6
+            );
+            emit(Item::Problem(Problem { path: path.into(), line: 0, message, lost: Lost::Unknown }));
+        }
+        return Ok(());
     }
     if !textual && container::is_zip(&head) {
         let limit = container::LIMITS.max_in_memory;
