@@ -387,6 +387,73 @@ fn a_gbk_page_with_json_ld_and_a_page_on_standard_input() {
     assert_no_boilerplate(&s);
 }
 
+/// Quoted-printable (RFC 2045), as browsers write an MHTML page: bytes outside printable
+/// ASCII and `=` as `=XX`, lines broken softly before 76 characters.
+fn quoted_printable(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for &b in bytes {
+        let piece = match b {
+            b'\n' => {
+                out.push_str("\r\n");
+                width = 0;
+                continue;
+            }
+            b'!'..=b'<' | b'>'..=b'~' | b' ' => (b as char).to_string(),
+            _ => format!("={b:02X}"),
+        };
+        if width + piece.len() > 75 {
+            out.push_str("=\r\n");
+            width = 0;
+        }
+        width += piece.len();
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// A page saved by a browser as one file (Chrome's "Webpage, Single File").
+fn mhtml(page_qp: &str, charset: &str, url: &str) -> String {
+    let b = "----MultipartBoundary--0bPHc2ZpXQ----";
+    format!(
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: {url}\r\nSubject: =?utf-8?Q?=E7=A8=B3?=\r\n\
+         Date: Sun, 2 Mar 2025 10:00:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\
+         \ttype=\"text/html\";\r\n\tboundary=\"{b}\"\r\n\r\n\r\n--{b}\r\nContent-Type: text/html{charset}\r\n\
+         Content-ID: <frame-1@mhtml.blink>\r\nContent-Transfer-Encoding: quoted-printable\r\n\
+         Content-Location: {url}\r\n\r\n{page_qp}\r\n--{b}\r\nContent-Type: text/css\r\n\
+         Content-Location: {url}/style.css\r\n\r\n.nav {{ color: red }} /* 样式表里的文字 */\r\n--{b}--\r\n"
+    )
+}
+
+#[test]
+fn a_page_saved_as_one_mhtml_file_reads_as_the_page_with_the_address_it_came_from() {
+    let s = Sandbox::new();
+    let page = news_page("稳投资政策持续发力", "人民网", "2025-03-02", PARAS);
+    let url = "https://www.people.com.cn/n1/2025/0302/c1004-1.html";
+    s.file("in/saved.mhtml", mhtml(&quoted_printable(page.as_bytes()), "", url).as_bytes());
+    // A GBK page, the charset on the part, under a name that says nothing.
+    let gbk_page = news_page("高校毕业生就业服务月启动", "新浪新闻", "2025-05-06", PARAS).replace("utf-8", "gbk");
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&gbk_page);
+    assert!(!bad);
+    let gbk_url = "https://news.sina.com.cn/c/2025-05-06/doc-1.shtml";
+    s.file("in/export.bin", mhtml(&quoted_printable(&gbk), "; charset=gbk", gbk_url).as_bytes());
+    let err = s.index_ok(&[s.path("in").to_str().expect("utf-8")]);
+    assert!(err.contains("2 mhtml"), "{err}");
+    for (title, source, date, url) in [
+        ("稳投资政策持续发力", "人民网", "2025-03-02", url),
+        ("高校毕业生就业服务月启动", "新浪新闻", "2025-05-06", gbk_url),
+    ] {
+        let hits = s.hits(title);
+        assert_eq!(hits.len(), 1, "{title}: {hits:?}");
+        assert_eq!(hits[0]["title"], title);
+        assert_eq!((hits[0]["source"].as_str(), hits[0]["date"].as_str()), (Some(source), Some(date)));
+        assert_eq!(hits[0]["url"], url, "the address it was saved from, not the canonical link");
+    }
+    assert_eq!(s.count("投资结构持续优化"), 2);
+    assert_eq!(s.count("样式表里的文字"), 0, "only the page is read, not its other parts");
+    assert_no_boilerplate(&s);
+}
+
 #[test]
 fn rss_atom_and_json_feeds_give_one_record_per_item_and_an_empty_feed_says_so() {
     let s = Sandbox::new();

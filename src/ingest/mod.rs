@@ -10,6 +10,7 @@ pub mod feed;
 pub mod fields;
 pub mod html;
 pub mod json;
+pub mod mhtml;
 pub mod pdf;
 pub mod text;
 pub mod warc;
@@ -663,6 +664,11 @@ pub(crate) fn read_input<'a>(
     if forced == Some(InputFormat::Pdf) || (forced.is_none() && bytes.starts_with(b"%PDF-")) {
         pdf::read(path, &bytes, opts, emit);
         emit(Item::Format { name: "pdf", parts: 1 });
+        return Ok(());
+    }
+    if matches!(forced, None | Some(InputFormat::Html)) && mhtml::looks_like(&head, name) {
+        let parts = usize::from(mhtml::read(path, &bytes, opts, emit));
+        emit(Item::Format { name: "mhtml", parts });
         return Ok(());
     }
     if forced == Some(InputFormat::Html)
