@@ -67,18 +67,38 @@ fn fold_mapped(text: &str) -> (String, Option<Origins>) {
 }
 
 /// The literals' occurrences in `text`, in text order, overlapping ones merged.
+/// Marks a highlight that is a regular expression (its source follows), not a literal:
+/// the query's expressions travel with its literals to every printer that highlights.
+pub const PATTERN_MARK: char = '\u{1}';
+
+/// The compiled expression of a highlight, compiled once per thread.
+fn compiled(source: &str) -> Option<regex::Regex> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    CACHE.with(|c| {
+        c.borrow_mut().entry(source.to_string()).or_insert_with(|| crate::query::pattern::compile(source).ok()).clone()
+    })
+}
+
 fn hits(text: &str, literals: &[String]) -> Vec<Hit> {
     // Each literal as its units' texts and positions relative to its first unit.
     let patterns: Vec<Vec<(u32, &str)>> = literals
         .iter()
         .map(|l| {
+            if l.starts_with(PATTERN_MARK) {
+                return Vec::new();
+            }
             let us = units(l);
             let base = us.first().map_or(0, |u| u.pos);
             us.iter().map(|u| (u.pos - base, &l[u.start..u.end])).collect()
         })
         .collect();
+    let expressions: Vec<(usize, regex::Regex)> =
+        literals.iter().enumerate().filter_map(|(i, l)| Some((i, compiled(l.strip_prefix(PATTERN_MARK)?)?))).collect();
     let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
-    if longest == 0 || text.is_empty() {
+    if (longest == 0 && expressions.is_empty()) || text.is_empty() {
         return Vec::new();
     }
     let (folded, origin) = fold_mapped(text);
@@ -93,6 +113,12 @@ fn hits(text: &str, literals: &[String]) -> Vec<Hit> {
             let (start, end) = to_original(s, e);
             found.push(Hit { start, end, literals: 1u64.checked_shl(i as u32).unwrap_or(0) });
         });
+    }
+    for (i, re) in &expressions {
+        for m in re.find_iter(&folded).filter(|m| !m.is_empty()) {
+            let (start, end) = to_original(m.start(), m.end());
+            found.push(Hit { start, end, literals: 1u64.checked_shl(*i as u32).unwrap_or(0) });
+        }
     }
     found.sort_unstable_by_key(|h| (h.start, h.end));
     let mut merged: Vec<Hit> = Vec::with_capacity(found.len());

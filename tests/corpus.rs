@@ -596,3 +596,95 @@ fn proximity_equals_a_regular_expression_and_a_sentence_split_of_the_folded_text
     assert!(checked >= 40 + 24);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Regular expressions of every kind the query language takes: literals the index can
+/// look up, classes, bounded repeats, alternation, anchors, `\d`, Latin, traditional
+/// characters (folded), and expressions with no Chinese text at all (a full scan).
+const EXPRESSIONS: &[&str] = &[
+    r"华为.{0,6}芯片",
+    r"\d+亿元",
+    r"[乌烏]克[兰蘭]",
+    r"^人民日报",
+    r"上海|北京",
+    r"(上海|北京)市.{0,3}政府",
+    r"人工智能",
+    r"人工智能|机器人",
+    r"中国.{0,2}美国",
+    r"\d{4}年\d{1,2}月",
+    r"第[一二三四五]季度",
+    r"[0-9]+(\.[0-9]+)?%",
+    r"同比增长\d+(\.\d+)?%",
+    r"iphone\s*\d+",
+    r"(?:ai|5g)",
+    r"记者.{0,10}报道",
+    r"^\s*记者",
+    r"。$",
+    r"^[^，。]{0,5}表示",
+    r"公司.{0,20}上市",
+    r"习近平|李克强",
+    r"新冠(病毒|肺炎|疫情)",
+    r"房价.{0,4}(上涨|下跌)",
+    r"\d+\s*万人",
+    r"[一-龥]{2}大学",
+    r"(北京|上海|广州|深圳)大学",
+    r"足球|篮球|排球",
+    r"诈骗.{0,8}\d+元",
+    r"(?i)APP",
+    r"微信.{0,3}公众号",
+    r"明月",
+    r"^床前",
+    r"[春秋]风",
+    r"白日.{0,5}山",
+    r"國破山河在",
+    r"(江|河|湖|海)上",
+    r"千里.{0,4}万里",
+    r"不见.{0,6}人",
+    r"^[^\n]{0,4}月",
+    r"酒.月|月.酒",
+    r"孤帆",
+    r"花落.{0,3}(多少|知多少)",
+    r"[东南西北]风",
+    r"一.一.",
+    r"故人.{0,10}(西|东)",
+    r"\d",
+    r"浔阳江头",
+    r"长安.{0,2}(一片|月)",
+    r"桃花.{1,8}流水",
+    r"(夜|晚).{0,3}钟声",
+    r"黄河.{0,10}入海",
+    r"^(明月|清风)",
+];
+
+#[test]
+#[ignore = "large corpus: cargo test --release -- --include-ignored"]
+fn regular_expressions_find_exactly_the_documents_a_scan_of_the_folded_text_finds() {
+    let c = corpus();
+    let mut failures = Vec::new();
+    for source in EXPRESSIONS {
+        // The scan: the expression on each folded field, case-insensitive, `^`/`$` at
+        // line ends, as the README says sou runs it.
+        let folded: String = source
+            .chars()
+            .flat_map(|ch| if ch.is_ascii() { vec![ch] } else { fold(&ch.to_string()).chars().collect() })
+            .collect();
+        let re = regex::RegexBuilder::new(&folded).case_insensitive(true).multi_line(true).build().expect("pattern");
+        let want: HashSet<&str> =
+            c.docs.iter().filter(|d| d.fields.iter().any(|f| re.is_match(f))).map(|d| d.id.as_str()).collect();
+        let query = format!("/{source}/");
+        let (code, out, err) = run(&c.index, &["search", &query, "--format", "ids", "-n", "10000000"]);
+        assert!(code == 0 || code == 1, "{query}: {err}");
+        let got: HashSet<&str> = out.lines().collect();
+        eprintln!("{query}\t{}", want.len());
+        if got != want {
+            let missing: Vec<_> = want.difference(&got).take(3).collect();
+            let extra: Vec<_> = got.difference(&want).take(3).collect();
+            failures.push(format!(
+                "{query}: sou {} vs {}: missing {missing:?}, extra {extra:?}",
+                got.len(),
+                want.len()
+            ));
+        }
+    }
+    assert!(EXPRESSIONS.len() >= 50);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

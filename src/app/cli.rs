@@ -493,6 +493,8 @@ Query syntax:
   华为 NEAR/5 芯片  at most 5 characters between, either order, one line;
                     BEFORE/5: 华为 first; 华为 SENT 芯片: one sentence;
                     华为 PARA 芯片: one paragraph; chains: A NEAR/5 B NEAR/5 C
+  /\\d+亿元/         a regular expression on the folded text (any case;
+                    ^ $ at line ends); title:/^人民日报/ in a field
   (张江 OR 临港) 芯片
                     group
   \"集成 电路\"       a phrase, spaces kept; only ASCII \" (or ＂) quotes:

@@ -219,7 +219,7 @@ impl Engine {
         if parsed.root.needs_text_check() {
             if sel.whole_words {
                 return Err(anyhow::anyhow!(
-                    "-w and NEAR/BEFORE/SENT/PARA cannot be combined yet: drop -w, or search the words alone"
+                    "-w cannot be combined with NEAR/BEFORE/SENT/PARA or a /regular expression/ yet: drop -w, or search the words alone"
                 ));
             }
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);

@@ -1,5 +1,7 @@
 //! What the index cannot decide alone, checked document by document: `url:` parts (a
-//! substring of the URL column, any case) and the proximity operators.
+//! substring of the URL column, any case), regular expressions (run on the folded text
+//! of the candidates the index selected by their required Chinese text) and the
+//! proximity operators.
 //!
 //! Proximity operators (`A NEAR/n B`, `A BEFORE/n B`, `A SENT B`, `A PARA B`): the
 //! index finds the documents holding every literal; each is then checked against its
@@ -24,7 +26,8 @@ use super::verified::Verifier;
 use crate::analysis::fold::fold;
 use crate::article::{Field, Kind};
 use crate::index::Fields;
-use crate::query::parse::{Link, Literal, Node, Scope};
+use crate::query::parse::{is_value, Link, Literal, Node, Scope};
+use crate::query::pattern;
 use crate::snippet::occurrences_in_folded;
 
 /// The query tree as the checks a candidate's text must pass.
@@ -36,6 +39,8 @@ enum Check {
     Lit(Scope, String),
     /// Each literal stands to the next as its link says, in one field.
     Near(Vec<(Scope, String)>, Vec<Link>),
+    /// The expression matches (`None`: it did not compile, and nothing matches).
+    Regex(Scope, Option<Arc<regex::Regex>>),
     All(Vec<Check>),
     Any(Vec<Check>),
     Not(Box<Check>),
@@ -56,6 +61,7 @@ impl Check {
             Node::Near { literals, links } => {
                 Check::Near(literals.iter().map(|l| (l.scope, fold(&l.text))).collect(), links.clone())
             }
+            Node::Regex(p) => Check::Regex(p.scope, pattern::compile(&p.source).ok().map(Arc::new)),
         }
     }
 
@@ -64,6 +70,7 @@ impl Check {
             Check::Yes => true,
             Check::Lit(scope, text) => doc.has(*scope, text),
             Check::Near(lits, links) => doc.near(lits, links),
+            Check::Regex(scope, re) => re.as_ref().is_some_and(|re| doc.matches(*scope, re)),
             Check::All(children) => children.iter().all(|c| c.holds(doc)),
             Check::Any(children) => children.iter().any(|c| c.holds(doc)),
             Check::Not(inner) => !inner.holds(doc),
@@ -105,6 +112,15 @@ impl Doc<'_> {
             }
         }
         self.in_scope(scope).any(|t| !occurrences_in_folded(t, text).is_empty())
+    }
+
+    fn matches(&self, scope: Scope, re: &regex::Regex) -> bool {
+        if let Scope::Field(f) = scope {
+            if is_value(scope) {
+                return self.columns.text(f, self.id).is_some_and(|v| re.is_match(&fold(&v)));
+            }
+        }
+        self.in_scope(scope).any(|t| re.is_match(t))
     }
 
     fn in_scope(&self, scope: Scope) -> impl Iterator<Item = &str> {

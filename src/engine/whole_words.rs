@@ -119,7 +119,7 @@ impl Check {
             // What must not occur is excluded by the query already, whole word or not.
             Node::Not(_) => Check::Yes,
             // Refused with -w before a query is compiled (see `Engine::prepare`).
-            Node::Near { .. } => Check::Yes,
+            Node::Near { .. } | Node::Regex(_) => Check::Yes,
         }
     }
 

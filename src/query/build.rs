@@ -15,7 +15,8 @@ use tantivy::query::{
 use tantivy::schema::{Field as SchemaField, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
-use super::parse::{self, Literal, Node, Scope};
+use super::parse::{self, is_value, Literal, Node, Scope};
+use super::pattern::{self, Required};
 use crate::analysis::chars::{plan_literal, LiteralPlan};
 use crate::analysis::dictionary::Dictionary;
 use crate::analysis::fold::fold;
@@ -254,6 +255,24 @@ impl Translator<'_> {
                     literals.iter().map(|l| Ok((Occur::Must, self.literal(l, words)?))).collect::<Result<_>>()?;
                 Box::new(BooleanQuery::new(clauses))
             }
+            // The Chinese text every match contains selects the candidates; the
+            // expression is run on their text (`crate::engine::proximity`).
+            Node::Regex(p) if is_value(p.scope) => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
+            Node::Regex(p) => self.required(p.scope, &pattern::required(&p.source))?,
+        })
+    }
+
+    /// The documents holding what an expression's every match contains.
+    fn required(&self, scope: Scope, req: &Required) -> Result<Box<dyn Query>> {
+        Ok(match req {
+            Required::Anything => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
+            Required::Text(t) => self.literal_match(scope, t, t)?,
+            Required::All(parts) => Box::new(BooleanQuery::new(
+                parts.iter().map(|r| Ok((Occur::Must, self.required(scope, r)?))).collect::<Result<_>>()?,
+            )),
+            Required::Any(parts) => {
+                self.any_of(parts.iter().map(|r| self.required(scope, r)).collect::<Result<Vec<_>>>()?)
+            }
         })
     }
 
@@ -313,7 +332,14 @@ pub fn query_segmenter(q: &parse::Query, dict: &Dictionary) -> QuerySegmenter {
 /// The folded literals of `q` a matching document contains (keyword values aside): what
 /// snippets show and highlight, whichever engine found the document.
 pub fn highlights(q: &parse::Query) -> Vec<String> {
-    q.wanted().into_iter().filter(|l| keyword(l.scope).is_none()).map(|l| fold(&l.text)).collect()
+    let mut out: Vec<String> =
+        q.wanted().into_iter().filter(|l| keyword(l.scope).is_none()).map(|l| fold(&l.text)).collect();
+    q.root.for_each_wanted_pattern(&mut |p| {
+        if !is_value(p.scope) {
+            out.push(format!("{}{}", crate::snippet::PATTERN_MARK, p.source));
+        }
+    });
+    out
 }
 
 /// Compiles a parsed query and filters. `words` is the [`query_segmenter`]; without one

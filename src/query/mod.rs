@@ -4,3 +4,4 @@
 pub mod any;
 pub mod build;
 pub mod parse;
+pub mod pattern;

@@ -14,6 +14,8 @@
 //! `A BEFORE/n B` (A first), `A SENT B` (one sentence), `A PARA B` (one paragraph) join
 //! words or phrases, and chain (`A NEAR/5 B NEAR/5 C`: each link holds).
 //!
+//! Regular expressions: `/华为.{0,6}芯片/`, `title:/^人民日报/` (see [`super::pattern`]).
+//!
 //! The parser builds a tree ([`Node`]) that every back end translates: tantivy here,
 //! other engines elsewhere.
 
@@ -53,11 +55,22 @@ pub struct Literal {
     pub quoted: bool,
 }
 
+/// A regular expression (`/…/`), matched against the folded text of a field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    /// Where it must match.
+    pub scope: Scope,
+    /// The expression as typed, between the slashes (`\/` read as `/`).
+    pub source: String,
+}
+
 /// A node of the query tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
     /// A word or phrase.
     Literal(Literal),
+    /// A regular expression.
+    Regex(Pattern),
     /// Every child must match (juxtaposition); a `Not` child must not.
     All(Vec<Node>),
     /// One of the children must match (`OR`).
@@ -109,19 +122,30 @@ impl Node {
         match self {
             Node::Literal(l) => f(l),
             Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_wanted(f)),
-            Node::Not(_) => {}
+            Node::Not(_) | Node::Regex(_) => {}
             Node::Near { literals, .. } => literals.iter().for_each(f),
         }
     }
 
+    /// Calls `f` with every regular expression a matching document matches (not those
+    /// under a `Not`): what snippets highlight besides the literals.
+    pub(crate) fn for_each_wanted_pattern<'a>(&'a self, f: &mut impl FnMut(&'a Pattern)) {
+        match self {
+            Node::Regex(p) => f(p),
+            Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_wanted_pattern(f)),
+            Node::Not(_) | Node::Literal(_) | Node::Near { .. } => {}
+        }
+    }
+
     /// Whether the tree holds what the index cannot decide alone — a proximity
-    /// operator, a `url:` part — so that its candidates are checked one by one.
+    /// operator, a regular expression, a `url:` part — so that its candidates are
+    /// checked one by one.
     pub fn needs_text_check(&self) -> bool {
         match self {
             Node::Literal(l) => l.scope == Scope::Field(Field::Url),
             Node::All(v) | Node::Any(v) => v.iter().any(Node::needs_text_check),
             Node::Not(n) => n.needs_text_check(),
-            Node::Near { .. } => true,
+            Node::Near { .. } | Node::Regex(_) => true,
         }
     }
 
@@ -132,6 +156,7 @@ impl Node {
             Node::All(v) | Node::Any(v) => v.iter().for_each(|n| n.for_each_literal(f)),
             Node::Not(n) => n.for_each_literal(f),
             Node::Near { literals, .. } => literals.iter().for_each(f),
+            Node::Regex(_) => {}
         }
     }
 }
@@ -203,6 +228,8 @@ enum Tok {
     And,
     /// `NEAR/n`, `BEFORE/n`, `SENT`, `PARA`.
     Link(Link),
+    /// `/regular expression/`, as typed between the slashes.
+    Regex(String),
 }
 
 fn err(query: &str, column: usize, message: impl Into<String>) -> ParseError {
@@ -263,6 +290,10 @@ fn lex(q: &str) -> Result<Lexed, ParseError> {
             // `!word` as other engines write `-word`; a lone `!` is text.
             '!' if !lexer.ends(i + 1) => lexer.minus()?,
             '"' => lexer.phrase()?,
+            '/' => match lexer.regex()? {
+                Some(tok) => tok,
+                None => lexer.word()?,
+            },
             _ => match lexer.scope()? {
                 Some(scope) => scope,
                 None => lexer.word()?,
@@ -348,6 +379,38 @@ impl Lexer<'_> {
             return Err(self.err(open_at, "empty phrase"));
         }
         Ok(Tok::Word { text, quoted: true })
+    }
+
+    /// A `/regular expression/`: from this `/` to the next one not escaped (`\/`) that
+    /// ends a word; `None` when there is none (`/usr/bin` is a word).
+    fn regex(&mut self) -> Result<Option<Tok>, ParseError> {
+        let open_at = self.i;
+        let mut j = open_at + 1;
+        while j < self.chars.len() {
+            match self.typed[j] {
+                '\\' => j += 1,
+                '/' if self.ends(j + 1) => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if j >= self.chars.len() {
+            return Ok(None);
+        }
+        let typed: String = self.typed[open_at + 1..j].iter().collect();
+        let source = typed.replace("\\/", "/");
+        if source.is_empty() {
+            return Err(self.err(open_at, "empty regular expression: write one between the slashes, e.g. /\\d+亿元/"));
+        }
+        if let Err(e) = super::pattern::compile(&source) {
+            return Err(self.err(open_at, format!("bad regular expression /{typed}/: {e}")));
+        }
+        if super::pattern::required(&source) == super::pattern::Required::Anything {
+            self.notes
+                .push(format!("/{typed}/ requires no Chinese text the index can look up: every document is scanned"));
+        }
+        self.i = j + 1;
+        Ok(Some(Tok::Regex(source)))
     }
 
     /// A word: up to a space, or a `)` that closes no `(` of the word itself; `OR`,
@@ -495,6 +558,9 @@ impl Parser<'_> {
         }
         let q = self.q;
         let operand = |n: Node, col: usize, link: Link| {
+            if matches!(n, Node::Regex(_)) {
+                return Err(err(q, col, format!("{} joins words or phrases, not regular expressions: write the distance into the expression, e.g. /华为.{{0,5}}芯片/", link.name())));
+            }
             match n {
             Node::Literal(l) if !is_value(l.scope) => Ok(l),
             _ => Err(err(
@@ -590,6 +656,21 @@ impl Parser<'_> {
                 let lit = Literal { scope, text: text.clone(), quoted: *quoted };
                 self.at += 1;
                 Ok(Node::Literal(lit))
+            }
+            Tok::Regex(source) => {
+                if is_value(scope)
+                    && scope != Scope::Field(Field::Url)
+                    && !matches!(scope, Scope::Field(f) if f.spec().kind == Kind::Keyword)
+                {
+                    return Err(err(
+                        self.q,
+                        col,
+                        "a regular expression matches text, a source, an author or a URL, not an id",
+                    ));
+                }
+                let p = Pattern { scope, source: source.clone() };
+                self.at += 1;
+                Ok(Node::Regex(p))
             }
         }
     }

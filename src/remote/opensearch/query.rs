@@ -110,6 +110,13 @@ fn node(n: &Node, words: Option<&QuerySegmenter>) -> Result<Value> {
             }
         }
         Node::Not(inner) => json!({"bool": {"must_not": [node(inner, None)?]}}),
+        Node::Regex(p) => {
+            return Err(QueryError(format!(
+                "the regular expression /{}/ is not translated for an OpenSearch engine: search the local index for it",
+                p.source
+            ))
+            .into())
+        }
         Node::Near { links, .. } => {
             return Err(QueryError(format!(
                 "{} is not translated for an OpenSearch engine yet: search the local index for it",

@@ -124,6 +124,13 @@ fn node(n: &Node, words: Option<&QuerySegmenter>) -> Result<String> {
             let (terms, positive) = terms_of(std::slice::from_ref(n), words)?;
             format!("({})", and(terms, positive))
         }
+        Node::Regex(p) => {
+            return Err(QueryError(format!(
+                "the regular expression /{}/ is not translated for a Sphinx engine: search the local index for it",
+                p.source
+            ))
+            .into())
+        }
         Node::Near { links, .. } => {
             return Err(QueryError(format!(
                 "{} is not translated for a Sphinx engine yet: search the local index for it",
