@@ -62,3 +62,69 @@ fn a_star_is_a_note_never_a_silent_zero() {
     assert!(r["total"].as_u64().unwrap_or(0) > 0, "{r}");
     assert_eq!(server.json(&format!("/api/search?q={}", enc("人工")))["notes"], serde_json::json!([]));
 }
+
+/// The documents of the seeds whose folded text an expression matches, as the README
+/// says sou runs it (any case, `^`/`$` at line ends): an independent scan.
+fn scanned(docs: &[SeedDoc], source: &str, field: impl Fn(&SeedDoc) -> Option<String>) -> Vec<String> {
+    let re = regex::RegexBuilder::new(&sou::analysis::fold::fold(source))
+        .case_insensitive(true)
+        .multi_line(true)
+        .build()
+        .expect("pattern");
+    let mut v: Vec<String> = docs
+        .iter()
+        .filter(|d| field(d).is_some_and(|t| re.is_match(&sou::analysis::fold::fold(&t))))
+        .map(|d| d.id.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_regular_expression_finds_what_a_scan_finds_in_any_field_and_says_when_it_scans_all() {
+    let idx = seed_index();
+    let docs = seed_docs();
+    // The text as stored (plain-text seeds have their hard-wrapped lines joined).
+    let stored = |d: &SeedDoc| {
+        let (_, out, err) = run(idx, &["show", &d.id, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        Some(format!("{}\n{}", v["title"].as_str().unwrap_or(""), v["content"].as_str().unwrap_or("")))
+    };
+    for source in [r"\d+亿元", r"人工智能.{0,10}产业", r"上海.{0,4}(科技|创新)", r"[乌烏]克[兰蘭]|浦東"]
+    {
+        let want = scanned(&docs, source, stored);
+        assert!(!want.is_empty() || source.contains('|'), "{source}");
+        let (code, _, err) = run(idx, &["search", &format!("/{source}/"), "--count"]);
+        assert!(code <= 1 && err.is_empty(), "{source}: {err}");
+        assert_eq!(all_ids(idx, &format!("/{source}/"), &[]), want, "{source}");
+    }
+    let want = scanned(&docs, "^上海", |d| Some(d.title.clone()));
+    assert!(!want.is_empty() && want.len() < docs.len());
+    assert_eq!(all_ids(idx, "title:/^上海/", &[]), want);
+    let want = scanned(&docs, "^上海", |d| d.source.clone());
+    assert!(!want.is_empty());
+    assert_eq!(all_ids(idx, "source:/^上海/", &[]), want);
+    // Inside OR and an exclusion, as any literal.
+    let either = all_ids(idx, r"/\d+亿元/ OR 人工智能", &[]);
+    assert!(either.len() > all_ids(idx, r"/\d+亿元/", &[]).len());
+    let without = all_ids(idx, r"上海 -/\d+亿元/", &[]);
+    assert_eq!(without.len(), all_ids(idx, "上海", &[]).len() - all_ids(idx, r"上海 /\d+亿元/", &[]).len());
+    // No Chinese text to look up: still exact, with a note that everything is scanned.
+    let (code, _, err) = run(idx, &["search", r"/(?i)ai\b/", "--count"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("note:") && err.contains("every document is scanned"), "{err}");
+    // kwic counts the expression's matches as it lists them.
+    let (_, lines, _) = run(idx, &["kwic", r"/\d+亿元/", "-n", "100000"]);
+    let (_, count, err) = run(idx, &["kwic", r"/\d+亿元/", "--count"]);
+    assert_eq!(count.split_whitespace().next(), Some(lines.lines().count().to_string().as_str()), "{err}");
+    assert!(lines.lines().all(|l| l.split('\t').nth(4).is_some_and(|hit| hit.ends_with("亿元"))), "{lines}");
+    // A bad expression is an error at its column; a path is a word.
+    let (code, _, err) = run(idx, &["search", "上海 /a(b/"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad regular expression") && err.lines().last().unwrap_or("").find('^') == Some(2 + 5),
+        "{err}"
+    );
+    let (code, _, err) = run(idx, &["search", "/usr/bin", "--count"]);
+    assert!(code <= 1 && !err.contains("regular"), "{err}");
+}

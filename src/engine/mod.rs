@@ -360,9 +360,14 @@ impl Engine {
 
     /// How many lines [`Engine::concordance`] would hand on, and from how many
     /// documents, without building them: from the character view's positions, reading
-    /// no article (but where two occurrences meet, and for `-w`, which needs the text).
+    /// no article (but where two occurrences meet, and for `-w` and regular expressions,
+    /// which need the text).
     pub fn concordance_count(&self, sel: &Selection) -> Result<(usize, usize)> {
-        if sel.whole_words {
+        let mut pattern = false;
+        if let Some(q) = &sel.query {
+            q.root.for_each_wanted_pattern(&mut |_| pattern = true);
+        }
+        if sel.whole_words || pattern {
             let ctx = Context { width: 0, cross_paragraphs: false };
             return self.concordance(sel, Sort::Score, ctx, &mut |_| true);
         }
