@@ -18,12 +18,18 @@ pub struct Bar {
     show: bool,
     quiet: bool,
     files: usize,
+    /// Moved ids told so far: after [`MOVED_TOLD`], one line says the rest are counted.
+    moved: usize,
 }
+
+/// How many ids that moved between files are named one by one: a file that repeats
+/// another one's ids would otherwise print a line per record.
+const MOVED_TOLD: usize = 20;
 
 impl Bar {
     /// A bar drawn when `show`; problems printed unless `quiet`.
     pub fn new(show: bool, quiet: bool) -> Bar {
-        Bar { bar: ProgressBar::hidden(), show, quiet, files: 0 }
+        Bar { bar: ProgressBar::hidden(), show, quiet, files: 0, moved: 0 }
     }
 }
 
@@ -73,7 +79,14 @@ impl Progress for Bar {
         self.say(format!("sou: {}{p}", if p.lost == Lost::Nothing { "warning: " } else { "" }));
     }
     fn moved(&mut self, path: &str, line: usize, m: &Moved) {
-        self.say(format!("sou: warning: {path}:{line}: id {} was also in {}; replaced", m.id, m.from));
+        self.moved += 1;
+        if self.moved <= MOVED_TOLD {
+            self.say(format!("sou: warning: {path}:{line}: id {} was also in {}; replaced", m.id, m.from));
+        } else if self.moved == MOVED_TOLD + 1 {
+            self.say(format!(
+                "sou: warning: {path}:{line}: more ids were also in other files; replaced (the summary counts them)"
+            ));
+        }
     }
     fn done(&mut self) {
         self.bar.finish_and_clear();
