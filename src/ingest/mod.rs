@@ -620,13 +620,18 @@ pub(crate) fn read_input<'a>(
         let (inner, cut) = c.decoder(BufReader::with_capacity(1 << 16, input))?;
         emit(Item::Format { name: c.name(), parts: 0 });
         read_input(path, inner, None, depth + 1, opts, emit)?;
-        if let Some((at, why)) = cut.get() {
-            let message = format!(
-                "the {} stream is cut short or damaged after {:.1} MB of text ({why}); what came before it is read",
-                c.name(),
-                at as f64 / 1e6
-            );
-            emit(Item::Problem(Problem { path: path.into(), line: 0, message, lost: Lost::Unknown }));
+        match cut.get() {
+            // Nothing came out: not a stream of this kind after all; tried again next run.
+            Some((0, why)) => emit(Item::Problem(Problem::file(path, &format!("{why}; skipped")))),
+            Some((at, why)) => {
+                let message = format!(
+                    "the {} stream is cut short or damaged after {:.1} MB of text ({why}); what came before it is read",
+                    c.name(),
+                    at as f64 / 1e6
+                );
+                emit(Item::Problem(Problem { path: path.into(), line: 0, message, lost: Lost::Unknown }));
+            }
+            None => {}
         }
         return Ok(());
     }
