@@ -346,7 +346,7 @@ fn proximity_keeps_the_documents_where_the_words_stand_near_and_excludes_only_th
     // What cannot be done yet says so.
     let (code, _, err) = run(idx, &["search", "孵化器 NEAR/5 科技", "-w"]);
     assert_eq!(code, 2);
-    assert!(err.contains("-w and NEAR"), "{err}");
+    assert!(err.contains("-w cannot be combined with NEAR"), "{err}");
     let (code, _, err) = run(idx, &["search", "孵化器 NEAR 科技"]);
     assert_eq!(code, 2);
     assert!(err.contains("NEAR needs a distance"), "{err}");
@@ -388,4 +388,51 @@ fn url_parts_and_exact_ids_select_what_the_columns_hold() {
     // id: is the whole id, exactly.
     assert_eq!(all_ids(idx, &format!("id:{one}"), &[]), vec![one.clone()]);
     assert!(all_ids(idx, &format!("id:{}", &one[..one.len() - 1]), &[]).is_empty());
+}
+
+/// `(id, score, date)` of each hit of `sou search ARGS --json`, in order.
+fn ranked(args: &[&str]) -> Vec<(String, Option<f64>, String)> {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let (code, out, err) = run(seed_index(), &all);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out.lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("json");
+            let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            (s("id"), v["score"].as_f64(), s("date"))
+        })
+        .collect()
+}
+
+#[test]
+fn reverse_turns_any_order_round_and_keeps_undated_documents_last() {
+    let best = ranked(&["上海", "-n", "20000"]);
+    let least = ranked(&["上海", "--reverse", "-n", "20000"]);
+    assert!(best.len() > 20, "{}", best.len());
+    let ids = |v: &[(String, Option<f64>, String)]| {
+        let mut ids: Vec<String> = v.iter().map(|h| h.0.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&best), ids(&least), "the same documents");
+    let scores: Vec<f64> = least.iter().map(|h| h.1.expect("a score")).collect();
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "least relevant first: {scores:?}");
+    assert!(scores[0] < scores[scores.len() - 1]);
+    assert_eq!(least.last().map(|h| h.1), best.first().map(|h| h.1));
+    // A short page (top-k) is the start of the long one (every match, sorted).
+    assert_eq!(ranked(&["上海", "--reverse", "-n", "5"]), least[..5].to_vec());
+    assert_eq!(ranked(&["上海", "--sort", "score-asc", "-n", "20000"]), least);
+    // By date: --reverse of newest first is oldest first, undated documents last both ways.
+    let oldest = ranked(&["上海", "--sort", "date", "--reverse", "-n", "20000"]);
+    assert_eq!(oldest, ranked(&["上海", "--sort", "date-asc", "-n", "20000"]));
+    let dates: Vec<&str> = oldest.iter().map(|h| h.2.as_str()).filter(|d| !d.is_empty()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]) && dates.first() < dates.last(), "{dates:?}");
+    let first_undated = oldest.iter().position(|h| h.2.is_empty()).unwrap_or(oldest.len());
+    assert!(oldest[first_undated..].iter().all(|h| h.2.is_empty()), "undated last");
+    assert_eq!(
+        ranked(&["上海", "--sort", "date-asc", "--reverse", "-n", "20000"]),
+        ranked(&["上海", "--sort", "date", "-n", "20000"])
+    );
 }

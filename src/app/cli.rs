@@ -660,6 +660,11 @@ pub struct SearchArgs {
     #[arg(long, value_parser = named::<Sort>(), default_value = "score")]
     pub sort: Sort,
 
+    /// The opposite of the order: least relevant first, or oldest first with --sort date
+    /// (undated documents stay last).
+    #[arg(long)]
+    pub reverse: bool,
+
     /// Print only the number of matching documents.
     #[arg(long)]
     pub count: bool,

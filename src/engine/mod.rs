@@ -335,7 +335,7 @@ impl Engine {
         ctx: Context,
         visit: &mut dyn FnMut(Line) -> bool,
     ) -> Result<(usize, usize)> {
-        let p = self.prepare(sel, sort == Sort::Score)?;
+        let p = self.prepare(sel, sort.is_scored())?;
         let query = p.compiled.query.as_ref();
         let (mut lines, mut docs) = (0, 0);
         let whole = if sel.whole_words { Some(self.jieba()?) } else { None };

@@ -21,12 +21,24 @@ pub enum Sort {
     Date,
     /// Oldest first; undated documents last.
     DateAsc,
+    /// Least relevant first, oldest first among equals (`--reverse` of `score`).
+    ScoreAsc,
 }
 
 impl Sort {
     /// Whether hits are ranked by relevance (and carry a score).
     pub fn is_scored(self) -> bool {
-        self == Sort::Score
+        matches!(self, Sort::Score | Sort::ScoreAsc)
+    }
+
+    /// The opposite order (`--reverse`); undated documents stay last.
+    pub fn reversed(self) -> Sort {
+        match self {
+            Sort::Score => Sort::ScoreAsc,
+            Sort::ScoreAsc => Sort::Score,
+            Sort::Date => Sort::DateAsc,
+            Sort::DateAsc => Sort::Date,
+        }
     }
 }
 
@@ -35,6 +47,7 @@ impl Named for Sort {
         (Self::Score, "score", "Most relevant first (BM25), newest first among equals"),
         (Self::Date, "date", "Newest first; undated documents last"),
         (Self::DateAsc, "date-asc", "Oldest first; undated documents last"),
+        (Self::ScoreAsc, "score-asc", "Least relevant first, oldest first among equals"),
     ];
 }
 
@@ -120,6 +133,15 @@ pub(crate) fn addresses(
             let (top, n) = searcher.search(query, &(dated, counter))?;
             (top.into_iter().map(|(_, addr)| (None, addr)).collect(), n)
         }
+        Sort::ScoreAsc => {
+            // The greatest key first: the lowest score, then the oldest date.
+            let least = collector.tweak_score(|reader: &SegmentReader| {
+                let date = date_key(reader);
+                move |doc, score: Score| (-score, oldest_first_key(date(doc)))
+            });
+            let (top, n) = searcher.search(query, &(least, counter))?;
+            (top.into_iter().map(|((score, _), addr)| (Some(-score), addr)).collect(), n)
+        }
         Sort::DateAsc => {
             // The greatest key first: the oldest date has the greatest negated date, and
             // an undated document (i64::MIN) stays last.
@@ -136,15 +158,16 @@ pub(crate) fn addresses(
 /// Every match, in `sort` order: the order [`addresses`] gives, from one pass that keeps
 /// each match's sort key (a page reaching far keeps no heap of its size).
 pub(crate) fn all(searcher: &Searcher, query: &dyn Query, sort: Sort) -> Result<Ranked> {
-    let mut found = searcher.search(query, &AllMatches { scored: sort == Sort::Score })?;
-    if sort == Sort::DateAsc {
+    let mut found = searcher.search(query, &AllMatches { scored: sort.is_scored() })?;
+    if matches!(sort, Sort::DateAsc | Sort::ScoreAsc) {
         for f in &mut found {
             f.1 = oldest_first_key(f.1);
         }
     }
+    let sign = if sort == Sort::ScoreAsc { -1.0 } else { 1.0 };
     // Greatest key first; ties by document address, as tantivy's top-k breaks them.
-    found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    Ok(found.into_iter().map(|(score, _, addr)| ((sort == Sort::Score).then_some(score), addr)).collect())
+    found.sort_unstable_by(|a, b| (sign * b.0).total_cmp(&(sign * a.0)).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(found.into_iter().map(|(score, _, addr)| (sort.is_scored().then_some(score), addr)).collect())
 }
 
 /// The key that puts the oldest date first when the greatest key comes first, and an

@@ -399,15 +399,18 @@ impl Lexer<'_> {
         }
         let typed: String = self.typed[open_at + 1..j].iter().collect();
         let source = typed.replace("\\/", "/");
+        // Messages show a long expression by its start.
+        let shown: String =
+            if typed.chars().count() > 40 { typed.chars().take(40).chain(['…']).collect() } else { typed.clone() };
         if source.is_empty() {
             return Err(self.err(open_at, "empty regular expression: write one between the slashes, e.g. /\\d+亿元/"));
         }
         if let Err(e) = super::pattern::compile(&source) {
-            return Err(self.err(open_at, format!("bad regular expression /{typed}/: {e}")));
+            return Err(self.err(open_at, format!("bad regular expression /{shown}/: {e}")));
         }
         if super::pattern::required(&source) == super::pattern::Required::Anything {
             self.notes
-                .push(format!("/{typed}/ requires no Chinese text the index can look up: every document is scanned"));
+                .push(format!("/{shown}/ requires no Chinese text the index can look up: every document is scanned"));
         }
         self.i = j + 1;
         Ok(Some(Tok::Regex(source)))
@@ -865,5 +868,27 @@ mod tests {
             assert_eq!(e.column, col, "{q}: {e}");
         }
         assert!(parse("   ").is_err());
+    }
+
+    #[test]
+    fn slashes_around_an_expression_make_a_regular_expression_and_a_path_stays_a_word() {
+        let re = |scope: Scope, source: &str| Node::Regex(Pattern { scope, source: source.into() });
+        let q = parse(r"/华为.{0,6}芯片/ title:/^人民日报/ /甲\/乙/").unwrap();
+        assert_eq!(
+            q.root,
+            Node::All(vec![
+                re(Scope::Any, "华为.{0,6}芯片"),
+                re(Scope::Field(Field::Title), "^人民日报"),
+                re(Scope::Any, "甲/乙"),
+            ])
+        );
+        assert!(q.notes.is_empty(), "{:?}", q.notes);
+        assert_eq!(parse("/usr/bin").unwrap().root, Node::All(vec![any("/usr/bin")]));
+        assert_eq!(parse("-/广告/").unwrap().root, Node::All(vec![Node::Not(Box::new(re(Scope::Any, "广告")))]));
+        assert_eq!(parse(r"/\d+/").unwrap().notes.len(), 1, "a full scan is said");
+        for (q, col) in [("上海 /a(b/", 3), ("//", 0), ("id:/x/", 3), ("华为 NEAR/3 /芯片/", 10)] {
+            let e = parse(q).expect_err(q);
+            assert_eq!(e.column, col, "{q}: {e}");
+        }
     }
 }

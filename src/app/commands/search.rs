@@ -18,7 +18,14 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
         let sel = settings::selection(None, &args.filters)?;
         let query = args.query.as_deref().unwrap_or("");
         let ids_from = args.filters.ids_from.as_ref().map(|f| f.display().to_string());
-        return crate::app::tui::run(globals, query, &sel, args.sort, args.print, ids_from);
+        return crate::app::tui::run(
+            globals,
+            query,
+            &sel,
+            if args.reverse { args.sort.reversed() } else { args.sort },
+            args.print,
+            ids_from,
+        );
     }
     if args.query.is_none() && !args.filters.selects() {
         anyhow::bail!(
@@ -69,6 +76,7 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
     } else {
         // Without a query nothing is more relevant than anything else: newest first.
         let sort = if args.query.is_none() && args.sort == Sort::Score { Sort::Date } else { args.sort };
+        let sort = if args.reverse { sort.reversed() } else { sort };
         let page = Page { limit: args.limit, offset: args.offset, sort, fields };
         let mut hits = engine.search(sel, page, table)?;
         if hits.hits.is_empty() && hits.total.is_none() {

@@ -583,6 +583,7 @@ impl App {
         match self.sort {
             Sort::Date => args.extend(["--sort".to_string(), "date".to_string()]),
             Sort::DateAsc => args.extend(["--sort".to_string(), "date-asc".to_string()]),
+            Sort::ScoreAsc => args.extend(["--sort".to_string(), "score-asc".to_string()]),
             Sort::Score => {}
         }
         args.join(" ")

@@ -178,6 +178,7 @@ pub fn sort(order: Sort) -> Value {
     let id = json!({Field::Id.name(): "asc"});
     match order {
         Sort::Score => json!(["_score", date, id]),
+        Sort::ScoreAsc => json!([{"_score": "asc"}, {"date": {"order": "asc", "missing": "_last"}}, id]),
         Sort::Date => json!([date, id]),
         Sort::DateAsc => json!([{"date": {"order": "asc", "missing": "_last"}}, id]),
     }
