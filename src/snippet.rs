@@ -78,7 +78,10 @@ fn compiled(source: &str) -> Option<regex::Regex> {
             std::cell::RefCell::new(std::collections::HashMap::new());
     }
     CACHE.with(|c| {
-        c.borrow_mut().entry(source.to_string()).or_insert_with(|| crate::query::pattern::compile(source).ok()).clone()
+        c.borrow_mut()
+            .entry(source.to_string())
+            .or_insert_with(|| crate::analysis::pattern::compile(source).ok())
+            .clone()
     })
 }
 

@@ -534,6 +534,19 @@ fn near_by_regex(a: &str, b: &str, n: u32, ordered: bool) -> regex::Regex {
     regex::Regex::new(&pattern).expect("pattern")
 }
 
+/// The ids of every document `query` finds against `want`: what differs, if anything.
+fn mismatch(index: &Path, query: &str, want: &HashSet<&str>) -> Option<String> {
+    let (code, out, err) = run(index, &["search", query, "--format", "ids", "-n", "10000000"]);
+    assert!(code == 0 || code == 1, "{query}: {err}");
+    let got: HashSet<&str> = out.lines().collect();
+    eprintln!("{query}\t{}", want.len());
+    (got != *want).then(|| {
+        let missing: Vec<_> = want.difference(&got).take(3).collect();
+        let extra: Vec<_> = got.difference(want).take(3).collect();
+        format!("{query}: sou {} vs {}: missing {missing:?}, extra {extra:?}", got.len(), want.len())
+    })
+}
+
 /// Whether one of `fields` has a sentence (or, `paragraphs`, a line) holding both.
 fn in_one_piece(fields: &[String; 3], a: &str, b: &str, paragraphs: bool) -> bool {
     let ends = if paragraphs { regex::Regex::new("\n") } else { regex::Regex::new(r"[。!?;…\n]|\.\.+") };
@@ -562,20 +575,8 @@ fn proximity_equals_a_regular_expression_and_a_sentence_split_of_the_folded_text
     let mut failures = Vec::new();
     let mut checked = 0;
     let mut check = |query: String, want: HashSet<&str>| {
-        let (code, out, err) = run(&c.index, &["search", &query, "--format", "ids", "-n", "1000000"]);
-        assert!(code == 0 || code == 1, "{query}: {err}");
-        let got: HashSet<&str> = out.lines().collect();
-        eprintln!("{query}\t{}", want.len());
         checked += 1;
-        if got != want {
-            let missing: Vec<_> = want.difference(&got).take(3).collect();
-            let extra: Vec<_> = got.difference(&want).take(3).collect();
-            failures.push(format!(
-                "{query}: sou {} vs {}: missing {missing:?}, extra {extra:?}",
-                got.len(),
-                want.len()
-            ));
-        }
+        failures.extend(mismatch(&c.index, &query, &want));
     };
     for (a, b) in pairs {
         for n in [0, 3, 10, 40] {
@@ -670,20 +671,7 @@ fn regular_expressions_find_exactly_the_documents_a_scan_of_the_folded_text_find
         let re = regex::RegexBuilder::new(&folded).case_insensitive(true).multi_line(true).build().expect("pattern");
         let want: HashSet<&str> =
             c.docs.iter().filter(|d| d.fields.iter().any(|f| re.is_match(f))).map(|d| d.id.as_str()).collect();
-        let query = format!("/{source}/");
-        let (code, out, err) = run(&c.index, &["search", &query, "--format", "ids", "-n", "10000000"]);
-        assert!(code == 0 || code == 1, "{query}: {err}");
-        let got: HashSet<&str> = out.lines().collect();
-        eprintln!("{query}\t{}", want.len());
-        if got != want {
-            let missing: Vec<_> = want.difference(&got).take(3).collect();
-            let extra: Vec<_> = got.difference(&want).take(3).collect();
-            failures.push(format!(
-                "{query}: sou {} vs {}: missing {missing:?}, extra {extra:?}",
-                got.len(),
-                want.len()
-            ));
-        }
+        failures.extend(mismatch(&c.index, &format!("/{source}/"), &want));
     }
     assert!(EXPRESSIONS.len() >= 50);
     assert!(failures.is_empty(), "{}", failures.join("\n"));

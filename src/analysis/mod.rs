@@ -14,6 +14,7 @@ pub mod chars;
 pub mod dictionary;
 pub mod fold;
 pub mod nouns;
+pub mod pattern;
 pub mod segment;
 pub(crate) mod tokenizers;
 pub mod words;
