@@ -661,10 +661,7 @@ impl Parser<'_> {
                 Ok(Node::Literal(lit))
             }
             Tok::Regex(source) => {
-                if is_value(scope)
-                    && scope != Scope::Field(Field::Url)
-                    && !matches!(scope, Scope::Field(f) if f.spec().kind == Kind::Keyword)
-                {
+                if matches!(scope, Scope::Field(f) if f.spec().kind == Kind::Id) {
                     return Err(err(
                         self.q,
                         col,
