@@ -436,3 +436,85 @@ fn reverse_turns_any_order_round_and_keeps_undated_documents_last() {
         ranked(&["上海", "--sort", "date", "-n", "20000"])
     );
 }
+
+/// `(id, occurrences)` rows of a TSV search with `--fields id,occurrences`.
+fn occurrence_rows(args: &[&str]) -> Vec<(String, usize)> {
+    let (code, out, err) = run(seed_index(), args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out.lines()
+        .map(|l| {
+            let (id, n) = l.split_once('\t').unwrap();
+            (id.to_string(), n.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn occurrences_count_the_literals_in_each_text_and_order_hits_by_them() {
+    let docs = seed_docs();
+    for w in ["上海", "人工智能", "孵化器"] {
+        let rows = occurrence_rows(&["search", w, "--format", "tsv", "--fields", "id,occurrences", "-n", "1000"]);
+        assert!(!rows.is_empty(), "{w}");
+        for (id, n) in &rows {
+            // The WeChat records' content is their text after the title line.
+            let Some(d) = docs.iter().find(|d| &d.id == id && !id.starts_with("seeds/")) else { continue };
+            let content = d.text.split_once('\n').unwrap().1;
+            assert_eq!(*n, content.matches(w).count(), "{w} in {id}");
+        }
+        // Most first, every match listed once; the reverse order is the same counts rising.
+        let sorted = occurrence_rows(&[
+            "search",
+            w,
+            "--sort",
+            "occurrences",
+            "--format",
+            "tsv",
+            "--fields",
+            "id,occurrences",
+            "-n",
+            "1000",
+        ]);
+        let counts: Vec<usize> = sorted.iter().map(|r| r.1).collect();
+        assert!(counts.windows(2).all(|p| p[0] >= p[1]), "{w}: {counts:?}");
+        let mut a = sorted.clone();
+        let mut b = rows.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{w}: the same documents and counts in another order");
+        let rising = occurrence_rows(&[
+            "search",
+            w,
+            "--sort",
+            "occurrences",
+            "--reverse",
+            "--format",
+            "tsv",
+            "--fields",
+            "id,occurrences",
+            "-n",
+            "1000",
+        ]);
+        let up: Vec<usize> = rising.iter().map(|r| r.1).collect();
+        let mut down = counts.clone();
+        down.reverse();
+        assert_eq!(up, down, "{w}");
+    }
+    // Two literals: each document's count is its kwic lines, and JSON carries the key.
+    let (code, kwic, _) = run(seed_index(), &["kwic", "上海 人工智能", "--json"]);
+    assert_eq!(code, 0);
+    let mut lines: std::collections::BTreeMap<String, usize> = Default::default();
+    for l in kwic.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()) {
+        if let Some(id) = l["id"].as_str() {
+            *lines.entry(id.to_string()).or_default() += 1;
+        }
+    }
+    let (code, out, _) =
+        run(seed_index(), &["search", "上海 人工智能", "--json", "--fields", "occurrences", "-n", "1000"]);
+    assert_eq!(code, 0);
+    let hits: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(hits.len() > 3);
+    for h in &hits {
+        let id = h["id"].as_str().unwrap();
+        assert_eq!(h["occurrences"].as_u64().unwrap() as usize, lines.get(id).copied().unwrap_or(0), "{id}");
+    }
+}

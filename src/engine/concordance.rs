@@ -50,17 +50,7 @@ pub(crate) fn lines_of(
     meta: (&str, Option<Date>, Option<&str>),
     whole: Option<&jieba_rs::Jieba>,
 ) -> Vec<Line> {
-    let mut hits = snippet::find_hits(text, literals);
-    if let Some(jieba) = whole {
-        let (folded, map) = crate::analysis::fold::fold_mapped(text);
-        let bounds = super::whole_words::boundaries(jieba, &folded);
-        // The folded offset an original offset maps to (the first folded byte from it).
-        let at = |orig: usize| map.partition_point(|&o| o < orig);
-        hits.retain(|&(s, e)| {
-            let cjk = text[s..e].chars().any(crate::analysis::chars::is_cjk);
-            !cjk || (bounds.binary_search(&at(s)).is_ok() && bounds.binary_search(&at(e)).is_ok())
-        });
-    }
+    let hits = occurrences_in(text, literals, whole);
     let mut out = Vec::with_capacity(hits.len());
     // Character offsets, counted incrementally from one hit to the next.
     let (mut at_byte, mut at_char) = (0, 0);
@@ -85,6 +75,24 @@ pub(crate) fn lines_of(
         });
     }
     out
+}
+
+/// The byte ranges of the literals' occurrences in `text` that a concordance shows, in
+/// text order (overlapping ones merged); with `whole`, only those of Chinese text that
+/// are whole words of `text`'s segmentation (`-w`).
+pub(crate) fn occurrences_in(text: &str, literals: &[String], whole: Option<&jieba_rs::Jieba>) -> Vec<(usize, usize)> {
+    let mut hits = snippet::find_hits(text, literals);
+    if let Some(jieba) = whole {
+        let (folded, map) = crate::analysis::fold::fold_mapped(text);
+        let bounds = super::whole_words::boundaries(jieba, &folded);
+        // The folded offset an original offset maps to (the first folded byte from it).
+        let at = |orig: usize| map.partition_point(|&o| o < orig);
+        hits.retain(|&(s, e)| {
+            let cjk = text[s..e].chars().any(crate::analysis::chars::is_cjk);
+            !cjk || (bounds.binary_search(&at(s)).is_ok() && bounds.binary_search(&at(e)).is_ok())
+        });
+    }
+    hits
 }
 
 /// `s` on one line: line breaks and tabs as spaces, control characters removed.

@@ -59,6 +59,9 @@ pub struct Page {
     /// The fields the hits carry (others are left empty): the text is read from the
     /// document store, the other fields from columns.
     pub fields: FieldSet,
+    /// Count the query's literals in each hit ([`Hit::occurrences`]); always done when
+    /// the page is ordered by them.
+    pub occurrences: bool,
 }
 
 /// The histogram of a selection and its counts per value of every counted field.
@@ -244,6 +247,9 @@ impl Engine {
     /// or an offset beyond the matches.
     pub fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
         let p = self.prepare(sel, true)?;
+        if page.sort.by_occurrences() {
+            return self.by_occurrences(&p, sel, page);
+        }
         let query: &dyn Query = p.compiled.query.as_ref();
         let (found, total) = if page.limit.saturating_add(page.offset) > LARGE_PAGE {
             let all = search::all(&p.searcher, query, page.sort)?;
@@ -254,8 +260,66 @@ impl Engine {
         } else {
             search::addresses(&p.searcher, query, page, with_total)?
         };
-        let hits = search::hits_at(&p.searcher, &self.index.fields, found, page)?;
+        let counts = if page.occurrences {
+            let addrs: Vec<tantivy::DocAddress> = found.iter().map(|(_, a)| *a).collect();
+            Some(self.occurrences_of(&p, sel, &addrs)?)
+        } else {
+            None
+        };
+        let mut hits = search::hits_at(&p.searcher, &self.index.fields, found, page)?;
+        for (h, n) in hits.iter_mut().zip(counts.into_iter().flatten()) {
+            h.occurrences = Some(n);
+        }
         Ok(Hits { hits, total: total.filter(|_| with_total), literals: p.compiled.highlights })
+    }
+
+    /// The page of every match ordered by how often the query's literals occur in it
+    /// (ties: by score, then newest first), with its total.
+    fn by_occurrences(&self, p: &Prepared, sel: &Selection, page: Page) -> Result<Hits> {
+        let all = search::all(&p.searcher, p.compiled.query.as_ref(), Sort::Score)?;
+        let addrs: Vec<tantivy::DocAddress> = all.iter().map(|(_, a)| *a).collect();
+        let counts = self.occurrences_of(p, sel, &addrs)?;
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        if page.sort == Sort::Occurrences {
+            order.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
+        } else {
+            order.sort_by_key(|&i| counts[i]);
+        }
+        let total = all.len();
+        let chosen: Vec<usize> = order.into_iter().skip(page.offset).take(page.limit).collect();
+        let found: search::Ranked = chosen.iter().map(|&i| all[i]).collect();
+        let mut hits = search::hits_at(&p.searcher, &self.index.fields, found, page)?;
+        for (h, &i) in hits.iter_mut().zip(&chosen) {
+            h.occurrences = Some(counts[i]);
+        }
+        Ok(Hits { hits, total: Some(total), literals: p.compiled.highlights.clone() })
+    }
+
+    /// How many concordance lines each document at `addrs` has (in order): from the
+    /// character view's positions, the text read only where they cannot tell (two
+    /// occurrences meeting, `-w`, regular expressions).
+    fn occurrences_of(&self, p: &Prepared, sel: &Selection, addrs: &[tantivy::DocAddress]) -> Result<Vec<usize>> {
+        let mut pattern = false;
+        if let Some(q) = &sel.query {
+            q.root.for_each_wanted_pattern(&mut |_| pattern = true);
+        }
+        let whole = if sel.whole_words { Some(self.jieba()?) } else { None };
+        let literals = &p.compiled.highlights;
+        let counts = if whole.is_some() || pattern {
+            vec![None; addrs.len()]
+        } else {
+            occurrences::per_document(&p.searcher, &self.index.fields, addrs, literals)?
+        };
+        let rescan: Vec<usize> = (0..addrs.len()).filter(|&i| counts[i].is_none()).collect();
+        let mut counts: Vec<usize> = counts.into_iter().map(|n| n.unwrap_or(0)).collect();
+        for chunk in rescan.chunks(CONCORDANCE_BATCH) {
+            let at: Vec<tantivy::DocAddress> = chunk.iter().map(|&i| addrs[i]).collect();
+            let texts = columns::load(&p.searcher, &self.index.fields, &at, FieldSet::of(&[Field::Content]))?;
+            for (&i, a) in chunk.iter().zip(&texts) {
+                counts[i] = concordance::occurrences_in(concordance::text_of(a), literals, whole.as_deref()).len();
+            }
+        }
+        Ok(counts)
     }
 
     /// The page found by scoring only the documents that can make it (see [`topk`]), when
@@ -363,18 +427,11 @@ impl Engine {
     /// no article (but where two occurrences meet, and for `-w` and regular expressions,
     /// which need the text).
     pub fn concordance_count(&self, sel: &Selection) -> Result<(usize, usize)> {
-        let mut pattern = false;
-        if let Some(q) = &sel.query {
-            q.root.for_each_wanted_pattern(&mut |_| pattern = true);
-        }
-        if sel.whole_words || pattern {
-            let ctx = Context { width: 0, cross_paragraphs: false };
-            return self.concordance(sel, Sort::Score, ctx, &mut |_| true);
-        }
         let p = self.prepare(sel, false)?;
-        let mut found: Vec<tantivy::DocAddress> =
+        let found: Vec<tantivy::DocAddress> =
             p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
-        occurrences::count(&p.searcher, &self.index.fields, &mut found, &p.compiled.highlights)
+        let counts = self.occurrences_of(&p, sel, &found)?;
+        Ok((counts.iter().sum(), counts.iter().filter(|&&n| n > 0).count()))
     }
 
     /// Every document of the selection, in the index's order, handed to `visit` as it

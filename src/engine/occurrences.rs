@@ -1,10 +1,11 @@
 //! Counting a concordance without reading articles: every occurrence of a literal is a
 //! run of the character view's positions, so `kwic --count` walks the postings of the
 //! literals' units in the matching documents instead of decompressing and scanning
-//! their text. The count equals the lines `kwic` prints (overlapping or touching
-//! occurrences are one line, as [`crate::snippet`] merges them): where positions cannot
-//! tell whether two occurrences touch (one right after the other, with possibly a space
-//! or an ignored mark between), the document's text is scanned as before.
+//! their text (`kwic --count`, the `occurrences` column, `--sort occurrences`). The
+//! count equals the lines `kwic` prints (overlapping or touching occurrences are one
+//! line, as [`crate::snippet`] merges them): where positions cannot tell whether two
+//! occurrences touch (one right after the other, with possibly a space or an ignored
+//! mark between), the caller scans the document's text.
 
 use anyhow::Result;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -12,22 +13,24 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term};
 
 use crate::analysis::chars::{plan_literal, LiteralPlan};
-use crate::article::{Field, FieldSet};
+use crate::article::Field;
 use crate::index::Fields;
 
 /// One literal's units in one segment: (offset from the first unit, postings).
 type Units = Vec<(u32, SegmentPostings)>;
 
-/// Lines and documents with at least one line, for the documents `found` (any order)
-/// and the folded `literals` a concordance looks for in the content.
-pub(crate) fn count(
+/// How many concordance lines each document of `found` has (in `found`'s order) for the
+/// folded `literals` a concordance looks for in the content, from positions alone;
+/// `None` where two occurrences follow each other directly and only the text can tell
+/// whether they touch.
+pub(crate) fn per_document(
     searcher: &Searcher,
     fields: &Fields,
-    found: &mut [DocAddress],
+    found: &[DocAddress],
     literals: &[String],
-) -> Result<(usize, usize)> {
-    found.sort_unstable();
-    let Some(views) = fields.views(Field::Content) else { return Ok((0, 0)) };
+) -> Result<Vec<Option<usize>>> {
+    let mut out = vec![Some(0); found.len()];
+    let Some(views) = fields.views(Field::Content) else { return Ok(out) };
     let plans: Vec<Vec<(u32, String)>> = literals
         .iter()
         .filter_map(|l| match plan_literal(l) {
@@ -35,12 +38,13 @@ pub(crate) fn count(
             LiteralPlan::Empty => None,
         })
         .collect();
-    let (mut lines, mut docs) = (0, 0);
-    let mut rescan: Vec<DocAddress> = Vec::new();
+    // Postings are walked forwards: documents in address order.
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_unstable_by_key(|&i| found[i]);
     let mut at = 0;
-    while at < found.len() {
-        let segment = found[at].segment_ord;
-        let end = at + found[at..].iter().take_while(|a| a.segment_ord == segment).count();
+    while at < order.len() {
+        let segment = found[order[at]].segment_ord;
+        let end = at + order[at..].iter().take_while(|&&i| found[i].segment_ord == segment).count();
         let inverted = searcher.segment_reader(segment).inverted_index(views.chars)?;
         let mut postings: Vec<Option<Units>> = Vec::with_capacity(plans.len());
         for plan in &plans {
@@ -59,31 +63,19 @@ pub(crate) fn count(
         }
         let mut spans: Vec<(u32, u32)> = Vec::new();
         let mut sets: Vec<Vec<u32>> = Vec::new();
-        for a in &found[at..end] {
+        for &i in &order[at..end] {
             spans.clear();
             for units in postings.iter_mut().flatten() {
-                occurrences(units, a.doc_id, &mut sets, &mut spans);
+                occurrences(units, found[i].doc_id, &mut sets, &mut spans);
             }
             if plans.len() > 1 {
                 spans.sort_unstable();
             }
-            match merged(&spans) {
-                Some(n) => {
-                    lines += n;
-                    docs += usize::from(n > 0);
-                }
-                None => rescan.push(*a),
-            }
+            out[i] = merged(&spans);
         }
         at = end;
     }
-    // Occurrences right next to each other: the text says whether they touch.
-    for a in super::columns::load(searcher, fields, &rescan, FieldSet::of(&[Field::Content]))? {
-        let n = crate::snippet::find_hits(super::concordance::text_of(&a), literals).len();
-        lines += n;
-        docs += usize::from(n > 0);
-    }
-    Ok((lines, docs))
+    Ok(out)
 }
 
 /// Adds to `spans` the (first, last) positions of every occurrence of the literal whose

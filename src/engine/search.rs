@@ -23,12 +23,22 @@ pub enum Sort {
     DateAsc,
     /// Least relevant first, oldest first among equals (`--reverse` of `score`).
     ScoreAsc,
+    /// Most occurrences of the query's literals in the text first, most relevant first
+    /// among equals.
+    Occurrences,
+    /// Fewest occurrences first, most relevant first among equals.
+    OccurrencesAsc,
 }
 
 impl Sort {
     /// Whether hits are ranked by relevance (and carry a score).
     pub fn is_scored(self) -> bool {
-        matches!(self, Sort::Score | Sort::ScoreAsc)
+        matches!(self, Sort::Score | Sort::ScoreAsc | Sort::Occurrences | Sort::OccurrencesAsc)
+    }
+
+    /// Whether hits are ordered by how often the query's literals occur in them.
+    pub fn by_occurrences(self) -> bool {
+        matches!(self, Sort::Occurrences | Sort::OccurrencesAsc)
     }
 
     /// The opposite order (`--reverse`); undated documents stay last.
@@ -38,6 +48,8 @@ impl Sort {
             Sort::ScoreAsc => Sort::Score,
             Sort::Date => Sort::DateAsc,
             Sort::DateAsc => Sort::Date,
+            Sort::Occurrences => Sort::OccurrencesAsc,
+            Sort::OccurrencesAsc => Sort::Occurrences,
         }
     }
 }
@@ -48,6 +60,8 @@ impl Named for Sort {
         (Self::Date, "date", "Newest first; undated documents last"),
         (Self::DateAsc, "date-asc", "Oldest first; undated documents last"),
         (Self::ScoreAsc, "score-asc", "Least relevant first, oldest first among equals"),
+        (Self::Occurrences, "occurrences", "Most occurrences of the query's literals in the text first"),
+        (Self::OccurrencesAsc, "occurrences-asc", "Fewest occurrences of the query's literals first"),
     ];
 }
 
@@ -61,6 +75,9 @@ pub struct Hit {
     pub score: Option<Score>,
     /// The stored article.
     pub article: Article,
+    /// How many times the query's literals occur in the article's text (the lines `kwic`
+    /// prints for it), when the page asked for it or is ordered by it.
+    pub occurrences: Option<usize>,
 }
 
 /// A page of hits.
@@ -98,7 +115,7 @@ pub(crate) fn hits_at(searcher: &Searcher, fields: &Fields, found: Ranked, page:
         .into_iter()
         .zip(articles)
         .enumerate()
-        .map(|(i, ((score, _), article))| Hit { rank: page.offset + i + 1, score, article })
+        .map(|(i, ((score, _), article))| Hit { rank: page.offset + i + 1, score, article, occurrences: None })
         .collect())
 }
 
@@ -120,7 +137,8 @@ pub(crate) fn addresses(
     let collector = TopDocs::with_limit(limit).and_offset(offset);
     let counter = count.then_some(Count);
     Ok(match sort {
-        Sort::Score => {
+        // The engine orders by occurrences itself, from every match by score.
+        Sort::Score | Sort::Occurrences | Sort::OccurrencesAsc => {
             let ranked = collector.tweak_score(|reader: &SegmentReader| {
                 let date = date_key(reader);
                 move |doc, score: Score| (score, date(doc))

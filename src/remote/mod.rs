@@ -37,6 +37,17 @@ pub(crate) fn prepared(
     Ok((q, filters, words))
 }
 
+/// Refuses what only the local index can do with a page: counting the query's
+/// occurrences in each hit (`--sort occurrences`, the `occurrences` column).
+pub(crate) fn check_page(page: &crate::engine::Page) -> Result<()> {
+    if page.occurrences || page.sort.by_occurrences() {
+        return Err(anyhow!(
+            "--sort occurrences and the occurrences column work on the local index only (they count positions in its character view)"
+        ));
+    }
+    Ok(())
+}
+
 /// The engine at `url`: `sphinx://HOST:PORT/INDEX` or
 /// `opensearch+http://HOST:PORT/INDEX`. `token` is `USER:PASSWORD` or a bearer token;
 /// dates are shown and filtered in `tz`; query literals are segmented with

@@ -51,6 +51,7 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
     let config = settings::with_columns(config, args.fields.clone().map(|f| f.0));
     let table = config.format == Format::Table;
     let fields = config.fields_needed();
+    let occurrences = config.wants_occurrences();
     let mut p = printer(Out::stdout(config));
     // --histogram and --by are counts already: with --count they still break it down.
     let found = if let Some(period) = args.histogram {
@@ -77,7 +78,7 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
         // Without a query nothing is more relevant than anything else: newest first.
         let sort = if args.query.is_none() && args.sort == Sort::Score { Sort::Date } else { args.sort };
         let sort = if args.reverse { sort.reversed() } else { sort };
-        let page = Page { limit: args.limit, offset: args.offset, sort, fields };
+        let page = Page { limit: args.limit, offset: args.offset, sort, fields, occurrences };
         let mut hits = engine.search(sel, page, table)?;
         if hits.hits.is_empty() && hits.total.is_none() {
             hits.total = Some(engine.count(sel)?);

@@ -19,13 +19,15 @@ pub enum Column {
     Field(Field),
     /// The passage around the match.
     Snippet,
+    /// How many times the query's literals occur in the text (the lines `kwic` prints).
+    Occurrences,
 }
 
 impl Column {
     /// Every column, in the order help texts list them.
     pub fn all() -> impl Iterator<Item = Column> {
         let fields = FIELDS.iter().filter(|s| s.column.is_some()).map(|s| Column::Field(s.field));
-        [Column::Rank, Column::Score].into_iter().chain(fields).chain([Column::Snippet])
+        [Column::Rank, Column::Score].into_iter().chain(fields).chain([Column::Snippet, Column::Occurrences])
     }
 
     /// The column's name, as in `--fields` and CSV headers.
@@ -35,6 +37,7 @@ impl Column {
             Column::Score => "score",
             Column::Field(f) => f.name(),
             Column::Snippet => "snippet",
+            Column::Occurrences => "occurrences",
         }
     }
 
@@ -46,6 +49,7 @@ impl Column {
             Column::Field(Field::Date) => h.article.day(tz).map(|d| d.to_string()).unwrap_or_default(),
             Column::Field(f) => clean(h.article.text(f)),
             Column::Snippet => clean(snippet),
+            Column::Occurrences => h.occurrences.map(|n| n.to_string()).unwrap_or_default(),
         }
     }
 }

@@ -46,6 +46,9 @@ pub fn hit_object(tz: &TimeZone, h: &Hit, snippet: &str) -> Map<String, Value> {
     m.insert("rank".into(), json!(h.rank));
     m.insert("score".into(), json!(h.score));
     m.insert("snippet".into(), json!(snippet));
+    if let Some(n) = h.occurrences {
+        m.insert("occurrences".into(), json!(n));
+    }
     m
 }
 

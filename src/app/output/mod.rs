@@ -92,7 +92,7 @@ impl Config {
             cols.iter().fold(FieldSet::NONE, |set, c| match c {
                 columns::Column::Field(f) => set.with(*f),
                 columns::Column::Snippet => set.with(Field::Content),
-                columns::Column::Rank | columns::Column::Score => set,
+                columns::Column::Rank | columns::Column::Score | columns::Column::Occurrences => set,
             })
         };
         match self.format {
@@ -104,6 +104,12 @@ impl Config {
             Format::Tsv | Format::Csv | Format::ExcelCsv => of(self.columns.as_deref().unwrap_or(&delimited::DEFAULT)),
             Format::Ids => FieldSet::of(&[Field::Id]),
         }
+    }
+
+    /// Whether hits are to carry their occurrence counts: `--fields …,occurrences` (in
+    /// JSON too, as the key `occurrences`).
+    pub fn wants_occurrences(&self) -> bool {
+        self.columns.as_ref().is_some_and(|c| c.contains(&columns::Column::Occurrences))
     }
 }
 

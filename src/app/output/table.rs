@@ -34,7 +34,7 @@ fn layout(c: Column, width: usize) -> (usize, ColumnConstraint) {
     let bounded = |w: usize| ColumnConstraint::UpperBoundary(Width::Fixed(w as u16));
     match c {
         Column::Rank => (3, ColumnConstraint::ContentWidth),
-        Column::Score => (7, ColumnConstraint::ContentWidth),
+        Column::Score | Column::Occurrences => (7, ColumnConstraint::ContentWidth),
         Column::Snippet => (0, ColumnConstraint::LowerBoundary(Width::Fixed(10))),
         Column::Field(f) => match f.spec().column {
             Some(ColumnWidth::Natural(w)) => (w as usize, ColumnConstraint::ContentWidth),
@@ -52,7 +52,7 @@ fn layout(c: Column, width: usize) -> (usize, ColumnConstraint) {
 fn min_width(c: Column) -> usize {
     match c {
         Column::Rank => 4,
-        Column::Score => 6,
+        Column::Score | Column::Occurrences => 6,
         Column::Snippet => 16,
         Column::Field(Field::Title) => 14,
         Column::Field(f) => match f.spec().column {

@@ -580,11 +580,8 @@ impl App {
                 _ => args.extend([format!("--{name}"), quote(value.trim())]),
             }
         }
-        match self.sort {
-            Sort::Date => args.extend(["--sort".to_string(), "date".to_string()]),
-            Sort::DateAsc => args.extend(["--sort".to_string(), "date-asc".to_string()]),
-            Sort::ScoreAsc => args.extend(["--sort".to_string(), "score-asc".to_string()]),
-            Sort::Score => {}
+        if self.sort != Sort::Score {
+            args.extend(["--sort".to_string(), sou::names::Named::name(self.sort).to_string()]);
         }
         args.join(" ")
     }

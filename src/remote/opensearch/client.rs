@@ -137,6 +137,7 @@ impl OpenSearch {
 
 impl Backend for OpenSearch {
     fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
+        crate::remote::check_page(&page)?;
         let (q, _) = self.translated(sel, page.sort.is_scored())?;
         let literals = highlights(sel.query.as_ref().unwrap_or(&Default::default()));
         let (found, total) = self.hits(&q, page.sort, page.offset.saturating_add(page.limit).max(1), None)?;
@@ -149,6 +150,7 @@ impl Backend for OpenSearch {
                 rank: page.offset + i + 1,
                 score: if page.sort.is_scored() { h["_score"].as_f64().map(|s| s as f32) } else { None },
                 article: article_of(&h["_source"]),
+                occurrences: None,
             })
             .collect();
         let known = with_total || hits.is_empty();

@@ -177,7 +177,8 @@ pub fn sort(order: Sort) -> Value {
     let date = json!({"date": {"order": "desc", "missing": "_last"}});
     let id = json!({Field::Id.name(): "asc"});
     match order {
-        Sort::Score => json!(["_score", date, id]),
+        // Occurrences are refused before a request is made.
+        Sort::Score | Sort::Occurrences | Sort::OccurrencesAsc => json!(["_score", date, id]),
         Sort::ScoreAsc => json!([{"_score": "asc"}, {"date": {"order": "asc", "missing": "_last"}}, id]),
         Sort::Date => json!([date, id]),
         Sort::DateAsc => json!([{"date": {"order": "asc", "missing": "_last"}}, id]),

@@ -178,17 +178,18 @@ fn article(row: &Row, first: usize) -> Result<Article> {
 
 impl Backend for Sphinx {
     fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
+        crate::remote::check_page(&page)?;
         let (t, _, q) = self.translated(sel, page.sort.is_scored())?;
         let literals = highlights(&q);
         let n = page.offset.saturating_add(page.limit).max(1);
         let order = match page.sort {
-            Sort::Score => "ORDER BY w DESC, date DESC",
+            Sort::Score | Sort::Occurrences | Sort::OccurrencesAsc => "ORDER BY w DESC, date DESC",
             Sort::ScoreAsc => "ORDER BY w ASC, dated DESC, date ASC",
             Sort::Date => "ORDER BY dated DESC, date DESC",
             Sort::DateAsc => "ORDER BY dated DESC, date ASC",
         };
         let options = match page.sort {
-            Sort::Score | Sort::ScoreAsc => {
+            Sort::Score | Sort::ScoreAsc | Sort::Occurrences | Sort::OccurrencesAsc => {
                 format!("OPTION max_matches={n}, field_weights=({}), global_idf=1", field_weights())
             }
             Sort::Date | Sort::DateAsc => format!("OPTION max_matches={n}, ranker=none"),
@@ -210,7 +211,7 @@ impl Backend for Sphinx {
         for (i, row) in ranked.iter().enumerate() {
             let Some(article) = articles.remove(&(number(row, 0)? as u64)) else { continue };
             let score = page.sort.is_scored().then_some(number(row, 1)? as f32);
-            hits.push(Hit { rank: page.offset + i + 1, score, article });
+            hits.push(Hit { rank: page.offset + i + 1, score, article, occurrences: None });
         }
         Ok(Hits { hits, total, literals })
     }
