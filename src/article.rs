@@ -332,6 +332,21 @@ impl Article {
         self.date.map(|t| t.to_zoned(tz.clone()).date())
     }
 
+    /// The date as a reader wants it, in `tz`: the day, and the time of day when the
+    /// source gave one (`2025-05-07 08:30`; a date given without a time is kept as its
+    /// midnight, shown as the day alone).
+    pub fn day_and_time(&self, tz: &jiff::tz::TimeZone) -> Option<String> {
+        let z = self.date?.to_zoned(tz.clone());
+        let time = z.time();
+        Some(if time == jiff::civil::Time::midnight() {
+            z.date().to_string()
+        } else if time.second() == 0 {
+            z.strftime("%Y-%m-%d %H:%M").to_string()
+        } else {
+            z.strftime("%Y-%m-%d %H:%M:%S").to_string()
+        })
+    }
+
     /// A hash of every field and the date: two articles with the same fingerprint are,
     /// but for a collision, the same article.
     pub(crate) fn fingerprint(&self) -> u64 {

@@ -70,21 +70,9 @@ pub(crate) fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-/// Parses an instant from a string; `None` when it is not a date sou understands.
-pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
-    let s = half_width(s);
-    let s = s.trim();
-    if let Ok(ts) = s.parse::<Timestamp>() {
-        return Some(ts);
-    }
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_number(s.parse().ok()?, tz);
-    }
-    if s.starts_with(|c: char| c.is_ascii_alphabetic()) || s.contains(|c: char| c.is_ascii_alphabetic()) {
-        if let Ok(ts) = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(s) {
-            return Some(ts);
-        }
-    }
+/// A full civil date at the start of `s` with an optional time (`2025-05-07 08:30`,
+/// `2025-05-07T08:30:05`, `2025年5月7日 8时30`), and the rest (a zone, if any).
+fn civil_date_time(s: &str) -> Option<(DateTime, &str)> {
     let ((y, m, d), rest) = parse_date_prefix(s)?;
     let date = Date::new(y, m?, d?).ok()?;
     let rest = rest.trim_start_matches([' ', 'T', 't']);
@@ -110,6 +98,25 @@ pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
         };
         rest = r;
     }
+    Some((dt, rest))
+}
+
+/// Parses an instant from a string; `None` when it is not a date sou understands.
+pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Timestamp> {
+    let s = half_width(s);
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_number(s.parse().ok()?, tz);
+    }
+    if s.starts_with(|c: char| c.is_ascii_alphabetic()) || s.contains(|c: char| c.is_ascii_alphabetic()) {
+        if let Ok(ts) = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(s) {
+            return Some(ts);
+        }
+    }
+    let (dt, rest) = civil_date_time(s)?;
     let rest = rest.trim();
     let zone = if rest.is_empty() {
         tz.clone()
@@ -212,9 +219,52 @@ pub enum Days {
     /// The day this many days (`d`), weeks (`w`), months (`m`) or years (`y`) before
     /// today, as typed (`7d`).
     Back(i64, char, String),
+    /// A moment of a day (`2025-05-07T08:00`, in the zone of the run): `since` starts at
+    /// it, `until` ends with it (that second included).
+    At(DateTime),
 }
 
 impl Days {
+    /// The filter's value as it is typed back (a command line, a URL): a range by its
+    /// first (or, with `last`, its last) day, days counted back and moments as given.
+    pub fn typed(&self, last: bool) -> String {
+        match self {
+            Days::Range(a, b) => (if last { b } else { a }).to_string(),
+            Days::Back(_, _, typed) => typed.clone(),
+            Days::At(t) => t.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        }
+    }
+
+    /// The filter in absolute form, as today makes it: a day (the first, or with `last`
+    /// the last it covers), or the moment as given (`7d` → `2026-11-26`).
+    pub fn absolute(&self, last: bool, today: Date) -> String {
+        match self {
+            Days::At(_) => self.typed(last),
+            _ => {
+                let (first, end) = self.on(today);
+                (if last { end } else { first }).to_string()
+            }
+        }
+    }
+
+    /// The first instant the filter lets through as `since` (`last`: false), or the
+    /// first it stops (`last`: true), in `tz`, with `today` for days counted back.
+    pub fn bound(&self, last: bool, today: Date, tz: &TimeZone) -> Timestamp {
+        match self {
+            Days::At(t) => {
+                let at = tz.to_timestamp(*t).unwrap_or(if last { Timestamp::MAX } else { Timestamp::MIN });
+                if last {
+                    at.checked_add(jiff::SignedDuration::from_secs(1)).unwrap_or(Timestamp::MAX)
+                } else {
+                    at
+                }
+            }
+            _ if !last => start_of_day(self.on(today).0, tz),
+            // The day after the last one; past the calendar's end, the end of time.
+            _ => self.on(today).1.tomorrow().map_or(Timestamp::MAX, |t| start_of_day(t, tz)),
+        }
+    }
+
     /// Reads a filter's value.
     pub fn parse(s: &str) -> Result<Days, String> {
         let t = half_width(s.trim()).to_lowercase();
@@ -227,6 +277,14 @@ impl Days {
                 unit.zip(n).map(|(u, n)| (n, u))
             }
         };
+        if t.contains([':', '时']) {
+            return match civil_date_time(&t) {
+                Some((dt, rest)) if rest.trim().is_empty() => Ok(Days::At(dt)),
+                _ => Err(format!(
+                    "'{s}' is not a date and time sou can place (expected e.g. 2025-05-07T08:00 or 2025-05-07 08:00:30, in the index's time zone)"
+                )),
+            };
+        }
         match back {
             Some((n, unit)) => Ok(Days::Back(n, unit, s.trim().to_string())),
             None => parse_day_range(s)
@@ -239,6 +297,7 @@ impl Days {
     pub fn on(&self, today: Date) -> (Date, Date) {
         match self {
             Days::Range(a, b) => (*a, *b),
+            Days::At(t) => (t.date(), t.date()),
             Days::Back(n, unit, _) => {
                 let span = match unit {
                     'w' => jiff::Span::new().try_weeks(*n),
@@ -289,6 +348,24 @@ mod tests {
         assert_eq!(on("０d").map(|d| d.0), Ok(today));
         for bad in ["7", "d", "-3d", "7x", "99999d", "tomorrow"] {
             assert!(on(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn moments_bound_filters_to_the_second() {
+        let (today, tz) = (jiff::civil::date(2026, 3, 31), default_tz());
+        let at =
+            |s: &str| Days::parse(s).map(|d| (d.bound(false, today, &tz), d.bound(true, today, &tz), d.typed(false)));
+        let (from, before, typed) = at("2025-05-07T08:00").expect("moment");
+        assert_eq!(from, "2025-05-07T00:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(before, "2025-05-07T00:00:01Z".parse::<Timestamp>().unwrap());
+        assert_eq!(typed, "2025-05-07T08:00:00");
+        assert_eq!(at("２０２５年5月7日 8时30").map(|m| m.2), Ok("2025-05-07T08:30:00".to_string()));
+        // A day is still the whole day.
+        let day = Days::parse("2025-05-07").expect("day");
+        assert_eq!(day.bound(true, today, &tz), "2025-05-07T16:00:00Z".parse::<Timestamp>().unwrap());
+        for bad in ["2025-05-07T25:00", "2025-05-07T08:00+08:00", "2025-05T08:00", "08:00"] {
+            assert!(at(bad).is_err(), "{bad}");
         }
     }
 

@@ -249,3 +249,79 @@ fn the_terminal_table_fits_the_width_and_is_coloured() {
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains('│') && !out.contains("\u{1b}[1"), "{out}");
 }
+
+#[test]
+fn the_time_of_day_is_kept_shown_filtered_on_and_counted_by_the_hour() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("timed.jsonl");
+    let records = [
+        ("a", "2025-05-07 08:30", "地震 甲"),
+        ("b", "2025-05-07 14:00:15", "地震 乙"),
+        ("c", "2025-05-07", "地震 丙"),
+        ("d", "2025-05-08T01:00:00+08:00", "地震 丁"),
+        ("e", "2025-05-06T23:30:00Z", "地震 戊"),
+    ];
+    let lines: Vec<String> = records
+        .iter()
+        .map(|(id, date, text)| serde_json::json!({"id": id, "date": date, "content": text}).to_string())
+        .collect();
+    std::fs::write(&data, lines.join("\n")).expect("write");
+    let idx = dir.path().join("idx");
+    let (code, _, err) = run(&idx, &["index", data.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["search", "地震", "--format", "ids"];
+        a.extend_from_slice(args);
+        let (code, out, err) = run(&idx, &a);
+        assert!(code <= 1, "{args:?}: {err}");
+        let mut v: Vec<String> = out.lines().map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    // A moment bounds a filter to the second: since from it, until up to it.
+    assert_eq!(ids(&["--since", "2025-05-07T08:00", "--until", "2025-05-07T14:00"]), ["a"]);
+    assert_eq!(ids(&["--since", "2025-05-07 08:00"]), ["a", "b", "d"]);
+    assert_eq!(ids(&["--until", "2025-05-07T07:59"]), ["c", "e"]);
+    assert_eq!(ids(&["--since", "2025-05-07T14:00:15", "--until", "2025-05-07T14:00:15"]), ["b"]);
+    // A day stays the whole day.
+    assert_eq!(ids(&["--since", "2025-05-07", "--until", "2025-05-07"]), ["a", "b", "c", "e"]);
+    let (code, _, err) = run(&idx, &["search", "地震", "--since", "2025-05-07T25:00"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("2025-05-07T25:00"), "{err}");
+    let (code, _, err) = run(&idx, &["search", "地震", "--since", "2025-05-07T10:00", "--until", "2025-05-07T09:00"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("empty date range"), "{err}");
+
+    // JSON carries the instant beside the day; show prints the time where there is one.
+    let (_, out, _) = run(&idx, &["search", "地震", "--json", "-n", "10"]);
+    let hits = jsonl(&out);
+    let at = |id: &str| hits.iter().find(|h| h["id"] == id).map(|h| (h["date"].clone(), h["datetime"].clone()));
+    assert_eq!(at("a"), Some((Value::from("2025-05-07"), Value::from("2025-05-07T08:30:00+08:00"))));
+    assert_eq!(at("e"), Some((Value::from("2025-05-07"), Value::from("2025-05-07T07:30:00+08:00"))));
+    assert_eq!(at("c"), Some((Value::from("2025-05-07"), Value::from("2025-05-07T00:00:00+08:00"))));
+    let (_, shown, _) = run(&idx, &["show", "a"]);
+    assert!(shown.contains("date: 2025-05-07 08:30"), "{shown}");
+    let (_, shown, _) = run(&idx, &["show", "b"]);
+    assert!(shown.contains("date: 2025-05-07 14:00:15"), "{shown}");
+    let (_, shown, _) = run(&idx, &["show", "c"]);
+    assert!(shown.contains("date: 2025-05-07") && !shown.contains("2025-05-07 00:00"), "{shown}");
+
+    // By the hour: every hour from the first match to the last, counts from the hits'
+    // own times.
+    let (code, out, err) = run(&idx, &["search", "地震", "--histogram", "hour", "--until", "2025-05-07", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = jsonl(&out);
+    assert_eq!(rows.len(), 15, "{out}");
+    assert_eq!(rows[0]["period"], "2025-05-07 00:00");
+    assert_eq!(rows[14]["period"], "2025-05-07 14:00");
+    let count = |p: &str| rows.iter().find(|r| r["period"] == p).map(|r| r["count"].as_u64().unwrap());
+    for h in 0..=14 {
+        let want: u64 = [0, 7, 8, 14].contains(&h).into();
+        assert_eq!(count(&format!("2025-05-07 {h:02}:00")), Some(want), "hour {h}");
+    }
+    let (code, out, _) = run(&idx, &["search", "地震", "--histogram", "hour", "--json"]);
+    assert_eq!(code, 0);
+    let rows = jsonl(&out);
+    assert_eq!(rows.iter().map(|r| r["count"].as_u64().unwrap()).sum::<u64>(), 5);
+    assert_eq!(rows.last().unwrap()["period"], "2025-05-08 01:00");
+}

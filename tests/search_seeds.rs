@@ -100,10 +100,14 @@ fn json_lines_have_the_documented_shape() {
     for (i, v) in lines.iter().enumerate() {
         let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort();
-        assert_eq!(keys, vec!["author", "date", "id", "path", "rank", "score", "snippet", "source", "title", "url"]);
+        assert_eq!(
+            keys,
+            vec!["author", "date", "datetime", "id", "path", "rank", "score", "snippet", "source", "title", "url"]
+        );
         assert_eq!(v["rank"].as_u64(), Some(i as u64 + 1));
         assert!(v["snippet"].as_str().unwrap().contains("人工智能"), "{v}");
         assert!(v["date"].is_null() || v["date"].as_str().unwrap().len() == 10);
+        assert!(v["datetime"].is_null() || v["datetime"].as_str().unwrap().starts_with(v["date"].as_str().unwrap()));
     }
     let scores: Vec<f64> = lines.iter().map(|v| v["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");

@@ -39,19 +39,22 @@ pub struct Histogram {
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
+const SECONDS_PER_HOUR: i64 = 3_600;
 
 /// The key under which documents without a date are counted.
 const UNDATED: i64 = i64::MIN;
 
-/// Counts matching documents per local day (days since 1970-01-01 in the zone), and
-/// those without a date (under [`UNDATED`]).
+/// Counts matching documents per local day or hour (days or hours since 1970-01-01 in
+/// the zone: `unit` seconds each), and those without a date (under [`UNDATED`]).
 struct DayCounts {
     offset_seconds: i64,
+    unit: i64,
 }
 
 struct SegmentDays {
     column: Option<Column<tantivy::DateTime>>,
     offset_seconds: i64,
+    unit: i64,
     days: HashMap<i64, u64>,
 }
 
@@ -61,7 +64,7 @@ impl Collector for DayCounts {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentDays> {
         let column = reader.fast_fields().date(Field::Date.name()).ok();
-        Ok(SegmentDays { column, offset_seconds: self.offset_seconds, days: HashMap::new() })
+        Ok(SegmentDays { column, offset_seconds: self.offset_seconds, unit: self.unit, days: HashMap::new() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -84,7 +87,7 @@ impl SegmentCollector for SegmentDays {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let day = match self.column.as_ref().and_then(|c| c.first(doc)) {
-            Some(t) => (t.into_timestamp_secs() + self.offset_seconds).div_euclid(SECONDS_PER_DAY),
+            Some(t) => (t.into_timestamp_secs() + self.offset_seconds).div_euclid(self.unit),
             None => UNDATED,
         };
         *self.days.entry(day).or_default() += 1;
@@ -110,7 +113,7 @@ pub fn dated(mut days: HashMap<i64, u64>) -> Days {
 }
 
 fn day_counts(tz: &TimeZone) -> DayCounts {
-    DayCounts { offset_seconds: offset_seconds(tz) }
+    DayCounts { offset_seconds: offset_seconds(tz), unit: SECONDS_PER_DAY }
 }
 
 /// The offset of `tz` used to cut time into local days (its offset now: sou's zones are
@@ -128,6 +131,37 @@ pub(crate) fn day_number(seconds: i64, offset: i64) -> i64 {
 /// number of matching documents without a date. One pass over the matches.
 pub(crate) fn per_day(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<Days> {
     Ok(dated(searcher.search(query, &day_counts(tz))?))
+}
+
+/// Matching documents per local hour (hours since 1970-01-01 in `tz`), for the hours
+/// that have any, in order; and the number without a date.
+pub(crate) fn per_hour(searcher: &Searcher, query: &dyn Query, tz: &TimeZone) -> Result<(Vec<(i64, u64)>, u64)> {
+    let mut hours =
+        searcher.search(query, &DayCounts { offset_seconds: offset_seconds(tz), unit: SECONDS_PER_HOUR })?;
+    let undated = hours.remove(&UNDATED).unwrap_or(0);
+    let mut out: Vec<(i64, u64)> = hours.into_iter().collect();
+    out.sort_unstable();
+    Ok((out, undated))
+}
+
+/// One bucket per hour from the first hour of `hours` to its last (zeros between),
+/// labelled `YYYY-MM-DD HH:00` in local time.
+pub fn hourly(hours: &[(i64, u64)]) -> Vec<Bucket> {
+    let (Some(&(lo, _)), Some(&(hi, _))) = (hours.first(), hours.last()) else { return Vec::new() };
+    let epoch = jiff::civil::date(1970, 1, 1).at(0, 0, 0, 0);
+    let mut at = 0;
+    (lo..=hi)
+        .map(|h| {
+            let count = if hours.get(at).is_some_and(|x| x.0 == h) {
+                at += 1;
+                hours[at - 1].1
+            } else {
+                0
+            };
+            let label = epoch.checked_add(Span::new().hours(h)).map(|t| t.strftime("%Y-%m-%d %H:00").to_string());
+            Bucket { key: label.ok(), count }
+        })
+        .collect()
 }
 
 /// Counts matching documents per term of single-valued keyword columns.
@@ -236,6 +270,9 @@ pub(crate) fn per_day_and_value(
 /// A period of a histogram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Period {
+    /// An hour of a day (`YYYY-MM-DD HH:00`): counted from the stored time of day, by
+    /// the local index only; a date given without a time is its day's first hour.
+    Hour,
     /// A calendar day.
     Day,
     /// Monday to Sunday, labelled by its Monday.
@@ -248,6 +285,7 @@ pub enum Period {
 
 impl Named for Period {
     const VALUES: &'static [(Self, &'static str, &'static str)] = &[
+        (Self::Hour, "hour", "An hour of a day, from the time of publication (local index only)"),
         (Self::Day, "day", "A calendar day"),
         (Self::Week, "week", "Monday to Sunday, labelled by its Monday"),
         (Self::Month, "month", "A calendar month"),
@@ -271,7 +309,8 @@ impl Period {
     /// The first day of the period containing `d`.
     pub fn start(self, d: Date) -> Date {
         match self {
-            Period::Day => d,
+            // Hours are counted by the hour ([`hourly`]), never rolled up from days.
+            Period::Hour | Period::Day => d,
             Period::Week => {
                 d.checked_sub(jiff::Span::new().days(d.weekday().to_monday_zero_offset() as i64)).unwrap_or(d)
             }
@@ -283,7 +322,7 @@ impl Period {
     /// The first day of the next period.
     fn next(self, start: Date) -> Option<Date> {
         let span = match self {
-            Period::Day => jiff::Span::new().days(1),
+            Period::Hour | Period::Day => jiff::Span::new().days(1),
             Period::Week => jiff::Span::new().weeks(1),
             Period::Month => jiff::Span::new().months(1),
             Period::Year => jiff::Span::new().years(1),
@@ -295,7 +334,7 @@ impl Period {
     /// `YYYY-MM` for months, `YYYY` for years.
     pub fn label(self, start: Date) -> String {
         match self {
-            Period::Day | Period::Week => start.to_string(),
+            Period::Hour | Period::Day | Period::Week => start.to_string(),
             Period::Month => format!("{:04}-{:02}", start.year(), start.month()),
             Period::Year => format!("{:04}", start.year()),
         }

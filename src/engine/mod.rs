@@ -97,11 +97,17 @@ pub fn histogram(days: aggregate::Days, filters: &Filters, period: Option<Period
     let first = days.first().map(|d| filters.first_day.map_or(d.0, |f| f.max(d.0)));
     let last = days.last().map(|d| filters.last_day.map_or(d.0, |l| l.min(d.0)));
     let period = period.unwrap_or_else(|| Period::fitting(first, last));
+    if period == Period::Hour {
+        return Err(QueryError(
+            "a histogram by hour is counted by the local index only (a remote engine counts days)".into(),
+        )
+        .into());
+    }
     if let (Some(a), Some(b)) = (first, last) {
         let span = a.until(b).map_or(0, |s| s.get_days() as i64);
         let bars = span
             / match period {
-                Period::Day => 1,
+                Period::Hour | Period::Day => 1,
                 Period::Week => 7,
                 Period::Month => 28,
                 Period::Year => 365,
@@ -349,8 +355,28 @@ impl Engine {
     /// hundred bars), over the filtered range (or the matches' own), every period present.
     pub fn histogram(&self, sel: &Selection, period: Option<Period>) -> Result<Histogram> {
         let p = self.prepare(sel, false)?;
+        if period == Some(Period::Hour) {
+            return self.hourly(&p);
+        }
         let days = aggregate::per_day(&p.searcher, p.compiled.query.as_ref(), &self.tz)?;
         histogram(days, &p.filters, period)
+    }
+
+    /// Matching documents per local hour, over the hours from the first match to the
+    /// last; an error when that would be more than [`MAX_BUCKETS`] bars.
+    fn hourly(&self, p: &Prepared) -> Result<Histogram> {
+        let (hours, undated) = aggregate::per_hour(&p.searcher, p.compiled.query.as_ref(), &self.tz)?;
+        if let (Some(a), Some(b)) = (hours.first(), hours.last()) {
+            if b.0 - a.0 >= MAX_BUCKETS {
+                return Err(QueryError(format!(
+                    "a histogram by hour would have {} bars; narrow the dates (--since/--until) or choose day, week, month or year",
+                    b.0 - a.0 + 1
+                ))
+                .into());
+            }
+        }
+        let dated = hours.iter().map(|h| h.1).sum();
+        Ok(Histogram { period: Period::Hour, buckets: aggregate::hourly(&hours), dated, undated })
     }
 
     /// The histogram and the breakdown by every counted field (source, author), in one
@@ -359,10 +385,11 @@ impl Engine {
         let p = self.prepare(sel, false)?;
         let fields: Vec<Field> = Field::counted().collect();
         let (days, values) = aggregate::per_day_and_value(&p.searcher, p.compiled.query.as_ref(), &self.tz, &fields)?;
-        Ok(Overview {
-            histogram: histogram(days, &p.filters, period)?,
-            breakdowns: fields.into_iter().zip(values).collect(),
-        })
+        let histogram = match period {
+            Some(Period::Hour) => self.hourly(&p)?,
+            _ => histogram(days, &p.filters, period)?,
+        };
+        Ok(Overview { histogram, breakdowns: fields.into_iter().zip(values).collect() })
     }
 
     /// Matching documents per value of a counted field (source, author), largest first,

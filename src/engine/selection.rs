@@ -158,15 +158,11 @@ impl Selection {
             out.push(("title", t.clone()));
         }
         // Days counted back stay as typed: the command goes on meaning the same.
-        let typed = |d: &Days, last: bool| match d {
-            Days::Range(a, b) => (if last { b } else { a }).to_string(),
-            Days::Back(_, _, typed) => typed.clone(),
-        };
         if let Some(d) = &self.since {
-            out.push(("since", typed(d, false)));
+            out.push(("since", d.typed(false)));
         }
         if let Some(d) = &self.until {
-            out.push(("until", typed(d, true)));
+            out.push(("until", d.typed(true)));
         }
         if self.whole_words {
             out.push(("word", "true".to_string()));
@@ -181,18 +177,29 @@ impl Selection {
 /// The filters of `sel` as points in time in `tz`: what every back end restricts to.
 /// An empty date range (since after until) is the user's error.
 pub fn filters(sel: &Selection, tz: &TimeZone) -> Result<Filters, QueryError> {
-    let today = || dates::today(tz);
-    let since = sel.since.as_ref().map(|d| d.on(today()).0);
-    let until = sel.until.as_ref().map(|d| d.on(today()).1);
-    if let (Some(a), Some(b)) = (since, until) {
-        if a > b {
-            return Err(QueryError(format!("empty date range: since {a} is after until {b}")));
+    let today = dates::today(tz);
+    let since = sel.since.as_ref().map(|d| d.on(today).0);
+    let until = sel.until.as_ref().map(|d| d.on(today).1);
+    let from = sel.since.as_ref().map(|d| d.bound(false, today, tz));
+    let before = sel.until.as_ref().map(|d| d.bound(true, today, tz));
+    if let (Some(a), Some(b)) = (from, before) {
+        if a >= b {
+            // Days as they fall today; moments as typed.
+            let shown = |d: &Days, day: Option<jiff::civil::Date>| match d {
+                Days::At(_) => d.typed(false),
+                _ => day.map(|d| d.to_string()).unwrap_or_default(),
+            };
+            let (a, b) = (sel.since.as_ref().map(|d| shown(d, since)), sel.until.as_ref().map(|d| shown(d, until)));
+            return Err(QueryError(format!(
+                "empty date range: since {} is after until {}",
+                a.unwrap_or_default(),
+                b.unwrap_or_default()
+            )));
         }
     }
     Ok(Filters {
-        since: since.map(|d| dates::start_of_day(d, tz)),
-        // The day after the last one; past the calendar's end, the end of time.
-        before: until.map(|d| d.tomorrow().map_or(jiff::Timestamp::MAX, |t| dates::start_of_day(t, tz))),
+        since: from,
+        before,
         values: sel.values.clone(),
         title: sel.title.clone(),
         ids: sel.ids.clone(),

@@ -832,9 +832,10 @@ mod tests {
         for open in ["-(", "(", "（", "title:(", "-"] {
             for n in [MAX_DEPTH + 1, 250, 2_000, 10_000] {
                 let q = if open == "-" { format!("{}上", "-".repeat(n)) } else { nested(open, n) };
-                // Run on a small stack: the bound, not the stack size, must stop it.
+                // Run on the stack a spawned thread gets by default (2 MiB; a debug build's
+                // frames are large): the bound, not the stack size, must stop 10,000 levels.
                 let r = std::thread::Builder::new()
-                    .stack_size(256 * 1024)
+                    .stack_size(2 * 1024 * 1024)
                     .spawn(move || parse(&q).map(|_| ()).map_err(|e| e.to_string()))
                     .expect("thread")
                     .join()

@@ -13,13 +13,18 @@ use sou::snippet;
 
 use super::{Out, Printer, SNIPPET_WIDTH};
 
-/// The fields of `a` that `keep` selects, under their names: dates as `YYYY-MM-DD`,
+/// The fields of `a` that `keep` selects, under their names: dates as `YYYY-MM-DD` (and
+/// `datetime`, RFC 3339 in `tz`),
 /// fields every article has as strings, the others as strings or null.
 pub fn article_object(tz: &TimeZone, a: &Article, keep: impl Fn(&Spec) -> bool) -> Map<String, Value> {
     let mut m = Map::new();
     for spec in FIELDS.iter().filter(|s| keep(s)) {
         let v = match spec.kind {
-            Kind::Date => json!(a.day(tz).map(|d| d.to_string())),
+            Kind::Date => {
+                // The instant beside the day: the time of day where the source gave one.
+                m.insert("datetime".into(), json!(a.date.map(|t| super::text::local_time(t, tz))));
+                json!(a.day(tz).map(|d| d.to_string()))
+            }
             _ if spec.always => json!(a.text(spec.field)),
             _ => json!(a.get(spec.field)),
         };

@@ -91,7 +91,7 @@ impl Marks<'_> {
 pub fn article(out: &mut dyn Write, tz: &TimeZone, a: &Article, marks: &Marks) -> io::Result<()> {
     writeln!(out, "{}", marks.paint(&clean(a.text(Field::Title))))?;
     let value = |f: Field| match f.spec().kind {
-        Kind::Date => a.day(tz).map(|d| d.to_string()),
+        Kind::Date => a.day_and_time(tz),
         _ => a.get(f).filter(|v| !v.trim().is_empty()).map(clean),
     };
     // Every field but the two printed as title and text.

@@ -233,8 +233,8 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         // The date filters as the days they are today (7d → 2026-11-26), for the page's
         // URL and fields.
         let today = sou::dates::today(engine.tz());
-        let since = sel.since.as_ref().map(|d| d.on(today).0.to_string());
-        let until = sel.until.as_ref().map(|d| d.on(today).1.to_string());
+        let since = sel.since.as_ref().map(|d| d.absolute(false, today));
+        let until = sel.until.as_ref().map(|d| d.absolute(true, today));
         Ok(json!({
             "query": params.get("q").unwrap_or(""),
             "notes": sel.query.as_ref().map_or(&[][..], |q| q.notes.as_slice()),

@@ -569,10 +569,7 @@ impl App {
                 // the command pastes into a note and means what the screen showed.
                 "since" | "until" => {
                     let day = match dates::Days::parse(value.trim()) {
-                        Ok(d @ dates::Days::Back(..)) => {
-                            let (first, last) = d.on(dates::today(&self.tz));
-                            (if name == "since" { first } else { last }).to_string()
-                        }
+                        Ok(d @ dates::Days::Back(..)) => d.absolute(name == "until", dates::today(&self.tz)),
                         _ => value.trim().to_string(),
                     };
                     args.extend([format!("--{name}"), quote(&day)]);
