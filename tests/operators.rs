@@ -128,3 +128,83 @@ fn a_regular_expression_finds_what_a_scan_finds_in_any_field_and_says_when_it_sc
     let (code, _, err) = run(idx, &["search", "/usr/bin", "--count"]);
     assert!(code <= 1 && !err.contains("regular"), "{err}");
 }
+
+#[test]
+fn variant_spellings_are_the_union_of_every_spelling_from_each_table() {
+    // One sentence per spelling; each table of the expansion has a pair whose members
+    // folding keeps apart (checked: a plain search finds one, not the other).
+    let texts = [
+        ("st1", "我们了解情况"), // STCharacters / TSCharacters: 了 → 了 瞭
+        ("st2", "我們瞭解情況"),
+        ("jp1", "市图书馆开放"), // JPShinjitaiCharacters: 図 → 圖
+        ("jp2", "東京の図書館"),
+        ("jp3", "驿站旧址"), // 駅 → 驛
+        ("jp4", "駅站前"),
+        ("tw1", "他的著作很多"), // TWVariants: 着 → 著
+        ("tw2", "他的着作很多"),
+        ("hk1", "电线杆"), // HKVariants: 線 → 缐
+        ("hk2", "電缐桿"),
+        ("none", "瞭望塔与图表"),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines: Vec<String> =
+        texts.iter().map(|(id, t)| serde_json::json!({"id": id, "content": t}).to_string()).collect();
+    let data = dir.path().join("v.jsonl");
+    std::fs::write(&data, lines.join("\n")).expect("write");
+    let idx = dir.path().join("idx");
+    assert_eq!(run(&idx, &["index", data.to_str().unwrap()]).0, 0);
+    let ids = |q: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["search", q, "--format", "ids"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&idx, &args);
+        assert!(code <= 1, "{q}: {err}");
+        let mut v: Vec<String> = out.lines().map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    // A substring scan of the texts for any of the spellings.
+    let scan = |spellings: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = texts
+            .iter()
+            .filter(|(_, t)| spellings.iter().any(|s| t.contains(s)))
+            .map(|(id, _)| id.to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    for (query, spellings) in [
+        ("了解", &["了解", "瞭解"][..]),
+        ("图书馆", &["图书馆", "圖書館", "図書館"][..]),
+        ("驿站", &["驿站", "駅站"][..]),
+        ("著作", &["著作", "着作"][..]),
+        ("电线", &["电线", "電缐"][..]),
+    ] {
+        // Strict without asking: the first spelling alone.
+        assert_ne!(ids(query, &[]), scan(spellings), "{query} is strict by default");
+        let want = scan(spellings);
+        let typed = format!("~{query}");
+        assert_eq!(ids(&typed, &[]), want, "{typed}");
+        assert_eq!(ids(query, &["--variants"]), want, "{query} --variants");
+        // The note names the spellings added; their plain searches add up to the same.
+        let (_, _, err) = run(&idx, &["search", &typed, "--count"]);
+        let also = err.split("also ").nth(1).unwrap_or_default().trim().to_string();
+        assert!(!also.is_empty(), "{typed}: {err}");
+        let mut union: Vec<String> = ids(query, &[]);
+        for s in also.split(", ") {
+            union.extend(ids(s, &[]));
+        }
+        union.sort();
+        union.dedup();
+        assert_eq!(union, want, "{typed}: the union of {also}");
+    }
+    // Inside groups, exclusions and fields; a lone ~ is text; errors name the column.
+    assert_eq!(ids("~了解 OR ~著作", &[]), scan(&["了解", "瞭解", "著作", "着作"]));
+    assert_eq!(ids("情况 -~了解", &[]), Vec::<String>::new());
+    assert_eq!(ids("content:~了解", &[]), scan(&["了解", "瞭解"]));
+    let (code, _, err) = run(&idx, &["search", "source:~新华社"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("variant spellings of text"), "{err}");
+    let (code, _, err) = run(&idx, &["search", &format!("~{}", "了著図".repeat(8))]);
+    assert_eq!(code, 2);
+    assert!(err.contains("variant spellings (at most 256)"), "{err}");
+}

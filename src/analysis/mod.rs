@@ -9,6 +9,7 @@
 //!   query-time segmentation without loading the full dictionary.
 //! - [`segment`]: the query-time segmenter, jieba's cut without building a `Jieba`.
 //! - [`tokenizers`]: the views as tantivy tokenizers for the index writer.
+//! - [`variants`]: variant spellings a query may ask for (`~著作`), from OpenCC's tables.
 
 pub mod chars;
 pub mod dictionary;
@@ -17,4 +18,5 @@ pub mod nouns;
 pub mod pattern;
 pub mod segment;
 pub(crate) mod tokenizers;
+pub mod variants;
 pub mod words;

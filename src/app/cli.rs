@@ -290,6 +290,12 @@ pub struct FilterArgs {
     #[arg(short = 'w', long = "word")]
     pub word: bool,
 
+    /// Every word of the query also matches its variant spellings (了解 finds 瞭解, 图书馆
+    /// finds 図書館, 著作 finds 着作), as `~word` asks for one word; from OpenCC's
+    /// TW/HK/Japanese variant tables and one-to-many simplified↔traditional pairs.
+    #[arg(long)]
+    pub variants: bool,
+
     /// Only the documents whose ids FILE lists (- for standard input), one a line as
     /// `--format ids` prints them (a TSV line's first column is its id): a search within
     /// an earlier result. Ids the index does not hold are counted on stderr.

@@ -73,6 +73,9 @@ pub fn filter_pairs(args: &FilterArgs) -> Vec<(&'static str, String)> {
     if args.word {
         pairs.push(("word", "true".to_string()));
     }
+    if args.variants {
+        pairs.push(("variants", "true".to_string()));
+    }
     pairs
 }
 

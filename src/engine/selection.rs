@@ -31,13 +31,16 @@ pub struct Selection {
     pub title: Option<String>,
     /// Chinese literals match whole words only (`-w`, see [`super::whole_words`]).
     pub whole_words: bool,
+    /// Every literal of the query matches any of its variant spellings (`--variants`,
+    /// see [`crate::analysis::variants`]); already applied to `query`.
+    pub variants: bool,
     /// Only the documents with these ids (`--ids-from FILE`, the API's `id=`): a search
     /// within an earlier result; `None` restricts nothing.
     pub ids: Option<Vec<String>>,
 }
 
 /// The filters a front-end sets by name, with what each does (for help texts).
-pub const FILTERS: [(&str, &str); 5] = [
+pub const FILTERS: [(&str, &str); 6] = [
     (
         "since",
         "only documents dated on or after this day (YYYY, YYYY-MM, YYYY-MM-DD; 7d, 3w, 2m, 1y, today, yesterday)",
@@ -45,6 +48,7 @@ pub const FILTERS: [(&str, &str); 5] = [
     ("until", "only documents dated on or before this day (inclusive)"),
     ("title", "only documents whose title contains this text"),
     ("word", "Chinese literals match whole words only (true/false)"),
+    ("variants", "every literal matches any of its variant spellings, as ~word does (true/false)"),
     ("id", "only the documents with these ids (repeated; `--ids-from FILE` on the command line)"),
 ];
 
@@ -73,6 +77,15 @@ impl std::error::Error for SelectionError {}
 
 fn bad(name: &str, message: impl Into<String>) -> SelectionError {
     SelectionError { name: name.to_string(), message: message.into(), parse: None }
+}
+
+/// A switch's value (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`).
+fn yes(name: &str, value: &str) -> Result<bool, SelectionError> {
+    match value {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(bad(name, format!("'{value}' is not true or false"))),
+    }
 }
 
 impl Selection {
@@ -107,13 +120,8 @@ impl Selection {
                 "until" => sel.until = Some(days()?),
                 "title" => sel.title = Some(value.to_string()),
                 "id" => sel.ids.get_or_insert_with(Vec::new).push(value.to_string()),
-                "word" | "w" => {
-                    sel.whole_words = match value {
-                        "true" | "1" | "yes" | "on" => true,
-                        "false" | "0" | "no" | "off" => false,
-                        _ => return Err(bad(name, format!("'{value}' is not true or false"))),
-                    }
-                }
+                "word" | "w" => sel.whole_words = yes(name, value)?,
+                "variants" => sel.variants = yes(name, value)?,
                 _ => match sel.values.iter_mut().find(|(f, _)| f.name() == name) {
                     Some((_, values)) => values.push(value.to_string()),
                     None => {
@@ -128,6 +136,10 @@ impl Selection {
             if a > b {
                 return Err(bad("since", format!("empty date range: since {a} is after until {b}")));
             }
+        }
+        if sel.variants {
+            sel.query =
+                sel.query.take().map(parse::Query::with_variants).transpose().map_err(|m| bad("variants", m))?;
         }
         Ok(sel)
     }
@@ -166,6 +178,9 @@ impl Selection {
         }
         if self.whole_words {
             out.push(("word", "true".to_string()));
+        }
+        if self.variants {
+            out.push(("variants", "true".to_string()));
         }
         for id in self.ids.iter().flatten() {
             out.push(("id", id.clone()));

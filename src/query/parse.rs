@@ -21,6 +21,7 @@
 
 use std::fmt;
 
+use crate::analysis::variants;
 use crate::article::{Field, Kind, Spec};
 
 /// Where a literal must occur.
@@ -230,6 +231,8 @@ enum Tok {
     Link(Link),
     /// `/regular expression/`, as typed between the slashes.
     Regex(String),
+    /// `~` before a word or phrase: any of its variant spellings.
+    Variants,
 }
 
 fn err(query: &str, column: usize, message: impl Into<String>) -> ParseError {
@@ -248,6 +251,7 @@ fn operator_chars(q: &str) -> Vec<char> {
         .map(|c| match c {
             '＂' => '"',
             '－' => '-',
+            '～' => '~',
             'Ｏ' => 'O',
             'Ｒ' => 'R',
             '（' => '(',
@@ -290,6 +294,11 @@ fn lex(q: &str) -> Result<Lexed, ParseError> {
             // `!word` as other engines write `-word`; a lone `!` is text.
             '!' if !lexer.ends(i + 1) => lexer.minus()?,
             '"' => lexer.phrase()?,
+            // `~word`: its variant spellings; a lone `~` is text.
+            '~' if !lexer.ends(i + 1) => {
+                lexer.i += 1;
+                Tok::Variants
+            }
             '/' => match lexer.regex()? {
                 Some(tok) => tok,
                 None => lexer.word()?,
@@ -485,6 +494,8 @@ struct Parser<'a> {
     at: usize,
     /// Groups, exclusions and field scopes open around the current term.
     depth: usize,
+    /// What the parser read differently from what was typed (the spellings of `~word`).
+    notes: Vec<String>,
 }
 
 /// Deepest nesting of groups, exclusions and field scopes a query may have. Every walk
@@ -660,6 +671,23 @@ impl Parser<'_> {
                 self.at += 1;
                 Ok(Node::Literal(lit))
             }
+            Tok::Variants => {
+                let Some((_, Tok::Word { text, quoted })) = self.toks.get(self.at + 1) else {
+                    return Err(err(self.q, col, "'~' must be followed by a word or a \"phrase\", e.g. ~著作"));
+                };
+                if is_value(scope) {
+                    return Err(err(
+                        self.q,
+                        col,
+                        "'~' asks for variant spellings of text, not of a source:, author: or id: value",
+                    ));
+                }
+                let lit = Literal { scope, text: text.clone(), quoted: *quoted };
+                self.at += 2;
+                let (node, note) = spelled(lit).map_err(|m| err(self.q, col, m))?;
+                self.notes.extend(note);
+                Ok(node)
+            }
             Tok::Regex(source) => {
                 if matches!(scope, Scope::Field(f) if f.spec().kind == Kind::Id) {
                     return Err(err(
@@ -682,12 +710,70 @@ pub fn parse(q: &str) -> Result<Query, ParseError> {
     if toks.is_empty() {
         return Err(err(q, 0, "the query is empty"));
     }
-    let mut p = Parser { q, toks, at: 0, depth: 0 };
+    let mut p = Parser { q, toks, at: 0, depth: 0, notes };
     let nodes = p.sequence(Scope::Any)?;
     if p.peek() == Some(&Tok::Close) {
         return Err(err(q, p.column(), "')' without a matching '('"));
     }
-    Ok(Query { root: Node::All(nodes), notes })
+    Ok(Query { root: Node::All(nodes), notes: p.notes })
+}
+
+/// `lit` as any of its variant spellings ([`crate::analysis::variants`]): a group of
+/// literals, the one typed first, with a note naming the others; the literal itself
+/// when it has none.
+fn spelled(lit: Literal) -> Result<(Node, Option<String>), String> {
+    let spellings = variants::spellings(&lit.text).map_err(|n| {
+        format!(
+            "'{}' has {n} or more variant spellings (at most {}): ask for the variants of a shorter word",
+            lit.text,
+            variants::MAX_SPELLINGS
+        )
+    })?;
+    if spellings.len() == 1 {
+        return Ok((Node::Literal(lit), None));
+    }
+    let others = &spellings[1..];
+    let shown: Vec<&str> = others.iter().take(8).map(String::as_str).collect();
+    let more =
+        if others.len() > shown.len() { format!(" and {} more", others.len() - shown.len()) } else { String::new() };
+    let note = format!("~{}: also {}{more}", lit.text, shown.join(", "));
+    let (scope, quoted) = (lit.scope, lit.quoted);
+    let nodes = std::iter::once(Node::Literal(lit))
+        .chain(others.iter().map(|text| Node::Literal(Literal { scope, text: text.clone(), quoted })))
+        .collect();
+    Ok((Node::Any(nodes), Some(note)))
+}
+
+impl Query {
+    /// Every literal of the text as any of its variant spellings (`--variants`, as if
+    /// each were typed `~word`); the literals of `NEAR`/`BEFORE`/`SENT`/`PARA` stay as
+    /// typed (a note says so).
+    pub fn with_variants(mut self) -> Result<Query, String> {
+        let mut notes = Vec::new();
+        let root = std::mem::replace(&mut self.root, Node::All(Vec::new()));
+        self.root = respell(root, &mut notes)?;
+        self.notes.extend(notes);
+        Ok(self)
+    }
+}
+
+/// [`Query::with_variants`] on one node.
+fn respell(node: Node, notes: &mut Vec<String>) -> Result<Node, String> {
+    Ok(match node {
+        Node::Literal(l) if !is_value(l.scope) => {
+            let (n, note) = spelled(l)?;
+            notes.extend(note);
+            n
+        }
+        Node::All(v) => Node::All(v.into_iter().map(|n| respell(n, notes)).collect::<Result<_, _>>()?),
+        Node::Any(v) => Node::Any(v.into_iter().map(|n| respell(n, notes)).collect::<Result<_, _>>()?),
+        Node::Not(n) => Node::Not(Box::new(respell(*n, notes)?)),
+        n @ Node::Near { .. } => {
+            notes.push("--variants leaves the words of NEAR/BEFORE/SENT/PARA as typed".into());
+            n
+        }
+        n => n,
+    })
 }
 
 #[cfg(test)]

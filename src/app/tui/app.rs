@@ -553,7 +553,7 @@ impl App {
         let mut pairs = self.filter_pairs();
         // Flags in the order people write them: sources, authors, title, dates, -w.
         pairs.sort_by_key(|(name, _)| {
-            ["source", "author", "title", "since", "until", "word", "id"].iter().position(|n| n == name)
+            ["source", "author", "title", "since", "until", "word", "variants", "id"].iter().position(|n| n == name)
         });
         let mut listed = false;
         for (name, value) in pairs {
@@ -565,6 +565,7 @@ impl App {
                 "id" => {}
                 _ if value.trim().is_empty() => {}
                 "word" => args.push("-w".to_string()),
+                "variants" => args.push("--variants".to_string()),
                 // A day counted back (7d, yesterday) is printed as the day it is today, so
                 // the command pastes into a note and means what the screen showed.
                 "since" | "until" => {
