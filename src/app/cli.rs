@@ -501,6 +501,8 @@ Query syntax:
                     华为 PARA 芯片: one paragraph; chains: A NEAR/5 B NEAR/5 C
   /\\d+亿元/         a regular expression on the folded text (any case;
                     ^ $ at line ends); title:/^人民日报/ in a field
+  ~了解             also its variant spellings (瞭解; ~图书馆: 図書館),
+                    from OpenCC's tables; --variants: every word
   (张江 OR 临港) 芯片
                     group
   \"集成 电路\"       a phrase, spaces kept; only ASCII \" (or ＂) quotes:
