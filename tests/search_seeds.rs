@@ -522,3 +522,23 @@ fn occurrences_count_the_literals_in_each_text_and_order_hits_by_them() {
         assert_eq!(h["occurrences"].as_u64().unwrap() as usize, lines.get(id).copied().unwrap_or(0), "{id}");
     }
 }
+
+#[test]
+fn a_source_ending_in_a_star_is_every_source_starting_with_it() {
+    let idx = seed_index();
+    for stem in ["上海", "上", "文汇", "新华"] {
+        let want = expected(|d| d.source.as_deref().is_some_and(|s| s.starts_with(stem)));
+        assert_eq!(all_ids(idx, &format!("source:{stem}*"), &[]), want, "source:{stem}*");
+        // Excluded and inside a group, too.
+        let rest = expected(|d| !d.source.as_deref().is_some_and(|s| s.starts_with(stem)) && d.text.contains("上海"));
+        assert_eq!(all_ids(idx, &format!("上海 -source:{stem}*"), &[]), rest, "上海 -source:{stem}*");
+    }
+    assert!(!all_ids(idx, "source:上*", &[]).is_empty());
+    assert_eq!(
+        all_ids(idx, "source:(上* OR 文*)", &[]),
+        expected(|d| d.source.as_deref().is_some_and(|s| s.starts_with('上') || s.starts_with('文')))
+    );
+    // Exact otherwise; a quoted star is text.
+    assert!(all_ids(idx, "source:上海", &[]).is_empty());
+    assert!(all_ids(idx, "source:\"上*\"", &[]).is_empty());
+}

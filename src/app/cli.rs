@@ -508,7 +508,8 @@ Query syntax:
   \"集成 电路\"       a phrase, spaces kept; only ASCII \" (or ＂) quotes:
                     “” ‘’ 「」 『』 are text
   title:孵化器      a field: title: author: content: source: (exact
-                    name); also title:(孵化器 OR 元宇宙)
+                    name); also title:(孵化器 OR 元宇宙); source:新华*
+                    every source starting with 新华
   url:xinhuanet     the URL contains it (any case); id:ID the exact id
   C++  AI+  R&D     symbols and emoji count as typed; punctuation
                     (，。、-/) is matched by any punctuation

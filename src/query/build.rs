@@ -216,6 +216,13 @@ impl Translator<'_> {
             return Ok(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)));
         }
         if let Some(f) = keyword(lit.scope) {
+            if lit.prefix {
+                // Every value starting with the stem: the terms of the value field that
+                // match, looked up in its term dictionary.
+                let pattern = format!("{}.*", regex_syntax::escape(lit.text.trim()));
+                let q = tantivy::query::RegexQuery::from_pattern(&pattern, self.fields.get(f))?;
+                return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));
+            }
             let term = Term::from_field_text(self.fields.get(f), lit.text.trim());
             let q = TermQuery::new(term, IndexRecordOption::Basic);
             return Ok(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)));

@@ -54,6 +54,8 @@ pub struct Literal {
     pub text: String,
     /// Typed as a "phrase".
     pub quoted: bool,
+    /// Every value starting with `text` (`source:新华*`; exact-value fields only).
+    pub prefix: bool,
 }
 
 /// A regular expression (`/…/`), matched against the folded text of a field.
@@ -464,27 +466,35 @@ impl Lexer<'_> {
             }
             _ => {}
         }
-        let typed: String = self.typed[start..self.i].iter().collect();
-        Ok(Tok::Word { text: self.unstarred(typed), quoted: false })
+        // A `*` is read by the parser, which knows the word's field.
+        Ok(Tok::Word { text: self.typed[start..self.i].iter().collect(), quoted: false })
     }
+}
 
-    /// A word without the `*` users type as a wildcard: dropped after Chinese text (a
-    /// literal already matches inside longer words), kept as text elsewhere; with a note.
-    fn unstarred(&mut self, word: String) -> String {
-        if !word.contains('*') {
-            return word;
-        }
-        let stem = word.trim_end_matches('*');
-        let chinese = stem.chars().last().is_some_and(crate::analysis::chars::is_cjk);
-        if chinese && !stem.contains('*') {
-            self.notes.push(format!(
-                "'*' is not needed in sou: '{stem}' already matches inside longer words; searching for '{stem}'"
-            ));
-            return stem.to_string();
-        }
-        self.notes.push(format!("'*' is not a wildcard in sou; searching for the text '{word}'"));
-        word
+/// A word without the `*` users type as a wildcard: dropped after Chinese text (a
+/// literal already matches inside longer words), kept as text elsewhere; with a note.
+fn unstarred(word: &str, notes: &mut Vec<String>) -> String {
+    if !word.contains('*') {
+        return word.to_string();
     }
+    let stem = word.trim_end_matches('*');
+    let chinese = stem.chars().last().is_some_and(crate::analysis::chars::is_cjk);
+    if chinese && !stem.contains('*') {
+        notes.push(format!(
+            "'*' is not needed in sou: '{stem}' already matches inside longer words; searching for '{stem}'"
+        ));
+        return stem.to_string();
+    }
+    notes.push(format!("'*' is not a wildcard in sou; searching for the text '{word}'"));
+    word.to_string()
+}
+
+/// The stem of `source:新华*`: a word ending in one `*` in a field of exact values
+/// (source, author) is every value starting with the stem.
+fn value_prefix(scope: Scope, word: &str) -> Option<String> {
+    let Scope::Field(f) = scope else { return None };
+    let stem = word.strip_suffix('*')?;
+    (f.spec().kind == Kind::Keyword && !stem.trim().is_empty() && !stem.contains('*')).then(|| stem.to_string())
 }
 
 /// A recursive-descent parser over the tokens.
@@ -667,7 +677,11 @@ impl Parser<'_> {
             Tok::And => Err(err(self.q, col, "AND needs a word on each side")),
             Tok::Link(link) => Err(err(self.q, col, format!("{} needs a word on each side", link.name()))),
             Tok::Word { text, quoted } => {
-                let lit = Literal { scope, text: text.clone(), quoted: *quoted };
+                let lit = match value_prefix(scope, text).filter(|_| !quoted) {
+                    Some(stem) => Literal { scope, text: stem, quoted: false, prefix: true },
+                    None if *quoted => Literal { scope, text: text.clone(), quoted: true, prefix: false },
+                    None => Literal { scope, text: unstarred(text, &mut self.notes), quoted: false, prefix: false },
+                };
                 self.at += 1;
                 Ok(Node::Literal(lit))
             }
@@ -682,7 +696,8 @@ impl Parser<'_> {
                         "'~' asks for variant spellings of text, not of a source:, author: or id: value",
                     ));
                 }
-                let lit = Literal { scope, text: text.clone(), quoted: *quoted };
+                let text = if *quoted { text.clone() } else { unstarred(text, &mut self.notes) };
+                let lit = Literal { scope, text, quoted: *quoted, prefix: false };
                 self.at += 2;
                 let (node, note) = spelled(lit).map_err(|m| err(self.q, col, m))?;
                 self.notes.extend(note);
@@ -739,7 +754,7 @@ fn spelled(lit: Literal) -> Result<(Node, Option<String>), String> {
     let note = format!("~{}: also {}{more}", lit.text, shown.join(", "));
     let (scope, quoted) = (lit.scope, lit.quoted);
     let nodes = std::iter::once(Node::Literal(lit))
-        .chain(others.iter().map(|text| Node::Literal(Literal { scope, text: text.clone(), quoted })))
+        .chain(others.iter().map(|text| Node::Literal(Literal { scope, text: text.clone(), quoted, prefix: false })))
         .collect();
     Ok((Node::Any(nodes), Some(note)))
 }
@@ -781,11 +796,11 @@ mod tests {
     use super::*;
 
     fn lit(scope: Scope, text: &str) -> Node {
-        Node::Literal(Literal { scope, text: text.into(), quoted: false })
+        Node::Literal(Literal { scope, text: text.into(), quoted: false, prefix: false })
     }
 
     fn phrase(text: &str) -> Node {
-        Node::Literal(Literal { scope: Scope::Any, text: text.into(), quoted: true })
+        Node::Literal(Literal { scope: Scope::Any, text: text.into(), quoted: true, prefix: false })
     }
 
     fn any(text: &str) -> Node {
@@ -881,7 +896,7 @@ mod tests {
 
     #[test]
     fn proximity_operators_join_literals_and_chain() {
-        let lit = |scope: Scope, text: &str| Literal { scope, text: text.into(), quoted: false };
+        let lit = |scope: Scope, text: &str| Literal { scope, text: text.into(), quoted: false, prefix: false };
         let q = parse("华为 NEAR/5 芯片 BEFORE/0 title:新品 上海").unwrap();
         let near = Node::Near {
             literals: vec![lit(Scope::Any, "华为"), lit(Scope::Any, "芯片"), lit(Scope::Field(Field::Title), "新品")],

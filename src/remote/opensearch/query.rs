@@ -67,7 +67,8 @@ fn literal(lit: &Literal, words: Option<&QuerySegmenter>) -> Result<Value> {
             .into());
         }
         if matches!(f.spec().kind, Kind::Keyword | Kind::Id) {
-            return Ok(json!({"bool": {"filter": [{"term": {f.name(): lit.text.trim()}}]}}));
+            let test = if lit.prefix { "prefix" } else { "term" };
+            return Ok(json!({"bool": {"filter": [{test: {f.name(): lit.text.trim()}}]}}));
         }
     }
     let folded = fold(&lit.text);

@@ -72,6 +72,14 @@ fn literal(lit: &Literal, words: Option<&QuerySegmenter>) -> Result<String> {
             .into());
         }
         if f.spec().kind == Kind::Keyword {
+            if lit.prefix {
+                return Err(QueryError(format!(
+                    "{}:{}* (every value starting with it) is not translated for a Sphinx engine: search the local index for it",
+                    f.name(),
+                    lit.text.trim()
+                ))
+                .into());
+            }
             return Ok(format!("(@{} {})", key_field(f), handoff::value_token(lit.text.trim())));
         }
     }
