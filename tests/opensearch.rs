@@ -56,6 +56,7 @@ const QUERIES: &[(&str, &str, &[&str])] = &[
     ("full-width-operators", "（张江　ＯＲ　临港）　芯片", &[]),
     ("field-scopes", "title:孵化器 author:李治国 content:芯片", &[]),
     ("source-scope", "source:上海科技 OR 临港", &[]),
+    ("source-prefix", "source:上海* OR 临港", &[]),
     ("date-filters", "孵化器", &["since=2025-12-12", "until=2025-12"]),
     ("source-and-author-filters", "芯片", &["source=上海科技", "source=文汇报", "author=李治国"]),
     ("title-filter", "芯片", &["title=上海"]),
