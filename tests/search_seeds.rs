@@ -441,9 +441,12 @@ fn reverse_turns_any_order_round_and_keeps_undated_documents_last() {
     );
 }
 
-/// `(id, occurrences)` rows of a TSV search with `--fields id,occurrences`.
-fn occurrence_rows(args: &[&str]) -> Vec<(String, usize)> {
-    let (code, out, err) = run(seed_index(), args);
+/// `(id, occurrences)` rows of a TSV search for `query` with `--fields id,occurrences`
+/// and the `extra` arguments.
+fn occurrence_rows(query: &str, extra: &[&str]) -> Vec<(String, usize)> {
+    let mut args = vec!["search", query, "--format", "tsv", "--fields", "id,occurrences", "-n", "1000"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(seed_index(), &args);
     assert_eq!(code, 0, "{args:?}: {err}");
     out.lines()
         .map(|l| {
@@ -457,7 +460,7 @@ fn occurrence_rows(args: &[&str]) -> Vec<(String, usize)> {
 fn occurrences_count_the_literals_in_each_text_and_order_hits_by_them() {
     let docs = seed_docs();
     for w in ["上海", "人工智能", "孵化器"] {
-        let rows = occurrence_rows(&["search", w, "--format", "tsv", "--fields", "id,occurrences", "-n", "1000"]);
+        let rows = occurrence_rows(w, &[]);
         assert!(!rows.is_empty(), "{w}");
         for (id, n) in &rows {
             // The WeChat records' content is their text after the title line.
@@ -466,18 +469,7 @@ fn occurrences_count_the_literals_in_each_text_and_order_hits_by_them() {
             assert_eq!(*n, content.matches(w).count(), "{w} in {id}");
         }
         // Most first, every match listed once; the reverse order is the same counts rising.
-        let sorted = occurrence_rows(&[
-            "search",
-            w,
-            "--sort",
-            "occurrences",
-            "--format",
-            "tsv",
-            "--fields",
-            "id,occurrences",
-            "-n",
-            "1000",
-        ]);
+        let sorted = occurrence_rows(w, &["--sort", "occurrences"]);
         let counts: Vec<usize> = sorted.iter().map(|r| r.1).collect();
         assert!(counts.windows(2).all(|p| p[0] >= p[1]), "{w}: {counts:?}");
         let mut a = sorted.clone();
@@ -485,19 +477,7 @@ fn occurrences_count_the_literals_in_each_text_and_order_hits_by_them() {
         a.sort();
         b.sort();
         assert_eq!(a, b, "{w}: the same documents and counts in another order");
-        let rising = occurrence_rows(&[
-            "search",
-            w,
-            "--sort",
-            "occurrences",
-            "--reverse",
-            "--format",
-            "tsv",
-            "--fields",
-            "id,occurrences",
-            "-n",
-            "1000",
-        ]);
+        let rising = occurrence_rows(w, &["--sort", "occurrences", "--reverse"]);
         let up: Vec<usize> = rising.iter().map(|r| r.1).collect();
         let mut down = counts.clone();
         down.reverse();
