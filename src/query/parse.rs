@@ -738,9 +738,11 @@ pub fn parse(q: &str) -> Result<Query, ParseError> {
 /// when it has none.
 fn spelled(lit: Literal) -> Result<(Node, Option<String>), String> {
     let spellings = variants::spellings(&lit.text).map_err(|n| {
+        // A long word is named by its start.
+        let shown: String = lit.text.chars().take(20).collect();
+        let more = if lit.text.chars().count() > 20 { "…" } else { "" };
         format!(
-            "'{}' has {n} or more variant spellings (at most {}): ask for the variants of a shorter word",
-            lit.text,
+            "'{shown}{more}' has {n} or more variant spellings (at most {}): ask for the variants of a shorter word",
             variants::MAX_SPELLINGS
         )
     })?;
