@@ -208,3 +208,38 @@ fn variant_spellings_are_the_union_of_every_spelling_from_each_table() {
     assert_eq!(code, 2);
     assert!(err.contains("variant spellings (at most 256)"), "{err}");
 }
+
+/// The figures of `sou search QUERY --count --explain`: (candidates, matches, documents).
+fn explained(idx: &std::path::Path, query: &str) -> (Option<usize>, usize, usize) {
+    let (code, _, err) = run(idx, &["search", query, "--count", "--explain"]);
+    assert!(code <= 1, "{query}: {err}");
+    let line = err.lines().find(|l| l.starts_with("sou: explain: ")).unwrap_or_else(|| panic!("{query}: {err}"));
+    let numbers: Vec<usize> =
+        line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect();
+    match numbers.as_slice() {
+        [c, m, d] => (Some(*c), *m, *d),
+        [m, d] => (None, *m, *d),
+        _ => panic!("{line}"),
+    }
+}
+
+#[test]
+fn explain_shows_the_candidates_the_index_selects_for_a_text_check() {
+    let idx = seed_index();
+    let count = |q: &str| run(idx, &["search", q, "--count"]).1.trim().parse::<usize>().unwrap();
+    // A plain literal: the index alone.
+    assert_eq!(explained(idx, "上海"), (None, count("上海"), 62));
+    // A regular expression: its required text's documents are the candidates, not all 62.
+    for (re, required) in
+        [("/\\d+亿元/", "亿元"), ("/上海.{0,3}科技/", "上海 科技"), ("/人工智能|机器人/", "人工智能 OR 机器人")]
+    {
+        let (candidates, matches, documents) = explained(idx, re);
+        assert_eq!(candidates, Some(count(required)), "{re}");
+        assert!(matches <= count(required) && count(required) < documents, "{re}");
+        assert_eq!(matches, count(re), "{re}");
+    }
+    // Proximity: the documents holding both words.
+    assert_eq!(explained(idx, "上海 NEAR/3 科技").0, Some(count("上海 科技")));
+    // No required text: every document is a candidate.
+    assert_eq!(explained(idx, "/[a-z]+\\d/").0, Some(62));
+}

@@ -678,6 +678,11 @@ pub struct SearchArgs {
     #[arg(long)]
     pub count: bool,
 
+    /// Also say on stderr how the index answered: the documents it looked up for their
+    /// text to confirm (proximity, /regular expressions/, -w) and how many matched.
+    #[arg(long)]
+    pub explain: bool,
+
     /// Output format [default: table on a terminal, tsv otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,

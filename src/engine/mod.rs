@@ -156,6 +156,22 @@ struct Prepared {
     searcher: Searcher,
     compiled: Compiled,
     filters: Filters,
+    /// What the index alone selects when the text must confirm each match (proximity,
+    /// regular expressions, `-w`): the candidates `compiled.query` verifies.
+    candidates: Option<std::sync::Arc<dyn Query>>,
+}
+
+/// How a selection was answered (`sou search --explain`): how many documents the index
+/// looked up, and how many of them the text confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Explained {
+    /// Documents in the index.
+    pub documents: u64,
+    /// Documents the index selected for their text to be checked; `None` when the index
+    /// answers alone (no text check).
+    pub candidates: Option<usize>,
+    /// Matching documents.
+    pub matches: usize,
 }
 
 impl Engine {
@@ -225,6 +241,7 @@ impl Engine {
         let parsed = sel.query.as_ref().unwrap_or(&empty);
         let words = if ranked { Some(query_segmenter(parsed, self.dictionary()?)) } else { None };
         let mut compiled = compile(parsed, &filters, &self.index.fields, words.as_ref())?;
+        let mut candidates = None;
         if parsed.root.needs_text_check() {
             if sel.whole_words {
                 return Err(anyhow::anyhow!(
@@ -232,6 +249,7 @@ impl Engine {
                 ));
             }
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
+            candidates = Some(inner.clone());
             let check = proximity::Proximity::new(&parsed.root, self.index.fields);
             compiled.query = Box::new(verified::Verified::new(inner, check));
             // The best hits cannot be found from score bounds alone: a candidate may fail.
@@ -239,10 +257,11 @@ impl Engine {
         }
         if sel.whole_words && sel.query.is_some() {
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
+            candidates = Some(inner.clone());
             compiled.query =
                 Box::new(whole_words::WholeWords::new(inner, &parsed.root, self.lazy_jieba()?, self.index.fields));
         }
-        Ok(Prepared { searcher: self.reader.searcher(), compiled, filters })
+        Ok(Prepared { searcher: self.reader.searcher(), compiled, filters, candidates })
     }
 
     /// The hits of `page`, the folded literals to highlight in them, and (when
@@ -343,6 +362,18 @@ impl Engine {
     /// The folded literals of the selection's query: what to highlight in its documents.
     pub fn literals(&self, sel: &Selection) -> Result<Vec<String>> {
         Ok(self.prepare(sel, false)?.compiled.highlights)
+    }
+
+    /// How `sel` is answered: the documents the index selects and those the text
+    /// confirms (see [`Explained`]).
+    pub fn explain(&self, sel: &Selection) -> Result<Explained> {
+        let p = self.prepare(sel, false)?;
+        let candidates = p.candidates.as_ref().map(|q| search::count(&p.searcher, q.as_ref())).transpose()?;
+        Ok(Explained {
+            documents: p.searcher.num_docs(),
+            candidates,
+            matches: search::count(&p.searcher, p.compiled.query.as_ref())?,
+        })
     }
 
     /// The number of matching documents.

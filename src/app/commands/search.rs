@@ -37,10 +37,21 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
         svg::check_target(path)?;
     }
     if let Some(remote) = super::remote(globals, &args.engine)? {
+        if args.explain {
+            eprintln!("sou: note: --explain describes the local index only; the cluster is not asked");
+        }
         return answer(remote.as_ref(), &sel, globals, args);
     }
     let engine = super::open_for(globals, &sel)?;
     let found = answer(&engine, &sel, globals, args)?;
+    if args.explain {
+        let e = engine.explain(&sel)?;
+        let looked = match e.candidates {
+            Some(c) => format!("{c} candidates from the index, their text checked"),
+            None => "the index answered alone (no text checked)".to_string(),
+        };
+        eprintln!("sou: explain: {looked}; {} matching of {} documents", e.matches, e.documents);
+    }
     super::release_at_exit(engine);
     Ok(found)
 }
