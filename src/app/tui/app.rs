@@ -306,7 +306,13 @@ impl App {
                 return if self.focus == Focus::Query { self.edited() } else { Action::None };
             }
             (KeyCode::Char('s'), true) => {
-                self.sort = if self.sort == Sort::Score { Sort::Date } else { Sort::Score };
+                // Relevance → newest → oldest → most occurrences → relevance.
+                self.sort = match self.sort {
+                    Sort::Score => Sort::Date,
+                    Sort::Date => Sort::DateAsc,
+                    Sort::DateAsc => Sort::Occurrences,
+                    _ => Sort::Score,
+                };
                 return self.edited();
             }
             (KeyCode::Char('y'), true) => return Action::Copy,
@@ -639,6 +645,26 @@ mod tests {
         assert!(again.whole_words);
         assert_eq!(again.values_of(Field::Author), ["李白"]);
         assert_eq!(quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn ctrl_s_cycles_through_the_orders_and_the_command_names_each() {
+        let mut app = App::new("芯片", &Selection::default());
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            assert_eq!(app.key(ctrl_s), Action::Search);
+            seen.push(app.command_line());
+        }
+        assert_eq!(
+            seen,
+            [
+                "sou search 芯片 --sort date",
+                "sou search 芯片 --sort date-asc",
+                "sou search 芯片 --sort occurrences",
+                "sou search 芯片"
+            ]
+        );
     }
 
     #[test]

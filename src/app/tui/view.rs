@@ -270,8 +270,8 @@ fn timeline(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
 
 fn status_line(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut filters = Vec::new();
-    if app.sort == Sort::Date {
-        filters.push("sort date".to_string());
+    if app.sort != Sort::Score {
+        filters.push(format!("sort {}", sou::names::Named::name(app.sort)));
     }
     if !app.panel.since.trim().is_empty() {
         filters.push(format!("since {}", app.panel.since.trim()));
