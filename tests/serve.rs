@@ -102,6 +102,23 @@ fn every_filter_and_page_parameter_works() {
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
     let month = server.json(&format!("/api/search?q={q}&period=month"));
     assert_eq!(month["histogram"]["period"], "month");
+    // Most mentions first, each hit with its count; the hour, the moment, the variants.
+    let mentions = server.json(&format!("/api/search?q={q}&sort=occurrences&limit=100"));
+    let counts: Vec<u64> = mentions["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["occurrences"].as_u64().expect("a count"))
+        .collect();
+    assert!(counts.len() > 2 && counts.windows(2).all(|w| w[0] >= w[1]) && counts[0] > 1, "{counts:?}");
+    assert_eq!(server.json(&format!("/api/search?q={q}&period=hour"))["histogram"]["period"], "hour");
+    let moment = server.json(&format!("/api/search?q={q}&since=2025-12-20T00:00"));
+    assert_eq!(moment["total"].as_u64(), Some(cli_count("孵化器", &["--since", "2025-12-20"])));
+    assert_eq!(moment["since"], "2025-12-20T00:00:00");
+    assert_eq!(
+        server.json(&format!("/api/search?q={}&variants=true", enc("了解")))["total"].as_u64(),
+        Some(cli_count("了解", &["--variants"]))
+    );
     // No query: every document.
     assert_eq!(server.json("/api/search")["total"].as_u64(), Some(seed_docs().len() as u64));
     // Days counted back come back as the days they are, and select what those days do.

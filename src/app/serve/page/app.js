@@ -24,7 +24,7 @@ function readState() {
   return {
     q: p.get("q") || "", since: p.get("since") || "", until: p.get("until") || "",
     source: p.getAll("source"), author: p.getAll("author"),
-    sort: ["date", "date-asc"].includes(p.get("sort")) ? p.get("sort") : "score", doc: p.get("doc") || "",
+    sort: ["date", "date-asc", "occurrences"].includes(p.get("sort")) ? p.get("sort") : "score", doc: p.get("doc") || "",
   };
 }
 
@@ -149,6 +149,7 @@ function addHit(h) {
   meta.append(el("span", "rank", "#" + h.rank), el("span", "date", h.date || "—"));
   if (h.source) meta.append(el("span", "source", h.source));
   if (h.author) meta.append(el("span", "author", h.author));
+  if (h.occurrences != null) meta.append(el("span", "occurrences", h.occurrences + "×"));
   const a = el("a", "title");
   a.href = "?" + stateParams({ ...state, doc: h.id }, true);
   a.append(marked(h.title || h.id, h.title_highlights));
