@@ -26,11 +26,6 @@ const TABLES: [(&str, &str, bool); 5] = [
     ("TSCharacters", include_str!("../../data/opencc/TSCharacters.txt"), false),
 ];
 
-/// The names of the tables the sets come from, for help texts and the README.
-pub fn table_names() -> Vec<&'static str> {
-    TABLES.iter().map(|t| t.0).collect()
-}
-
 /// Most spellings one literal may expand to.
 pub const MAX_SPELLINGS: usize = 256;
 
