@@ -10,10 +10,12 @@
 //! - [`segment`]: the query-time segmenter, jieba's cut without building a `Jieba`.
 //! - [`tokenizers`]: the views as tantivy tokenizers for the index writer.
 //! - [`variants`]: variant spellings a query may ask for (`~著作`), from OpenCC's tables.
+//! - [`minhash`]: near-duplicate signatures of whole articles (reposts, one story).
 
 pub mod chars;
 pub mod dictionary;
 pub mod fold;
+pub mod minhash;
 pub mod nouns;
 pub mod pattern;
 pub mod segment;

@@ -120,6 +120,18 @@ pub enum Command {
     ///   sou keywords --since 2025-12-20 -n 30
     #[command(verbatim_doc_comment)]
     Keywords(KeywordsArgs),
+    /// The stories copied most among the matching documents: reposts and syndicated
+    /// copies of one text, as `sou index` grouped them.
+    ///
+    /// One row per story of two copies or more, largest first: copies, first and last
+    /// date, the outlets that ran it, the first copy's title.
+    ///
+    /// Examples:
+    ///   sou dups --since 7d
+    ///   sou dups 华为 --json | jq .story
+    ///   sou show ID --copies
+    #[command(verbatim_doc_comment)]
+    Dups(DupsArgs),
     /// Every occurrence of the query in context (concordance, keyword in context).
     ///
     /// One line per occurrence in the matching documents' text: date, source, id, the
@@ -301,6 +313,12 @@ pub struct FilterArgs {
     /// an earlier result. Ids the index does not hold are counted on stderr.
     #[arg(long, value_name = "FILE")]
     pub ids_from: Option<std::path::PathBuf>,
+
+    /// One document per story: reposts and copies of one text (as `sou index` grouped
+    /// them) show as their best-ranked copy, with how many copies matched and who ran it
+    /// first; counts, histograms and --by count stories, each once, at its first date.
+    #[arg(long)]
+    pub collapse: bool,
 }
 
 impl FilterArgs {
@@ -332,11 +350,31 @@ fn named<T: Named + Send + Sync>() -> impl TypedValueParser<Value = T> {
         .try_map(|s| T::from_name(&s).ok_or_else(|| format!("'{s}' is not one of {}", T::names())))
 }
 
-/// A parser of the keyword fields a result set can be broken down by (`--by source`).
-fn keyword_field() -> impl TypedValueParser<Value = Field> {
-    let keywords = || FIELDS.iter().filter(|s| s.counted);
-    PossibleValuesParser::new(keywords().map(|s| s.name))
-        .try_map(|s| Field::from_name(&s).ok_or_else(|| format!("'{s}' is not a field to count by")))
+/// What `sou search --by` counts per.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// Each value of a counted field (source, author).
+    Field(Field),
+    /// The source of each story's first copy.
+    FirstSource,
+}
+
+impl By {
+    /// The name as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            By::Field(f) => f.name(),
+            By::FirstSource => "first-source",
+        }
+    }
+}
+
+fn by_value() -> impl TypedValueParser<Value = By> {
+    let names = FIELDS.iter().filter(|s| s.counted).map(|s| s.name).chain(["first-source"]);
+    PossibleValuesParser::new(names).try_map(|s| match s.as_str() {
+        "first-source" => Ok(By::FirstSource),
+        _ => Field::from_name(&s).map(By::Field).ok_or_else(|| format!("'{s}' is not a field to count by")),
+    })
 }
 
 /// `sou stats`.
@@ -463,6 +501,34 @@ pub struct ShowArgs {
 
     /// Print the stored record as JSON.
     #[arg(long)]
+    pub json: bool,
+
+    /// List the other copies of the document's story instead (date, source,
+    /// similarity, id, title; with --json one object per copy).
+    #[arg(long)]
+    pub copies: bool,
+}
+
+/// `sou dups`.
+#[derive(Args, Debug)]
+pub struct DupsArgs {
+    /// Query selecting the documents (default: all).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Number of stories.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+
+    /// Output format [default: a table on a terminal, TSV otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Print one JSON object per story (same as --format jsonl).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 
@@ -601,6 +667,12 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Two documents are copies of one story from this estimated similarity of their
+    /// texts on (Jaccard of 5-character shingles, 0.5–1.0; default: the index's own,
+    /// 0.8 for a new one). Kept for later runs; changing it regroups the index.
+    #[arg(long, value_name = "SIMILARITY", value_parser = parse_threshold)]
+    pub dup_threshold: Option<f64>,
+
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -701,11 +773,21 @@ pub struct SearchArgs {
     #[arg(long, value_name = "FILE.svg", requires = "histogram")]
     pub plot: Option<PathBuf>,
 
-    /// Count matching documents per source, largest first (bars, TSV or JSON as above).
-    #[arg(long, value_parser = keyword_field(), value_name = "FIELD")]
-    pub by: Option<Field>,
+    /// Count matching documents per source, largest first (bars, TSV or JSON as above);
+    /// `first-source`: per source of each story's first copy (who ran it first).
+    #[arg(long, value_parser = by_value(), value_name = "FIELD")]
+    pub by: Option<By>,
 
     /// Same as --format jsonl.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+}
+
+/// A `--dup-threshold`: a similarity between 0.5 and 1.
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if (0.5..=1.0).contains(&t) => Ok(t),
+        Ok(_) => Err(format!("'{s}' is not between 0.5 and 1 (the share of a text two copies have in common)")),
+        Err(_) => Err(format!("'{s}' is not a number between 0.5 and 1 (e.g. 0.8)")),
+    }
 }

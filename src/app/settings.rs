@@ -76,6 +76,9 @@ pub fn filter_pairs(args: &FilterArgs) -> Vec<(&'static str, String)> {
     if args.variants {
         pairs.push(("variants", "true".to_string()));
     }
+    if args.collapse {
+        pairs.push(("collapse", "true".to_string()));
+    }
     pairs
 }
 
@@ -137,5 +140,6 @@ pub fn update_request(globals: &Globals, args: &IndexArgs) -> Request {
         commit_every: args.commit_every,
         memory_mb: args.memory,
         threads: args.threads,
+        dup_threshold: args.dup_threshold,
     }
 }

@@ -29,6 +29,12 @@ pub trait Backend {
     /// without one.
     fn breakdown(&self, sel: &Selection, field: Field) -> Result<Vec<Bucket>>;
 
+    /// Matching documents (stories, collapsed) per source of their story's first copy:
+    /// the local index alone groups stories.
+    fn first_sources(&self, _sel: &Selection) -> Result<Vec<Bucket>> {
+        anyhow::bail!("--by first-source works on the local index only (stories are grouped by `sou index`)")
+    }
+
     /// The zone dates are shown and filtered in.
     fn tz(&self) -> &TimeZone;
 }
@@ -52,6 +58,10 @@ impl Backend for super::Engine {
 
     fn breakdown(&self, sel: &Selection, field: Field) -> Result<Vec<Bucket>> {
         super::Engine::breakdown(self, sel, field)
+    }
+
+    fn first_sources(&self, sel: &Selection) -> Result<Vec<Bucket>> {
+        super::Engine::first_sources(self, sel)
     }
 
     fn tz(&self) -> &TimeZone {

@@ -8,6 +8,7 @@
 
 pub(crate) mod aggregate;
 mod backend;
+mod collapse;
 mod columns;
 pub mod concordance;
 mod keywords;
@@ -32,6 +33,7 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 pub use aggregate::{Bucket, Days, Histogram, Period};
 pub use backend::Backend;
+pub use collapse::{Copy, Dup, StoryOf};
 pub use concordance::{Context, Line};
 use keywords::Ranking;
 pub use keywords::{Keyword, Keywords};
@@ -62,6 +64,9 @@ pub struct Page {
     /// Count the query's literals in each hit ([`Hit::occurrences`]); always done when
     /// the page is ordered by them.
     pub occurrences: bool,
+    /// Say which story each hit belongs to ([`Hit::story`]); always done when the
+    /// selection collapses stories.
+    pub stories: bool,
 }
 
 /// The histogram of a selection and its counts per value of every counted field.
@@ -235,7 +240,30 @@ impl Engine {
     }
 
     /// Compiles `sel`; `ranked` adds the word clauses that order hits (counts skip them).
+    /// A collapsing selection keeps one representative per story (see [`collapse`]).
     fn prepare(&self, sel: &Selection, ranked: bool) -> Result<Prepared> {
+        let p = self.prepare_matches(sel, ranked)?;
+        if sel.collapse {
+            return self.collapsed(p, None);
+        }
+        Ok(p)
+    }
+
+    /// `p`, keeping of its matches the first copy of each story (with `per`, of each
+    /// story and value of that field).
+    fn collapsed(&self, mut p: Prepared, per: Option<Field>) -> Result<Prepared> {
+        let found: Vec<tantivy::DocAddress> =
+            p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
+        let kept = collapse::representatives(&p.searcher, &stories, &found, per)?;
+        let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(p.compiled.query);
+        p.compiled.query = Box::new(verified::Verified::new(inner, kept));
+        p.compiled.parts = None;
+        Ok(p)
+    }
+
+    /// Compiles `sel` (see [`Engine::prepare`]), every match kept.
+    fn prepare_matches(&self, sel: &Selection, ranked: bool) -> Result<Prepared> {
         let filters = filters(sel, &self.tz)?;
         let empty = parse::Query::default();
         let parsed = sel.query.as_ref().unwrap_or(&empty);
@@ -271,7 +299,10 @@ impl Engine {
     /// pass, no heap of the page's size); nothing is allocated in proportion to a limit
     /// or an offset beyond the matches.
     pub fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
-        let p = self.prepare(sel, true)?;
+        let p = self.prepare_matches(sel, true)?;
+        if sel.collapse {
+            return self.collapsed_page(&p, sel, page);
+        }
         if page.sort.by_occurrences() {
             return self.by_occurrences(&p, sel, page);
         }
@@ -291,11 +322,59 @@ impl Engine {
         } else {
             None
         };
+        let addrs: Vec<tantivy::DocAddress> = found.iter().map(|(_, a)| *a).collect();
         let mut hits = search::hits_at(&p.searcher, &self.index.fields, found, page)?;
         for (h, n) in hits.iter_mut().zip(counts.into_iter().flatten()) {
             h.occurrences = Some(n);
         }
+        if page.stories {
+            self.name_stories(&p, &addrs, &mut hits)?;
+        }
         Ok(Hits { hits, total: total.filter(|_| with_total), literals: p.compiled.highlights })
+    }
+
+    /// Sets the story of each hit (at `addrs`, in order), without counting its copies.
+    fn name_stories(&self, p: &Prepared, addrs: &[tantivy::DocAddress], hits: &mut [Hit]) -> Result<()> {
+        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
+        let ids = columns::load(&p.searcher, &self.index.fields, addrs, FieldSet::of(&[Field::Id]))?;
+        for ((h, a), own) in hits.iter_mut().zip(addrs).zip(&ids) {
+            let id = stories.id(stories.of(*a), own.text(Field::Id));
+            h.story = Some(StoryOf { id, copies: None, first_date: None, first_source: None });
+        }
+        Ok(())
+    }
+
+    /// The page of a collapsing selection: every match in the page's order, the first of
+    /// each story kept (the best-ranked copy), with its story's copies and first copy;
+    /// the total counts stories.
+    fn collapsed_page(&self, p: &Prepared, sel: &Selection, page: Page) -> Result<Hits> {
+        let sort = if page.sort.by_occurrences() { Sort::Score } else { page.sort };
+        let all = search::all(&p.searcher, p.compiled.query.as_ref(), sort)?;
+        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
+        let groups = collapse::groups(&p.searcher, &stories, &all);
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        let mut counts = None;
+        if page.occurrences || page.sort.by_occurrences() {
+            let best: Vec<tantivy::DocAddress> = groups.iter().map(|g| all[g.best].1).collect();
+            let n = self.occurrences_of(p, sel, &best)?;
+            match page.sort {
+                Sort::Occurrences => order.sort_by_key(|&i| std::cmp::Reverse(n[i])),
+                Sort::OccurrencesAsc => order.sort_by_key(|&i| n[i]),
+                _ => {}
+            }
+            counts = Some(n);
+        }
+        let chosen: Vec<usize> = order.into_iter().skip(page.offset).take(page.limit).collect();
+        let found: search::Ranked = chosen.iter().map(|&g| all[groups[g].best]).collect();
+        let fields = page.fields.with(Field::Id);
+        let mut hits = search::hits_at(&p.searcher, &self.index.fields, found, Page { fields, ..page })?;
+        let own: Vec<&str> = hits.iter().map(|h| h.article.text(Field::Id)).collect();
+        let told = collapse::story_of(&p.searcher, &stories, &groups, &chosen, &own)?;
+        for ((h, s), &g) in hits.iter_mut().zip(told).zip(&chosen) {
+            h.story = Some(s);
+            h.occurrences = counts.as_ref().map(|n| n[g]);
+        }
+        Ok(Hits { hits, total: Some(groups.len()), literals: p.compiled.highlights.clone() })
     }
 
     /// The page of every match ordered by how often the query's literals occur in it
@@ -426,8 +505,34 @@ impl Engine {
     /// Matching documents per value of a counted field (source, author), largest first,
     /// then (key `None`) those without one: the rows add up to the matches.
     pub fn breakdown(&self, sel: &Selection, field: Field) -> Result<Vec<Bucket>> {
-        let p = self.prepare(sel, false)?;
+        // Collapsed, each value counts the stories it carried: one per story and value.
+        let mut p = self.prepare_matches(sel, false)?;
+        if sel.collapse {
+            p = self.collapsed(p, Some(field))?;
+        }
         aggregate::per_value(&p.searcher, p.compiled.query.as_ref(), field)
+    }
+
+    /// Matching documents per source of the first copy of their story (who ran it
+    /// first); collapsed, each story is counted once.
+    pub fn first_sources(&self, sel: &Selection) -> Result<Vec<Bucket>> {
+        let p = self.prepare_matches(sel, false)?;
+        let found: Vec<tantivy::DocAddress> =
+            p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
+        let ranked: search::Ranked = found.iter().map(|a| (None, *a)).collect();
+        let groups = collapse::groups(&p.searcher, &stories, &ranked);
+        let mut columns: std::collections::HashMap<u32, columns::SegmentColumns> = Default::default();
+        let mut counts: std::collections::HashMap<Option<String>, u64> = Default::default();
+        for g in &groups {
+            let a = g.first.1;
+            if let std::collections::hash_map::Entry::Vacant(e) = columns.entry(a.segment_ord) {
+                e.insert(columns::SegmentColumns::open(p.searcher.segment_reader(a.segment_ord))?);
+            }
+            let source = columns.get(&a.segment_ord).and_then(|c| c.text(Field::Source, a.doc_id));
+            *counts.entry(source).or_default() += if sel.collapse { 1 } else { g.copies as u64 };
+        }
+        Ok(aggregate::buckets(counts))
     }
 
     /// The most distinctive words of the matching documents: significant terms against
@@ -538,6 +643,32 @@ impl Engine {
             Some(path_id) => search::by_id(&searcher, &self.index.fields, &path_id),
             None => Ok(None),
         }
+    }
+
+    /// The other copies of the story of the document whose id is `id`, oldest first;
+    /// `None` when no document has the id.
+    pub fn copies(&self, id: &str) -> Result<Option<Vec<Copy>>> {
+        let searcher = self.reader.searcher();
+        let q = tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(self.index.fields.get(Field::Id), id),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let Some(&(_, at)) = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?.first()
+        else {
+            return Ok(None);
+        };
+        let stories = collapse::Stories::open(&self.index.dir, &searcher)?;
+        Ok(Some(collapse::copies(&searcher, &stories, at)?))
+    }
+
+    /// The largest stories among the selection's matches (two copies or more): what got
+    /// reposted most.
+    pub fn dups(&self, sel: &Selection, limit: usize) -> Result<Vec<Dup>> {
+        let p = self.prepare_matches(sel, false)?;
+        let found: Vec<tantivy::DocAddress> =
+            p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
+        collapse::dups(&p.searcher, &stories, &found, limit)
     }
 
     /// How many of `ids` no document of the index has (an `--ids-from` list from another

@@ -78,6 +78,9 @@ pub struct Hit {
     /// How many times the query's literals occur in the article's text (the lines `kwic`
     /// prints for it), when the page asked for it or is ordered by it.
     pub occurrences: Option<usize>,
+    /// The story the hit belongs to (see [`super::collapse`]), when the page asked for it
+    /// or collapses stories.
+    pub story: Option<super::StoryOf>,
 }
 
 /// A page of hits.
@@ -115,7 +118,13 @@ pub(crate) fn hits_at(searcher: &Searcher, fields: &Fields, found: Ranked, page:
         .into_iter()
         .zip(articles)
         .enumerate()
-        .map(|(i, ((score, _), article))| Hit { rank: page.offset + i + 1, score, article, occurrences: None })
+        .map(|(i, ((score, _), article))| Hit {
+            rank: page.offset + i + 1,
+            score,
+            article,
+            occurrences: None,
+            story: None,
+        })
         .collect())
 }
 

@@ -37,10 +37,13 @@ pub struct Selection {
     /// Only the documents with these ids (`--ids-from FILE`, the API's `id=`): a search
     /// within an earlier result; `None` restricts nothing.
     pub ids: Option<Vec<String>>,
+    /// One document per story (`--collapse`, see [`crate::index::stories`]): hits are the
+    /// best-ranked copy of each story, and counts count stories, at their first date.
+    pub collapse: bool,
 }
 
 /// The filters a front-end sets by name, with what each does (for help texts).
-pub const FILTERS: [(&str, &str); 6] = [
+pub const FILTERS: [(&str, &str); 7] = [
     (
         "since",
         "only documents dated on or after this day (YYYY, YYYY-MM, YYYY-MM-DD; 7d, 3w, 2m, 1y, today, yesterday)",
@@ -50,6 +53,7 @@ pub const FILTERS: [(&str, &str); 6] = [
     ("word", "Chinese literals match whole words only (true/false)"),
     ("variants", "every literal matches any of its variant spellings, as ~word does (true/false)"),
     ("id", "only the documents with these ids (repeated; `--ids-from FILE` on the command line)"),
+    ("collapse", "one hit per story (reposts and copies of one text counted once, at their first date; true/false)"),
 ];
 
 /// What is wrong with a selection: the named value (`q` for the query) and why; for the
@@ -122,6 +126,7 @@ impl Selection {
                 "id" => sel.ids.get_or_insert_with(Vec::new).push(value.to_string()),
                 "word" | "w" => sel.whole_words = yes(name, value)?,
                 "variants" => sel.variants = yes(name, value)?,
+                "collapse" => sel.collapse = yes(name, value)?,
                 _ => match sel.values.iter_mut().find(|(f, _)| f.name() == name) {
                     Some((_, values)) => values.push(value.to_string()),
                     None => {
@@ -184,6 +189,9 @@ impl Selection {
         }
         for id in self.ids.iter().flatten() {
             out.push(("id", id.clone()));
+        }
+        if self.collapse {
+            out.push(("collapse", "true".to_string()));
         }
         out
     }

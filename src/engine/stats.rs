@@ -40,6 +40,12 @@ pub struct Stats {
     pub user_words: usize,
     /// When the index was last written.
     pub last_indexed: Option<jiff::Timestamp>,
+    /// Stories: documents with no copy count one each, copies of one text one together.
+    pub stories: u64,
+    /// Documents that are a copy of another's story (all but the first of each).
+    pub copies: u64,
+    /// The similarity from which documents are copies of one story.
+    pub dup_threshold: f64,
 }
 
 /// Total size of the files in `dir`.
@@ -65,7 +71,12 @@ pub(crate) fn compute(engine: &Engine, searcher: &Searcher) -> Result<Stats> {
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| jiff::Timestamp::try_from(t).ok());
+    let table = crate::index::stories::Table::open(dir);
+    let (shared, in_shared) = (table.shared_stories() as u64, table.documents_in_shared() as u64);
     Ok(Stats {
+        stories: documents.saturating_sub(in_shared) + shared,
+        copies: in_shared.saturating_sub(shared).min(documents),
+        dup_threshold: table.threshold().unwrap_or(crate::index::stories::DEFAULT_THRESHOLD),
         index: dir.display().to_string(),
         documents,
         undated: documents - dated.min(documents),

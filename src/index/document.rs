@@ -7,10 +7,13 @@
 use tantivy::schema::{Document, Field as SchemaField, OwnedValue};
 use tantivy::DateTime;
 
+use std::hash::Hasher;
+
+use twox_hash::XxHash3_64;
+
 use super::Fields;
-#[cfg(test)]
-use crate::article::Field;
-use crate::article::{Article, Kind, FIELDS};
+use crate::analysis::minhash;
+use crate::article::{Article, Field, Kind, FIELDS};
 
 /// One article, ready to index.
 pub(crate) struct SouDoc {
@@ -23,7 +26,18 @@ impl SouDoc {
     /// `file` is the canonical path of the file the document came from (none for
     /// standard input).
     pub fn new(f: &Fields, id: String, mut article: Article, file: Option<&str>) -> SouDoc {
-        let mut doc = SouDoc { values: Vec::with_capacity(12), store: Vec::with_capacity(8) };
+        let mut doc = SouDoc { values: Vec::with_capacity(14), store: Vec::with_capacity(10) };
+        // The story of a post is told by its text; a title alone when it has none.
+        let text = article.text(Field::Content);
+        let sig = minhash::signature(if text.trim().is_empty() { article.text(Field::Title) } else { text });
+        let mut key = XxHash3_64::new();
+        key.write(id.as_bytes());
+        key.write(&[0xFF]);
+        key.write(&sig);
+        doc.push(&[f.story_key()], OwnedValue::U64(key.finish()));
+        if !sig.is_empty() {
+            doc.push(&[f.story_sig()], OwnedValue::Bytes(sig));
+        }
         for spec in &FIELDS {
             let field = f.get(spec.field);
             match spec.kind {
@@ -122,6 +136,6 @@ mod tests {
         ] {
             assert!(pairs.contains(&(field, text.to_string())), "{field:?} {text}");
         }
-        assert_eq!(doc.store.len(), 4, "id, title, content and path are each held once");
+        assert_eq!(doc.store.len(), 6, "id, title, content and path are each held once, beside the story columns");
     }
 }

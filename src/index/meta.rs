@@ -19,8 +19,9 @@ use super::files::Fingerprints;
 /// document knows its file, and the index the files it read. 4: the character view has a
 /// gap token at every empty position, so `路 发` no longer matches `路线发`, and no norms.
 /// 5: every field but the text is a fast column (the text alone is in the document
-/// store), and each document's nouns are listed for keywords.
-pub const FORMAT: u32 = 5;
+/// store), and each document's nouns are listed for keywords. 6: each document carries a
+/// near-duplicate signature and a story key (reposts grouped into stories).
+pub const FORMAT: u32 = 6;
 
 /// The record kept with each commit.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]

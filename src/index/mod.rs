@@ -7,6 +7,7 @@ pub mod meta;
 pub mod nouns;
 pub mod schema;
 pub(crate) mod shared_dir;
+pub mod stories;
 pub(crate) mod trimmed_dir;
 pub mod writer;
 
@@ -194,6 +195,7 @@ fn is_index_file(name: &str) -> bool {
     const EXTENSIONS: [&str; 8] = [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del", ".nouns"];
     name == "meta.json"
         || name == "sou-writer.pid"
+        || name == stories::FILE
         || name.starts_with(meta::FILES_PREFIX)
         || EXTENSIONS.iter().any(|e| name.ends_with(e))
 }

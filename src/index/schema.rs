@@ -5,8 +5,8 @@
 
 use anyhow::{anyhow, Result};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field as SchemaField, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
-    FAST,
+    BytesOptions, DateOptions, DateTimePrecision, Field as SchemaField, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST,
 };
 
 use crate::analysis::tokenizers::{CHARS, WORDS};
@@ -27,6 +27,8 @@ pub struct Fields {
     stored: [SchemaField; FIELD_COUNT],
     views: [Option<Views>; FIELD_COUNT],
     file: SchemaField,
+    story_key: SchemaField,
+    story_sig: SchemaField,
 }
 
 /// An analysed view; `norms`: field lengths kept for BM25's length normalisation.
@@ -51,6 +53,15 @@ fn untokenized() -> TextOptions {
 /// file is the unit of update (`sou index` replaces all of a file's documents at once).
 /// Indexed, not stored, not searchable from the query language.
 pub(crate) const FILE_FIELD: &str = "file";
+
+/// The internal column telling one version of one document from every other: a hash of
+/// its id and its near-duplicate signature (a document edited in place gets a new
+/// key). The story table ([`super::stories`]) is keyed by it.
+pub(crate) const STORY_KEY_FIELD: &str = "story_key";
+
+/// The internal column of each document's near-duplicate signature
+/// ([`crate::analysis::minhash`]).
+pub(crate) const STORY_SIG_FIELD: &str = "story_sig";
 
 fn words_name(f: Field) -> String {
     format!("{}_words", f.name())
@@ -86,6 +97,8 @@ pub fn build() -> Schema {
         b.add_text_field(&chars_name(f), analysed(CHARS, IndexRecordOption::WithFreqsAndPositions, false));
     }
     b.add_text_field(FILE_FIELD, untokenized());
+    b.add_u64_field(STORY_KEY_FIELD, NumericOptions::default().set_fast());
+    b.add_bytes_field(STORY_SIG_FIELD, BytesOptions::default().set_fast());
     b.build()
 }
 
@@ -103,7 +116,13 @@ impl Fields {
         for (field, _) in Field::texts() {
             views[field as usize] = Some(Views { words: f(&words_name(field))?, chars: f(&chars_name(field))? });
         }
-        Ok(Fields { stored, views, file: f(FILE_FIELD)? })
+        Ok(Fields {
+            stored,
+            views,
+            file: f(FILE_FIELD)?,
+            story_key: f(STORY_KEY_FIELD)?,
+            story_sig: f(STORY_SIG_FIELD)?,
+        })
     }
 
     /// The stored (and, for ids, outlets and dates, indexed) field of `f`.
@@ -114,6 +133,16 @@ impl Fields {
     /// The field of the canonical path of a document's file ([`FILE_FIELD`]).
     pub fn file(&self) -> SchemaField {
         self.file
+    }
+
+    /// The column of each document's story key ([`STORY_KEY_FIELD`]).
+    pub fn story_key(&self) -> SchemaField {
+        self.story_key
+    }
+
+    /// The column of each document's near-duplicate signature ([`STORY_SIG_FIELD`]).
+    pub fn story_sig(&self) -> SchemaField {
+        self.story_sig
     }
 
     /// The analysed views of a searchable text field.

@@ -79,6 +79,9 @@ pub(crate) struct Indexer {
     pub replaced: usize,
     /// Whether documents were deleted in this run (by id, source, file or --rebuild).
     deleted: bool,
+    /// The similarity from which documents are copies of one story (`--dup-threshold`);
+    /// `None`: the one the index was grouped with.
+    pub dup_threshold: Option<f64>,
 }
 
 /// A record whose id a document of another file already held.
@@ -164,6 +167,7 @@ impl Indexer {
             added: 0,
             replaced: 0,
             deleted: false,
+            dup_threshold: None,
         })
     }
 
@@ -378,6 +382,14 @@ impl Indexer {
         // A run that changed no document (every file unchanged) leaves the segments as
         // they are: re-running on an unchanged folder costs the listing only.
         if self.added == 0 && !self.deleted {
+            let table = super::stories::Table::open(&self.dir);
+            let regroup = self.dup_threshold.is_some_and(|t| table.threshold() != Some(t));
+            if regroup {
+                if let Some(r) = &self.reader {
+                    r.reload().context("cannot read the index")?;
+                    super::stories::update(&self.dir, &r.searcher(), self.dup_threshold)?;
+                }
+            }
             remove_pid_file(&self.dir);
             return Ok(());
         }
@@ -402,7 +414,20 @@ impl Indexer {
         if let Some((_, writer)) = merging_writer(&self.dir)? {
             writer.garbage_collect_files().wait().context("cannot remove the files of merged segments")?;
         }
+        let searcher = index.reader().context("cannot read the index")?.searcher();
+        super::stories::update(&dir, &searcher, self.dup_threshold)?;
         remove_pid_file(&dir);
+        Ok(())
+    }
+
+    /// Commits, then regroups the index's documents into stories: what a run that goes
+    /// on (`--watch`) does after each batch of changes.
+    pub fn commit_and_group(&mut self) -> Result<()> {
+        self.commit()?;
+        if let Some(r) = &self.reader {
+            r.reload().context("cannot read the index")?;
+            super::stories::update(&self.dir, &r.searcher(), self.dup_threshold)?;
+        }
         Ok(())
     }
 }

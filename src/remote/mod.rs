@@ -31,6 +31,9 @@ pub(crate) fn prepared(
     if sel.whole_words {
         return Err(anyhow!("-w / --word works on the local index only (it re-segments each candidate)"));
     }
+    if sel.collapse {
+        return Err(anyhow!("--collapse works on the local index only (its stories are grouped by `sou index`)"));
+    }
     let filters = engine::filters(sel, tz)?;
     let q = sel.query.clone().unwrap_or_default();
     let words = ranked.then(|| query_segmenter(&q, dictionary));

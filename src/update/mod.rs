@@ -56,6 +56,9 @@ pub struct Request {
     pub memory_mb: usize,
     /// Indexing threads (default: the cores).
     pub threads: Option<usize>,
+    /// Estimated similarity from which two documents are copies of one story
+    /// (`--dup-threshold`); `None`: the index's own (0.8 for a new one).
+    pub dup_threshold: Option<f64>,
 }
 
 /// What the run tells a front-end as it goes (all optional).
@@ -242,6 +245,7 @@ impl Updater {
         if request.rebuild {
             indexer.clear()?;
         }
+        indexer.dup_threshold = request.dup_threshold;
         if let Some(mb) = request.commit_every {
             indexer.commit_every = mb.max(1) << 20;
         }
@@ -420,9 +424,9 @@ impl Updater {
         Ok(())
     }
 
-    /// Makes everything read so far durable and visible.
+    /// Makes everything read so far durable and visible (stories regrouped).
     pub fn commit(&mut self) -> Result<()> {
-        self.indexer.commit()
+        self.indexer.commit_and_group()
     }
 
     /// Commits, and leaves the index tidy (merged, files of merged segments removed).

@@ -4,6 +4,7 @@
 //! become status 2 there).
 
 pub mod delete;
+pub mod dups;
 pub mod export;
 pub mod index;
 pub mod keywords;
@@ -28,6 +29,7 @@ pub fn run(cli: &Cli) -> Result<bool> {
         Command::Search(args) => search::run(g, args),
         Command::Stats(args) => stats::run(g, args),
         Command::Keywords(args) => keywords::run(g, args),
+        Command::Dups(args) => dups::run(g, args),
         Command::Kwic(args) => kwic::run(g, args),
         Command::Trend(args) => trend::run(g, args),
         Command::Show(args) => show::run(g, args),

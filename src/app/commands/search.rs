@@ -7,7 +7,7 @@ use anyhow::Result;
 use sou::engine::{Backend, Page, Selection, Sort};
 use sou::names::Named;
 
-use crate::app::cli::{Globals, SearchArgs};
+use crate::app::cli::{By, Globals, SearchArgs};
 use crate::app::output::{printer, svg, Format, Out};
 use crate::app::settings;
 
@@ -59,10 +59,12 @@ pub fn run(globals: &Globals, args: &SearchArgs) -> Result<bool> {
 /// Asks `engine` what the arguments ask and prints it.
 fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &SearchArgs) -> Result<bool> {
     let config = settings::output(globals, args.format, args.json, engine.tz());
-    let config = settings::with_columns(config, args.fields.clone().map(|f| f.0));
+    let columns = args.fields.clone().map(|f| f.0).or_else(|| config.collapsed_columns().filter(|_| sel.collapse));
+    let config = settings::with_columns(config, columns);
     let table = config.format == Format::Table;
     let fields = config.fields_needed();
     let occurrences = config.wants_occurrences();
+    let stories = config.wants_stories();
     let mut p = printer(Out::stdout(config));
     // --histogram and --by are counts already: with --count they still break it down.
     let found = if let Some(period) = args.histogram {
@@ -78,7 +80,10 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
         }
         h.dated > 0
     } else if let Some(by) = args.by {
-        let rows = engine.breakdown(sel, by)?;
+        let rows = match by {
+            By::Field(f) => engine.breakdown(sel, f)?,
+            By::FirstSource => engine.first_sources(sel)?,
+        };
         p.counts(by.name(), &rows)?;
         !rows.is_empty()
     } else if args.count {
@@ -89,7 +94,7 @@ fn answer(engine: &dyn Backend, sel: &Selection, globals: &Globals, args: &Searc
         // Without a query nothing is more relevant than anything else: newest first.
         let sort = if args.query.is_none() && args.sort == Sort::Score { Sort::Date } else { args.sort };
         let sort = if args.reverse { sort.reversed() } else { sort };
-        let page = Page { limit: args.limit, offset: args.offset, sort, fields, occurrences };
+        let page = Page { limit: args.limit, offset: args.offset, sort, fields, occurrences, stories };
         let mut hits = engine.search(sel, page, table)?;
         if hits.hits.is_empty() && hits.total.is_none() {
             hits.total = Some(engine.count(sel)?);

@@ -21,13 +21,28 @@ pub enum Column {
     Snippet,
     /// How many times the query's literals occur in the text (the lines `kwic` prints).
     Occurrences,
+    /// The id of the story the document belongs to (its first copy's id).
+    Story,
+    /// With `--collapse`: how many documents of the story matched.
+    Copies,
+    /// With `--collapse`: the date of the story's first copy among the matches.
+    FirstDate,
+    /// With `--collapse`: the source of that copy.
+    FirstSource,
 }
 
 impl Column {
     /// Every column, in the order help texts list them.
     pub fn all() -> impl Iterator<Item = Column> {
         let fields = FIELDS.iter().filter(|s| s.column.is_some()).map(|s| Column::Field(s.field));
-        [Column::Rank, Column::Score].into_iter().chain(fields).chain([Column::Snippet, Column::Occurrences])
+        [Column::Rank, Column::Score].into_iter().chain(fields).chain([
+            Column::Snippet,
+            Column::Occurrences,
+            Column::Story,
+            Column::Copies,
+            Column::FirstDate,
+            Column::FirstSource,
+        ])
     }
 
     /// The column's name, as in `--fields` and CSV headers.
@@ -38,6 +53,10 @@ impl Column {
             Column::Field(f) => f.name(),
             Column::Snippet => "snippet",
             Column::Occurrences => "occurrences",
+            Column::Story => "story",
+            Column::Copies => "copies",
+            Column::FirstDate => "first_date",
+            Column::FirstSource => "first_source",
         }
     }
 
@@ -50,6 +69,17 @@ impl Column {
             Column::Field(f) => clean(h.article.text(f)),
             Column::Snippet => clean(snippet),
             Column::Occurrences => h.occurrences.map(|n| n.to_string()).unwrap_or_default(),
+            Column::Story => h.story.as_ref().map(|s| clean(&s.id)).unwrap_or_default(),
+            Column::Copies => h.story.as_ref().and_then(|s| s.copies).map(|n| n.to_string()).unwrap_or_default(),
+            Column::FirstDate => h
+                .story
+                .as_ref()
+                .and_then(|s| s.first_date)
+                .map(|t| t.to_zoned(tz.clone()).date().to_string())
+                .unwrap_or_default(),
+            Column::FirstSource => {
+                h.story.as_ref().and_then(|s| s.first_source.as_deref()).map(clean).unwrap_or_default()
+            }
         }
     }
 }

@@ -54,6 +54,15 @@ pub fn hit_object(tz: &TimeZone, h: &Hit, snippet: &str) -> Map<String, Value> {
     if let Some(n) = h.occurrences {
         m.insert("occurrences".into(), json!(n));
     }
+    if let Some(s) = &h.story {
+        m.insert("story".into(), json!(s.id));
+        if let Some(n) = s.copies {
+            m.insert("copies".into(), json!(n));
+            let first = s.first_date.map(|t| t.to_zoned(tz.clone()).date().to_string());
+            m.insert("first_date".into(), json!(first));
+            m.insert("first_source".into(), json!(s.first_source));
+        }
+    }
     m
 }
 
@@ -77,6 +86,9 @@ pub fn stats_value(s: &Stats, tz: &jiff::tz::TimeZone) -> Value {
         "latest": s.latest.map(|d| d.to_string()),
         "sources": s.sources.iter().map(|b| json!({"source": b.key, "count": b.count})).collect::<Vec<_>>(),
         "without_source": s.without_source,
+        "stories": s.stories,
+        "copies": s.copies,
+        "dup_threshold": s.dup_threshold,
         "size_bytes": s.size_bytes,
         "segments": s.segments,
         "tokenizer": s.tokenizer,
@@ -108,6 +120,20 @@ impl Printer for Jsonl {
 
     fn count(&mut self, n: usize) -> io::Result<()> {
         line(&mut self.0.w, &json!({ "count": n }))
+    }
+
+    fn copies(&mut self, copies: &[sou::engine::Copy]) -> io::Result<()> {
+        for c in copies {
+            line(&mut self.0.w, &super::stories::copy_value(c, &self.0.config.tz))?;
+        }
+        Ok(())
+    }
+
+    fn dups(&mut self, dups: &[sou::engine::Dup]) -> io::Result<()> {
+        for d in dups {
+            line(&mut self.0.w, &super::stories::dup_value(d, &self.0.config.tz))?;
+        }
+        Ok(())
     }
 
     fn counts(&mut self, key: &str, rows: &[Bucket]) -> io::Result<()> {

@@ -9,6 +9,7 @@ mod delimited;
 pub mod jsonl;
 pub mod kwic;
 pub mod progress;
+pub mod stories;
 pub mod svg;
 mod table;
 pub mod text;
@@ -17,7 +18,7 @@ pub mod trend;
 use std::io::{self, Write};
 
 use sou::article::{Article, Field, FieldSet, FIELDS};
-use sou::engine::{Bucket, Histogram, Hits, Keywords, Line, Stats, Trend};
+use sou::engine::{Bucket, Copy, Dup, Histogram, Hits, Keywords, Line, Stats, Trend};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -92,7 +93,7 @@ impl Config {
             cols.iter().fold(FieldSet::NONE, |set, c| match c {
                 columns::Column::Field(f) => set.with(*f),
                 columns::Column::Snippet => set.with(Field::Content),
-                columns::Column::Rank | columns::Column::Score | columns::Column::Occurrences => set,
+                _ => set,
             })
         };
         match self.format {
@@ -110,6 +111,30 @@ impl Config {
     /// JSON too, as the key `occurrences`).
     pub fn wants_occurrences(&self) -> bool {
         self.columns.as_ref().is_some_and(|c| c.contains(&columns::Column::Occurrences))
+    }
+
+    /// The default columns of a collapsed result (`--collapse`): the format's own with
+    /// each story's copies (and, in TSV/CSV, its id and first copy); `None` for formats
+    /// without columns.
+    pub fn collapsed_columns(&self) -> Option<Vec<columns::Column>> {
+        use columns::Column;
+        match self.format {
+            Format::Table => {
+                let mut cols = table::DEFAULT.to_vec();
+                cols.insert(1, Column::Copies);
+                Some(cols)
+            }
+            Format::Tsv | Format::Csv | Format::ExcelCsv => {
+                let extra = [Column::Story, Column::Copies, Column::FirstDate, Column::FirstSource];
+                Some(delimited::DEFAULT.iter().copied().chain(extra).collect())
+            }
+            Format::Jsonl | Format::Ids => None,
+        }
+    }
+
+    /// Whether hits are to say which story they belong to: `--fields …,story`.
+    pub fn wants_stories(&self) -> bool {
+        self.columns.as_ref().is_some_and(|c| c.contains(&columns::Column::Story))
     }
 }
 
@@ -167,6 +192,18 @@ pub trait Printer {
     fn stats(&mut self, s: &Stats) -> io::Result<()> {
         let out = self.out();
         text::stats(&mut out.w, s, &out.config.tz)
+    }
+
+    /// The other copies of a document's story.
+    fn copies(&mut self, copies: &[Copy]) -> io::Result<()> {
+        let out = self.out();
+        stories::copies_tsv(&mut out.w, copies, &out.config.tz)
+    }
+
+    /// The largest stories of a selection.
+    fn dups(&mut self, dups: &[Dup]) -> io::Result<()> {
+        let out = self.out();
+        stories::dups_tsv(&mut out.w, dups, &out.config.tz)
     }
 
     /// One whole article.

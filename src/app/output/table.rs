@@ -34,7 +34,9 @@ fn layout(c: Column, width: usize) -> (usize, ColumnConstraint) {
     let bounded = |w: usize| ColumnConstraint::UpperBoundary(Width::Fixed(w as u16));
     match c {
         Column::Rank => (3, ColumnConstraint::ContentWidth),
-        Column::Score | Column::Occurrences => (7, ColumnConstraint::ContentWidth),
+        Column::Score | Column::Occurrences | Column::Copies => (7, ColumnConstraint::ContentWidth),
+        Column::FirstDate => (10, ColumnConstraint::ContentWidth),
+        Column::Story | Column::FirstSource => (16, bounded(16)),
         Column::Snippet => (0, ColumnConstraint::LowerBoundary(Width::Fixed(10))),
         Column::Field(f) => match f.spec().column {
             Some(ColumnWidth::Natural(w)) => (w as usize, ColumnConstraint::ContentWidth),
@@ -52,7 +54,8 @@ fn layout(c: Column, width: usize) -> (usize, ColumnConstraint) {
 fn min_width(c: Column) -> usize {
     match c {
         Column::Rank => 4,
-        Column::Score | Column::Occurrences => 6,
+        Column::Score | Column::Occurrences | Column::Copies => 6,
+        Column::Story | Column::FirstSource | Column::FirstDate => 10,
         Column::Snippet => 16,
         Column::Field(Field::Title) => 14,
         Column::Field(f) => match f.spec().column {
@@ -302,6 +305,16 @@ impl Printer for Table {
         let rows: Vec<(String, u64)> =
             rows.iter().map(|b| (b.key.clone().unwrap_or_else(|| super::NONE.into()), b.count)).collect();
         chart::write(&mut self.0.w, &rows, self.0.config.width, self.0.config.color)
+    }
+
+    fn copies(&mut self, copies: &[sou::engine::Copy]) -> io::Result<()> {
+        let c = &self.0.config;
+        super::stories::copies_text(&mut self.0.w, copies, &c.tz, c.width)
+    }
+
+    fn dups(&mut self, dups: &[sou::engine::Dup]) -> io::Result<()> {
+        let c = &self.0.config;
+        super::stories::dups_text(&mut self.0.w, dups, &c.tz, c.width)
     }
 
     fn histogram(&mut self, h: &Histogram) -> io::Result<()> {

@@ -34,6 +34,12 @@ pub fn stats(out: &mut dyn Write, s: &Stats, tz: &TimeZone) -> io::Result<()> {
     if s.sources.len() > 20 {
         writeln!(out, "  … and {} more (sou stats --json lists all)", s.sources.len() - 20)?;
     }
+    let share = if s.documents == 0 { 0.0 } else { s.copies as f64 * 100.0 / s.documents as f64 };
+    writeln!(
+        out,
+        "stories       {} ({} copies of another's story, {share:.1}% of documents; similarity ≥ {})",
+        s.stories, s.copies, s.dup_threshold
+    )?;
     writeln!(out, "size          {:.1} MB", s.size_bytes as f64 / 1e6)?;
     writeln!(out, "tokenizer     {}", s.tokenizer)?;
     writeln!(out, "dictionary    {}", s.dictionary)?;

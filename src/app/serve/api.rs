@@ -213,7 +213,7 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         let offset = params.number("offset", 0, MAX_OFFSET)?;
         let sort = params.named::<Sort>("sort")?.unwrap_or(Sort::Score);
         let period = params.named::<Period>("period")?;
-        let hits = engine.search(&sel, Page { limit, offset, sort, fields: FieldSet::ALL, occurrences: false }, false)?;
+        let hits = engine.search(&sel, Page { limit, offset, sort, fields: FieldSet::ALL, occurrences: false, stories: sel.collapse }, false)?;
         let overview = engine.overview(&sel, period)?;
         let histogram = &overview.histogram;
         let list: Vec<Value> = hits

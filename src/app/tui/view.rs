@@ -366,6 +366,7 @@ mod tests {
                     .with(Field::Source, "上海科技信息中心公众号")
                     .with(Field::Url, "http://example.com/very/long/url/that/goes/on/and/on"),
                 occurrences: None,
+                story: None,
             })
             .collect();
         let buckets = (1..=28).map(|d| Bucket { key: Some(format!("2025-12-{d:02}")), count: d % 5 }).collect();

@@ -151,6 +151,7 @@ impl Backend for OpenSearch {
                 score: if page.sort.is_scored() { h["_score"].as_f64().map(|s| s as f32) } else { None },
                 article: article_of(&h["_source"]),
                 occurrences: None,
+                story: None,
             })
             .collect();
         let known = with_total || hits.is_empty();

@@ -211,7 +211,7 @@ impl Backend for Sphinx {
         for (i, row) in ranked.iter().enumerate() {
             let Some(article) = articles.remove(&(number(row, 0)? as u64)) else { continue };
             let score = page.sort.is_scored().then_some(number(row, 1)? as f32);
-            hits.push(Hit { rank: page.offset + i + 1, score, article, occurrences: None });
+            hits.push(Hit { rank: page.offset + i + 1, score, article, occurrences: None, story: None });
         }
         Ok(Hits { hits, total, literals })
     }

@@ -1,0 +1,376 @@
+//! Stories: the documents that are copies of one another (a wire carried by many outlets,
+//! a post reposted with a new header), grouped after every indexing run and kept in a
+//! table beside the index.
+//!
+//! Two documents are *similar* when their near-duplicate signatures
+//! ([`crate::analysis::minhash`]) share a band and agree in at least `threshold` of
+//! their bins (the estimated Jaccard similarity of their 5-character shingles). Similar
+//! documents form connected groups; inside each, documents are taken oldest first (then by
+//! id) and each joins the first earlier *leader* it is similar to, or leads a story of
+//! its own. Every member of a story is thus similar to its leader — the first to run it —
+//! so a chain of small edits never merges two different stories.
+//!
+//! The grouping is a function of the set of documents alone (their signatures, dates and
+//! ids), never of the order they were indexed in: an index updated file by file holds
+//! the same stories as one built from scratch. It is computed from the signatures stored
+//! in the index's columns (no article is read or analysed again), after the run's last
+//! commit; a table left stale by a crash only means documents not in it count as stories
+//! of their own until the next run.
+//!
+//! The table (`sou-stories.bin`) lists only documents in stories of two or more, keyed by
+//! their story key, with each story's leader id: a lookup is a binary search in a file
+//! read once.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use tantivy::{DocId, Searcher};
+
+use super::schema::{STORY_KEY_FIELD, STORY_SIG_FIELD};
+use crate::analysis::minhash;
+use crate::article::Field;
+
+/// Documents are copies of one another from this estimated similarity on, unless the
+/// index was built with another `--dup-threshold`.
+pub const DEFAULT_THRESHOLD: f64 = 0.8;
+
+/// The table's file in the index directory.
+pub(crate) const FILE: &str = "sou-stories.bin";
+
+/// First bytes of the table's file (the last one its layout's version).
+const MAGIC: &[u8; 8] = b"SOUSTRY1";
+
+/// Bytes before the keys: magic, threshold, documents, stories.
+const HEADER: usize = 8 + 8 + 8 + 8;
+
+/// The story a document belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Story {
+    /// One of the table's stories of two or more documents (its number).
+    Shared(u32),
+    /// A story of its own (the document's story key): it has no copy.
+    Alone(u64),
+}
+
+/// A story table: read from its file (or empty when there is none).
+#[derive(Default)]
+pub struct Table {
+    bytes: Vec<u8>,
+    threshold: f64,
+    docs: usize,
+    stories: usize,
+}
+
+impl Table {
+    /// The table of the index in `dir` (empty when it has none, or an unreadable one).
+    pub fn open(dir: &Path) -> Table {
+        std::fs::read(dir.join(FILE)).ok().and_then(Table::parse).unwrap_or_default()
+    }
+
+    fn parse(bytes: Vec<u8>) -> Option<Table> {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return None;
+        }
+        let threshold = f64::from_le_bytes(bytes[8..16].try_into().ok()?);
+        let docs = usize::try_from(u64::from_le_bytes(bytes[16..24].try_into().ok()?)).ok()?;
+        let stories = usize::try_from(u64::from_le_bytes(bytes[24..32].try_into().ok()?)).ok()?;
+        let table = Table { bytes, threshold, docs, stories };
+        let blob = table.blob_start()?;
+        (blob <= table.bytes.len() && table.offset(stories)? as usize + blob <= table.bytes.len()).then_some(table)
+    }
+
+    /// The similarity threshold the table was computed with (`None` without a table).
+    pub fn threshold(&self) -> Option<f64> {
+        (!self.bytes.is_empty()).then_some(self.threshold)
+    }
+
+    /// Stories of two or more documents.
+    pub fn shared_stories(&self) -> usize {
+        self.stories
+    }
+
+    /// Documents in stories of two or more.
+    pub fn documents_in_shared(&self) -> usize {
+        self.docs
+    }
+
+    fn u64_at(&self, at: usize) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes.get(at..at + 8)?.try_into().ok()?))
+    }
+
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(self.bytes.get(at..at + 4)?.try_into().ok()?))
+    }
+
+    fn key(&self, i: usize) -> Option<u64> {
+        self.u64_at(HEADER + 8 * i)
+    }
+
+    fn story_number(&self, i: usize) -> Option<u32> {
+        self.u32_at(HEADER + 8 * self.docs + 4 * i)
+    }
+
+    fn offsets_start(&self) -> usize {
+        HEADER + 12 * self.docs
+    }
+
+    fn offset(&self, story: usize) -> Option<u64> {
+        self.u64_at(self.offsets_start() + 8 * story)
+    }
+
+    fn blob_start(&self) -> Option<usize> {
+        self.offsets_start().checked_add(8 * (self.stories + 1))?.checked_add(4 * self.stories)
+    }
+
+    /// The story of the document whose story key is `key`.
+    pub fn story(&self, key: u64) -> Story {
+        let (mut lo, mut hi) = (0, self.docs);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(mid) {
+                Some(k) if k < key => lo = mid + 1,
+                Some(k) if k > key => hi = mid,
+                Some(_) => return self.story_number(mid).map_or(Story::Alone(key), Story::Shared),
+                None => break,
+            }
+        }
+        Story::Alone(key)
+    }
+
+    /// The id of the document that leads story `n` (the first to run it).
+    pub fn leader(&self, n: u32) -> Option<&str> {
+        let (a, b) = (self.offset(n as usize)?, self.offset(n as usize + 1)?);
+        let blob = self.blob_start()?;
+        let bytes = self.bytes.get(blob + a as usize..blob + b as usize)?;
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// How many documents story `n` had when the table was computed.
+    pub fn size(&self, n: u32) -> usize {
+        let at = self.offsets_start() + 8 * (self.stories + 1) + 4 * n as usize;
+        self.u32_at(at).unwrap_or(0) as usize
+    }
+
+    /// The story keys of the documents of story `n`.
+    pub fn members(&self, n: u32) -> Vec<u64> {
+        (0..self.docs).filter(|&i| self.story_number(i) == Some(n)).filter_map(|i| self.key(i)).collect()
+    }
+}
+
+/// One live document, as the grouping sees it.
+struct Doc {
+    key: u64,
+    /// Index of its signature in the run's signatures (`None`: it has none).
+    sig: Option<u32>,
+    /// Seconds since the epoch (`i64::MAX` when undated: the undated come last).
+    date: i64,
+    segment: u32,
+    doc: DocId,
+}
+
+/// Groups the documents `searcher` sees into stories at `threshold` (`None`: the
+/// threshold of the table in `dir`, else [`DEFAULT_THRESHOLD`]) and writes the table,
+/// replacing the old one whole (a reader sees either). Returns the table's stories of
+/// two or more and the documents in them.
+pub(crate) fn update(dir: &Path, searcher: &Searcher, threshold: Option<f64>) -> Result<(usize, usize)> {
+    let threshold = threshold.or_else(|| Table::open(dir).threshold()).unwrap_or(DEFAULT_THRESHOLD);
+    let (docs, sigs) = read_docs(searcher)?;
+    let sig = |d: &Doc| d.sig.map(|s| &sigs[s as usize * minhash::BYTES..(s as usize + 1) * minhash::BYTES]);
+    let similar = |a: &Doc, b: &Doc| match (sig(a), sig(b)) {
+        (Some(x), Some(y)) => minhash::similarity(x, y) >= threshold,
+        _ => false,
+    };
+    let groups = connected(&docs, &sig, &similar);
+    // Inside each group, oldest first (then by id), each document follows the first
+    // earlier leader it is similar to.
+    let ids = IdReader::new(searcher);
+    let mut stories: Vec<(String, Vec<usize>)> = Vec::new();
+    for mut group in groups {
+        let mut named: Vec<(i64, String, usize)> =
+            group.drain(..).map(|i| (docs[i].date, ids.id(&docs[i]), i)).collect();
+        named.sort();
+        let mut leaders: Vec<usize> = Vec::new();
+        let mut by_band: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for (pos, (_, _, i)) in named.iter().enumerate() {
+            let d = &docs[*i];
+            let bands: Vec<u32> = sig(d).map(|s| minhash::bands(s).collect()).unwrap_or_default();
+            let mut best: Option<usize> = None;
+            for b in &bands {
+                for &l in by_band.get(b).into_iter().flatten() {
+                    if best.is_none_or(|x| l < x) && similar(d, &docs[named[leaders[l]].2]) {
+                        best = Some(l);
+                    }
+                }
+            }
+            match best {
+                Some(l) => members[l].push(*i),
+                None => {
+                    let l = leaders.len();
+                    leaders.push(pos);
+                    members.push(vec![*i]);
+                    for b in bands {
+                        by_band.entry(b).or_default().push(l);
+                    }
+                }
+            }
+        }
+        for (l, m) in leaders.into_iter().zip(members) {
+            if m.len() > 1 {
+                stories.push((named[l].1.clone(), m));
+            }
+        }
+    }
+    stories.sort_by(|a, b| a.0.cmp(&b.0));
+    write(dir, threshold, &docs, &stories)?;
+    Ok((stories.len(), stories.iter().map(|s| s.1.len()).sum()))
+}
+
+/// Every live document with its key, date and signature; the signatures one after
+/// another (each distinct signature of a segment read once, from its dictionary).
+fn read_docs(searcher: &Searcher) -> Result<(Vec<Doc>, Vec<u8>)> {
+    let mut docs = Vec::with_capacity(searcher.num_docs() as usize);
+    let mut sigs: Vec<u8> = Vec::new();
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let ff = reader.fast_fields();
+        let keys = ff.u64(STORY_KEY_FIELD).context("the story keys")?;
+        let dates = ff.date(Field::Date.name()).ok();
+        let column = ff.bytes(STORY_SIG_FIELD).context("the signatures")?;
+        // Distinct signatures of this segment, by ordinal.
+        let first = (sigs.len() / minhash::BYTES) as u32;
+        let mut valid: Vec<bool> = Vec::new();
+        if let Some(c) = &column {
+            let mut stream = c.dictionary().stream().context("the signatures")?;
+            while stream.advance() {
+                let ok = stream.key().len() == minhash::BYTES;
+                valid.push(ok);
+                sigs.extend_from_slice(if ok { stream.key() } else { &[0; minhash::BYTES] });
+            }
+        }
+        for doc in reader.doc_ids_alive() {
+            let sig = column
+                .as_ref()
+                .and_then(|c| c.ords().first(doc))
+                .filter(|&o| valid.get(o as usize) == Some(&true))
+                .map(|o| first + o as u32);
+            let date = dates.as_ref().and_then(|d| d.first(doc)).map_or(i64::MAX, |d| d.into_timestamp_secs());
+            docs.push(Doc { key: keys.first(doc).unwrap_or(0), sig, date, segment: segment as u32, doc });
+        }
+    }
+    Ok((docs, sigs))
+}
+
+/// The groups of two or more documents connected by similarity, found band by band:
+/// documents sharing a band's value are compared unless already connected.
+fn connected<'a>(
+    docs: &[Doc],
+    sig: &dyn Fn(&Doc) -> Option<&'a [u8]>,
+    similar: &dyn Fn(&Doc, &Doc) -> bool,
+) -> Vec<Vec<usize>> {
+    let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
+    fn find(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            let up = parent[parent[i as usize] as usize];
+            parent[i as usize] = up;
+            i = up;
+        }
+        i
+    }
+    let signed: Vec<u32> = (0..docs.len() as u32).filter(|&i| sig(&docs[i as usize]).is_some()).collect();
+    let mut bucket: Vec<(u32, u32)> = Vec::with_capacity(signed.len());
+    for band in 0..minhash::BANDS {
+        bucket.clear();
+        for &i in &signed {
+            if let Some(h) = sig(&docs[i as usize]).map(|s| minhash::band(s, band)) {
+                bucket.push((h, i));
+            }
+        }
+        bucket.sort_unstable();
+        for run in bucket.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            for j in 1..run.len() {
+                for i in 0..j {
+                    let (a, b) = (run[i].1, run[j].1);
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb && similar(&docs[a as usize], &docs[b as usize]) {
+                        parent[ra.max(rb) as usize] = ra.min(rb);
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+    for i in 0..docs.len() as u32 {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(i as usize);
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    out.sort();
+    out
+}
+
+/// Reads ids from the id columns of the segments.
+struct IdReader {
+    columns: Vec<Option<tantivy::columnar::StrColumn>>,
+}
+
+impl IdReader {
+    fn new(searcher: &Searcher) -> IdReader {
+        IdReader {
+            columns: searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.fast_fields().str(Field::Id.name()).ok().flatten())
+                .collect(),
+        }
+    }
+
+    fn id(&self, d: &Doc) -> String {
+        let mut out = String::new();
+        if let Some(c) = self.columns.get(d.segment as usize).and_then(|c| c.as_ref()) {
+            if let Some(ord) = c.ords().first(d.doc) {
+                let _ = c.ord_to_str(ord, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// Writes the table (see [`Table`]): to a temporary file, synced, then renamed over the
+/// old one.
+fn write(dir: &Path, threshold: f64, docs: &[Doc], stories: &[(String, Vec<usize>)]) -> Result<()> {
+    let mut entries: Vec<(u64, u32)> = Vec::new();
+    for (n, (_, members)) in stories.iter().enumerate() {
+        entries.extend(members.iter().map(|&i| (docs[i].key, n as u32)));
+    }
+    entries.sort_unstable();
+    let mut out = Vec::with_capacity(HEADER + entries.len() * 12 + stories.len() * 40);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&threshold.to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(stories.len() as u64).to_le_bytes());
+    for (k, _) in &entries {
+        out.extend_from_slice(&k.to_le_bytes());
+    }
+    for (_, n) in &entries {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    let mut offset = 0u64;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for (leader, _) in stories {
+        offset += leader.len() as u64;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    for (_, members) in stories {
+        out.extend_from_slice(&(members.len() as u32).to_le_bytes());
+    }
+    for (leader, _) in stories {
+        out.extend_from_slice(leader.as_bytes());
+    }
+    let tmp = dir.join(format!(".tmp-{FILE}"));
+    let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write '{}'", tmp.display()))?;
+    f.write_all(&out).and_then(|_| f.sync_all()).with_context(|| format!("cannot write '{}'", tmp.display()))?;
+    std::fs::rename(&tmp, dir.join(FILE)).with_context(|| format!("cannot write '{}'", dir.join(FILE).display()))?;
+    Ok(())
+}
