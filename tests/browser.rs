@@ -1,6 +1,7 @@
 //! The `sou serve` page in a real browser: runs `tests/browser/page.py` (Selenium and
 //! headless Chromium from Debian's packages, which `tests/run` installs) against the
-//! real binary on the seeds. Screenshots land in `target/browser/`.
+//! real binary on the seeds (with three reposts of one, for the stories view).
+//! Screenshots land in `target/browser/`.
 
 mod common;
 
@@ -33,7 +34,7 @@ fn the_page_works_in_a_real_browser() {
     let out = Command::new(python)
         .arg(root().join("tests/browser/page.py"))
         .arg(env!("CARGO_BIN_EXE_sou"))
-        .arg(seed_index())
+        .arg(repost_index())
         .arg(root().join("target/browser"))
         .output()
         .expect("run python3");

@@ -315,3 +315,42 @@ fn serving_no_index_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index"));
 }
+
+/// Reposts: `collapse=true` gives one hit per story with its copies and first outlet, as
+/// the CLI's `--collapse`; the article view lists the other copies.
+#[test]
+fn collapsed_hits_and_the_copies_of_an_article() {
+    let idx = repost_index();
+    let (_, shown, _) = run(idx, &["show", REPOSTED, "--json"]);
+    let original: Value = serde_json::from_str(shown.trim()).expect("JSON");
+    let server = Server::start(idx, &[]);
+    let q = enc("孵化器");
+    let plain = server.json(&format!("/api/search?q={q}&limit=100"));
+    let collapsed = server.json(&format!("/api/search?q={q}&limit=100&collapse=true"));
+    let count = |extra: &[&str]| -> u64 {
+        let mut args = vec!["search", "孵化器", "--count"];
+        args.extend(extra);
+        run(idx, &args).1.trim().parse().expect("a count")
+    };
+    assert_eq!(plain["total"].as_u64(), Some(count(&[])));
+    assert_eq!(collapsed["total"].as_u64(), Some(count(&["--collapse"])));
+    assert_eq!(plain["total"].as_u64(), collapsed["total"].as_u64().map(|n| n + 3), "four copies, one story");
+    let story: Vec<&Value> = collapsed["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter(|h| h["copies"].as_u64().is_some_and(|n| n > 1))
+        .collect();
+    assert_eq!(story.len(), 1, "{collapsed}");
+    assert_eq!(story[0]["copies"], 4);
+    assert_eq!(story[0]["first_source"], original["source"]);
+    assert_eq!(story[0]["first_date"], original["date"]);
+
+    let doc = server.json(&format!("/api/doc/{}", REPOSTS[1]));
+    let copies: Vec<&str> =
+        doc["copies"].as_array().expect("copies").iter().map(|c| c["id"].as_str().expect("id")).collect();
+    assert_eq!(copies, [REPOSTED, REPOSTS[0], REPOSTS[2]], "oldest first");
+    assert!(doc["copies"][0]["similarity"].as_f64().is_some_and(|s| s >= 0.8), "{doc}");
+    let alone = server.json("/api/doc/2650212082_1");
+    assert_eq!(alone["copies"], serde_json::json!([]));
+}

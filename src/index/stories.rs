@@ -278,7 +278,22 @@ fn connected<'a>(
         }
         i
     }
-    let signed: Vec<u32> = (0..docs.len() as u32).filter(|&i| sig(&docs[i as usize]).is_some()).collect();
+    // Identical signatures are similar whatever the threshold: their documents are joined
+    // here, and only the first of each is banded. A wire run verbatim by 40 outlets is one
+    // entry per band, not 40 (which would be 780 pairs per band).
+    let mut first_with: HashMap<&[u8], u32> = HashMap::new();
+    let mut signed: Vec<u32> = Vec::new();
+    for i in 0..docs.len() as u32 {
+        let Some(s) = sig(&docs[i as usize]) else { continue };
+        match first_with.entry(s) {
+            std::collections::hash_map::Entry::Occupied(e) => parent[i as usize] = *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+                signed.push(i);
+            }
+        }
+    }
+    drop(first_with);
     let mut bucket: Vec<(u32, u32)> = Vec::with_capacity(signed.len());
     for band in 0..minhash::BANDS {
         bucket.clear();

@@ -5,8 +5,8 @@ usage: page.py SOU_BINARY INDEX_DIR OUT_DIR
 
 Starts `sou serve` on a free port, loads the page, types 人工智能, and checks against
 the CLI: the hit count, the highlights of the first snippet, a click on a source, a drag
-across the histogram (date inputs and count), opening an article, and a reload that
-restores the state from the URL. Screenshots go to OUT_DIR for a person to look at.
+across the histogram (date inputs and count), opening an article, a reload that
+restores the state from the URL, and one hit per story with the copies of an article. Screenshots go to OUT_DIR for a person to look at.
 Exits non-zero on the first failed check.
 """
 import os, subprocess, sys, time
@@ -119,6 +119,32 @@ try:
     # Keyboard: Esc closes, / focuses the box.
     driver.find_element(By.TAG_NAME, "body").send_keys("\ue00c")
     wait_for(lambda: not driver.find_element(By.ID, "doc").is_displayed(), "Esc closes the article")
+
+    # One per story: the box, the URL, the count and the copies as the CLI's --collapse;
+    # the article view lists the other copies, and a click opens one.
+    driver.find_element(By.ID, "q").clear()
+    driver.find_element(By.ID, "q").send_keys("孵化器")
+    docs = cli_count("孵化器")
+    wait_for(lambda: count() == f"{docs} matching documents", "孵化器 before collapsing")
+    driver.find_element(By.ID, "collapse").click()
+    stories = cli_count("孵化器", "--collapse")
+    check(stories == docs - 3, f"the CLI counts one story for the four copies: {stories} of {docs}")
+    wait_for(lambda: count() == f"{stories} matching stories", f"collapsing shows {stories} stories like the CLI")
+    check("collapse=true" in driver.current_url, "collapsing is in the URL")
+    badges = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#hits .meta .copies")]
+    check(badges == ["4 copies"], f"one hit says it has 4 copies: {badges}")
+    driver.get(url.rstrip("/") + "/?q=孵化器&collapse=true&doc=repost-1")
+    wait_for(lambda: driver.find_element(By.ID, "copies-box").is_displayed(), "the article view lists its copies")
+    links = driver.find_elements(By.CSS_SELECTOR, "#copies li a.title")
+    check(len(links) == 3, f"three other copies: {[l.text for l in links]}")
+    driver.save_screenshot(os.path.join(out, "copies.png"))
+    links[0].click()
+    wait_for(lambda: "doc=2650212012_1" in driver.current_url, "clicking the first copy opens the original")
+    wait_for(lambda: any("doc=repost-1" in a.get_attribute("href")
+                         for a in driver.find_elements(By.CSS_SELECTOR, "#copies li a.title")),
+             "and lists the repost it came from among its copies")
+    driver.find_element(By.ID, "collapse").click()
+    wait_for(lambda: count() == f"{docs} matching documents", "unchecking shows every copy again")
 
     # Narrow screen.
     driver.set_window_size(375, 800)

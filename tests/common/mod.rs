@@ -44,6 +44,42 @@ pub fn seed_index() -> &'static Path {
     .path()
 }
 
+/// The seed the reposts of [`repost_index`] copy, and their ids (oldest first).
+pub const REPOSTED: &str = "2650212012_1";
+pub const REPOSTS: [&str; 3] = ["repost-0", "repost-1", "repost-2"];
+
+/// An index of `seeds/` plus three reposts of [`REPOSTED`] (a WeChat header and a
+/// copyright footer around its text, a new title, another outlet, later dates), built
+/// once per test binary: one story of four copies.
+pub fn repost_index() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (_, shown, err) = run(seed_index(), &["show", REPOSTED, "--json"]);
+        let original: serde_json::Value = serde_json::from_str(shown.trim()).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let content = original["content"].as_str().expect("content");
+        let mut reposts = String::new();
+        for (i, (id, source)) in REPOSTS.iter().zip(["转载甲", "转载乙", "转载丙"]).enumerate() {
+            let doc = serde_json::json!({
+                "id": id,
+                "title": format!("转：{}", original["title"].as_str().unwrap_or("")),
+                "source": source,
+                "date": format!("2026-01-0{}", i + 1),
+                "content": format!("点击上方蓝字关注我们\n{content}\n本文来源：网络，版权归原作者所有"),
+            });
+            reposts.push_str(&format!("{doc}\n"));
+        }
+        let extra = dir.path().join("reposts.jsonl");
+        std::fs::write(&extra, reposts).expect("write");
+        let idx = dir.path().join("index");
+        let (code, _, err) = run(&idx, &["index", "seeds", extra.to_str().expect("path")]);
+        assert_eq!(code, 0, "{err}");
+        (dir, idx)
+    })
+    .1
+    .as_path()
+}
+
 /// One seed article, read independently of sou (for expected sets).
 #[derive(Debug, Clone)]
 pub struct SeedDoc {

@@ -54,9 +54,12 @@ impl std::error::Error for Reported {}
 /// `n` and the noun, singular for one: "1 document", "2 documents".
 pub fn count_of(n: usize, noun: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+        return format!("1 {noun}");
+    }
+    // story → stories, day → days.
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The JSON API: `/api/search`, `/api/doc/{id}`, `/api/keywords`, `/api/stats`. Keys are
+//! The JSON API: `/api/search` (`collapse=true`: one hit per story), `/api/doc/{id}` (with
+//! the other copies of its story), `/api/keywords`, `/api/stats`. Keys are
 //! those of the CLI's `--json` wherever the same thing is returned; highlights are
 //! character (not byte) ranges. Every request runs on the blocking pool within a time
 //! limit; a client's mistake is a 400 (with the column of a bad query), an unknown id a
@@ -20,7 +21,7 @@ use sou::query::parse::ParseError;
 use sou::snippet;
 
 use super::{AppState, REQUEST_TIME};
-use crate::app::output::jsonl;
+use crate::app::output::{jsonl, stories};
 
 /// Longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 1000;
@@ -272,6 +273,10 @@ pub async fn doc(State(state): State<Arc<AppState>>, Path(id): Path<String>, Raw
             highlights.insert(f.name().into(), json!(char_ranges(text, &snippet::find_hits(text, &literals))));
         }
         m.insert("highlights".into(), Value::Object(highlights));
+        // The other copies of its story (reposts), oldest first, as `sou show --copies --json`.
+        let copies = engine.copies(&id)?.unwrap_or_default();
+        let copies: Vec<Value> = copies.iter().map(|c| stories::copy_value(c, engine.tz())).collect();
+        m.insert("copies".into(), json!(copies));
         Ok(Value::Object(m))
     })
     .await

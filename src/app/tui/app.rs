@@ -162,6 +162,11 @@ impl App {
         }
     }
 
+    /// Whether hits are one per story (`--collapse`, Ctrl-R).
+    pub fn collapsed(&self) -> bool {
+        self.fixed.iter().any(|(name, value)| *name == "collapse" && value == "true")
+    }
+
     /// The filters as named values: the panel's dates and sources, then the fixed ones.
     fn filter_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = vec![("since", self.panel.since.clone()), ("until", self.panel.until.clone())];
@@ -316,6 +321,15 @@ impl App {
                 return self.edited();
             }
             (KeyCode::Char('y'), true) => return Action::Copy,
+            (KeyCode::Char('r'), true) => {
+                // Reposts: one hit per story, or every copy.
+                if self.collapsed() {
+                    self.fixed.retain(|(name, _)| *name != "collapse");
+                } else {
+                    self.fixed.push(("collapse", "true".to_string()));
+                }
+                return self.edited();
+            }
             _ => {}
         }
         match self.focus {
@@ -557,9 +571,11 @@ impl App {
             args.push(quote(query));
         }
         let mut pairs = self.filter_pairs();
-        // Flags in the order people write them: sources, authors, title, dates, -w.
+        // Flags in the order people write them: sources, authors, title, dates, -w, --collapse.
         pairs.sort_by_key(|(name, _)| {
-            ["source", "author", "title", "since", "until", "word", "variants", "id"].iter().position(|n| n == name)
+            ["source", "author", "title", "since", "until", "word", "variants", "id", "collapse"]
+                .iter()
+                .position(|n| n == name)
         });
         let mut listed = false;
         for (name, value) in pairs {
@@ -571,6 +587,7 @@ impl App {
                 "id" => {}
                 _ if value.trim().is_empty() => {}
                 "word" => args.push("-w".to_string()),
+                "collapse" => args.push("--collapse".to_string()),
                 "variants" => args.push("--variants".to_string()),
                 // A day counted back (7d, yesterday) is printed as the day it is today, so
                 // the command pastes into a note and means what the screen showed.
@@ -697,5 +714,19 @@ mod tests {
         assert_eq!(app.command_line(), "sou search 华为");
         // The printed command is one the CLI's parser accepts.
         assert!(Selection::build(Some("华为"), std::iter::empty()).is_ok());
+    }
+
+    #[test]
+    fn ctrl_r_collapses_reposts_and_the_command_says_so() {
+        let sel = Selection::build(Some("芯片"), [("collapse", "true"), ("source", "新华社")]).expect("selection");
+        let mut app = App::new("芯片", &sel);
+        assert!(app.collapsed());
+        assert_eq!(app.command_line(), "sou search 芯片 --source 新华社 --collapse");
+        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(app.key(ctrl_r), Action::Search);
+        assert!(!app.request().expect("a request").selection.collapse);
+        assert_eq!(app.command_line(), "sou search 芯片 --source 新华社");
+        app.key(ctrl_r);
+        assert!(app.request().expect("a request").selection.collapse);
     }
 }

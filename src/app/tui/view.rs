@@ -101,7 +101,7 @@ fn query_line(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let info = match &app.outcome {
         Some(o) => format!(
             " {} · {:.1} ms ",
-            crate::app::output::count_of(app.total(), "document"),
+            crate::app::output::count_of(app.total(), if app.collapsed() { "story" } else { "document" }),
             o.took.as_secs_f64() * 1000.0
         ),
         None => " … ".to_string(),
@@ -158,9 +158,14 @@ fn hit_list(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let pad = " ".repeat(source_w.saturating_sub(width(&source)));
             let head =
                 if source_w > 0 { format!("{rank}{date:<10} {source}{pad} ") } else { format!("{rank}{date:<10} ") };
-            let title = fit(&clean(a.text(Field::Title)), inner.saturating_sub(width(&head)));
+            // Collapsed: how many copies the story has under the filters, before the title.
+            let copies = match h.story.as_ref().and_then(|s| s.copies) {
+                Some(n) if n > 1 => format!("×{n} "),
+                _ => String::new(),
+            };
+            let title = fit(&clean(a.text(Field::Title)), inner.saturating_sub(width(&head) + width(&copies)));
             let hits = snippet::find_hits(&title, &marks);
-            let mut spans = vec![Span::styled(head, theme.dim())];
+            let mut spans = vec![Span::styled(head, theme.dim()), Span::styled(copies, theme.accent())];
             let mut at = 0;
             for (s, e) in hits {
                 spans.push(Span::raw(title[at..s].to_string()));
@@ -204,6 +209,16 @@ fn preview(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         .filter(|s| !s.is_empty())
         .collect();
     lines.push(Line::styled(fit(&meta.join(" · "), w), theme.dim()));
+    if let Some(story) = h.story.as_ref().filter(|s| s.copies.is_some_and(|n| n > 1)) {
+        let first =
+            [story.first_date.map(|t| sou::dates::day_string(t, &app.tz)), story.first_source.as_deref().map(clean)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+        let copies = story.copies.unwrap_or(0);
+        lines.push(Line::styled(fit(&format!("{copies} copies of this story · first: {first}"), w), theme.accent()));
+    }
     if let Some(u) = a.get(Field::Url) {
         lines.push(Line::styled(fit(&clean(u), w), theme.accent()));
     }
@@ -283,7 +298,11 @@ fn status_line(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         filters.push(format!("source {}", clean(s)));
     }
     for (name, value) in app.fixed.iter().filter(|(name, _)| *name != "id") {
-        filters.push(if *name == "word" { "whole words".to_string() } else { format!("{name} {}", clean(value)) });
+        filters.push(match *name {
+            "word" => "whole words".to_string(),
+            "collapse" => "one per story".to_string(),
+            _ => format!("{name} {}", clean(value)),
+        });
     }
     let listed = app.fixed.iter().filter(|(name, _)| *name == "id").count();
     if listed > 0 {
@@ -293,9 +312,9 @@ fn status_line(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         filters.push(format!("{} marked", app.marked.len()));
     }
     let keys = if app.print {
-        "↑↓ move · Tab mark · Enter print · ^F filters · ^S sort · Esc quit"
+        "↑↓ move · Tab mark · Enter print · ^F filters · ^S sort · ^R reposts · Esc quit"
     } else {
-        "↑↓ move · Enter open · → preview · ^F filters · ^S sort · ^Y copy id · Esc quit"
+        "↑↓ move · Enter open · → preview · ^F filters · ^S sort · ^R reposts · ^Y copy id · Esc quit"
     };
     let left = app.note.clone().unwrap_or_else(|| filters.join(" · "));
     let text = if left.is_empty() { keys.to_string() } else { format!("{left} │ {keys}") };

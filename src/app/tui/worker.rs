@@ -64,8 +64,8 @@ pub fn start(engine: Engine) -> (Sender<Request>, Receiver<Answer>) {
 
 fn run(engine: &Engine, req: &Request) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let page =
-        Page { limit: req.limit, offset: 0, sort: req.sort, fields: FieldSet::ALL, occurrences: false, stories: false };
+    let stories = req.selection.collapse;
+    let page = Page { limit: req.limit, offset: 0, sort: req.sort, fields: FieldSet::ALL, occurrences: false, stories };
     let hits = engine.search(&req.selection, page, false)?;
     // Days: the timeline folds them into as many bars as the terminal is wide. The same
     // pass counts every match and the sources.

@@ -23,7 +23,7 @@ function readState() {
   const p = new URLSearchParams(location.search);
   return {
     q: p.get("q") || "", since: p.get("since") || "", until: p.get("until") || "",
-    source: p.getAll("source"), author: p.getAll("author"),
+    source: p.getAll("source"), author: p.getAll("author"), collapse: p.get("collapse") === "true",
     sort: ["date", "date-asc", "occurrences"].includes(p.get("sort")) ? p.get("sort") : "score", doc: p.get("doc") || "",
   };
 }
@@ -36,6 +36,7 @@ function stateParams(s, withDoc) {
   s.source.forEach((v) => p.append("source", v));
   s.author.forEach((v) => p.append("author", v));
   if (s.sort !== "score") p.set("sort", s.sort);
+  if (s.collapse) p.set("collapse", "true");
   if (withDoc && s.doc) p.set("doc", s.doc);
   return p;
 }
@@ -50,6 +51,7 @@ function saveState(push) {
 function showState() {
   $("q").value = state.q;
   $("sort").value = state.sort;
+  $("collapse").checked = state.collapse;
   $("since").value = state.since;
   $("until").value = state.until;
 }
@@ -119,7 +121,7 @@ async function search(append) {
   if (my !== seq) return;
   $("error").textContent = "";
   total = r.total;
-  $("count").textContent = `${r.total} matching documents`;
+  $("count").textContent = state.collapse ? `${r.total} matching stories` : `${r.total} matching documents`;
   $("took").textContent = `· ${r.took_ms} ms` + (r.notes && r.notes.length ? ` · ${r.notes.join(" · ")}` : "");
   if (!append) { hits = []; $("hits").textContent = ""; selected = -1; }
   r.hits.forEach((h) => addHit(h));
@@ -150,6 +152,15 @@ function addHit(h) {
   if (h.source) meta.append(el("span", "source", h.source));
   if (h.author) meta.append(el("span", "author", h.author));
   if (h.occurrences != null) meta.append(el("span", "occurrences", h.occurrences + "×"));
+  if (h.copies > 1) {
+    // Collapsed: the story's copies under the filters, and who ran it first.
+    const c = el("span", "copies", `${h.copies} copies`);
+    c.title = `first: ${[h.first_source, h.first_date].filter(Boolean).join(" ")}`;
+    meta.append(c);
+    if (h.first_source && (h.first_source !== h.source || h.first_date !== h.date)) {
+      meta.append(el("span", "first", `first ${h.first_source}${h.first_date ? " " + h.first_date : ""}`));
+    }
+  }
   const a = el("a", "title");
   a.href = "?" + stateParams({ ...state, doc: h.id }, true);
   a.append(marked(h.title || h.id, h.title_highlights));
@@ -331,9 +342,28 @@ async function openDoc(id, push) {
   const p2 = el("p");
   p2.append(marked(d.content, d.highlights.content));
   body.append(p2);
+  showCopies(d.copies || []);
   marks = Array.from(document.querySelectorAll("#doc mark"));
   current = -1;
   jump(1);
+}
+
+// The other copies of the article's story (reposts), oldest first; each opens in place.
+function showCopies(copies) {
+  const ul = $("copies");
+  ul.textContent = "";
+  $("copies-box").hidden = copies.length === 0;
+  $("copies-box").open = copies.length > 0 && copies.length <= 5;   // a long list starts folded
+  $("copies-n").textContent = copies.length ? `(${copies.length})` : "";
+  for (const c of copies) {
+    const li = el("li");
+    const a = el("a", "title", c.title || c.id);
+    a.href = "?" + stateParams({ ...state, doc: c.id }, true);
+    a.addEventListener("click", (ev) => { ev.preventDefault(); openDoc(c.id, true); });
+    li.append(el("span", "date", c.date || "—"), el("span", "source", c.source || ""), a,
+      el("span", "similarity muted", `${Math.round(c.similarity * 100)}% similar`));
+    ul.append(li);
+  }
 }
 
 function closeDoc(push) {
@@ -364,6 +394,7 @@ function setup() {
   showState();
   $("q").addEventListener("input", () => { state.q = $("q").value; saveState(false); schedule(); });
   $("sort").addEventListener("change", () => { state.sort = $("sort").value; saveState(true); search(false); });
+  $("collapse").addEventListener("change", () => { state.collapse = $("collapse").checked; saveState(true); search(false); });
   for (const id of ["since", "until"]) {
     $(id).addEventListener("change", () => { state[id] = $(id).value; saveState(true); search(false); });
   }
@@ -383,6 +414,7 @@ function setup() {
     else if (ev.key === "j") select(Math.min(selected + 1, hits.length - 1));
     else if (ev.key === "k") select(Math.max(selected - 1, 0));
     else if (ev.key === "Enter" && selected >= 0) openDoc(hits[selected].id, true);
+    else if (ev.key === "c") { state.collapse = !state.collapse; showState(); saveState(true); search(false); }
     else if (ev.key === "n" && !$("doc").hidden) jump(1);
     else if (ev.key === "N" && !$("doc").hidden) jump(-1);
   });
