@@ -8,6 +8,7 @@ pub mod nouns;
 pub mod schema;
 pub(crate) mod shared_dir;
 pub mod stories;
+pub(crate) mod story_state;
 pub(crate) mod trimmed_dir;
 pub mod writer;
 
@@ -196,6 +197,7 @@ fn is_index_file(name: &str) -> bool {
     name == "meta.json"
         || name == "sou-writer.pid"
         || name == stories::FILE
+        || name == story_state::FILE
         || name.starts_with(meta::FILES_PREFIX)
         || EXTENSIONS.iter().any(|e| name.ends_with(e))
 }
