@@ -5,18 +5,17 @@
 //! per story, its first copy among the matches (earliest date, then index order), so a
 //! histogram counts a story once, at its first date.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
+use rustc_hash::FxHashMap as HashMap;
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use super::columns::SegmentColumns;
 use super::search::Ranked;
-use super::verified::Verifier;
 use crate::article::Field;
 use crate::index::schema::STORY_KEY_FIELD;
 use crate::index::stories::{Story, Table};
@@ -135,7 +134,7 @@ pub(crate) struct Group {
 /// that order), its number of copies and its first copy.
 pub(crate) fn groups(searcher: &Searcher, stories: &Stories, matches: &Ranked) -> Vec<Group> {
     let order = Order::new(searcher);
-    let mut at: HashMap<Story, usize> = HashMap::new();
+    let mut at: HashMap<Story, usize> = HashMap::default();
     let mut out: Vec<Group> = Vec::new();
     for (i, (_, a)) in matches.iter().enumerate() {
         let s = stories.of(*a);
@@ -164,7 +163,7 @@ pub(crate) fn story_of(
     chosen: &[usize],
     own: &[&str],
 ) -> Result<Vec<StoryOf>> {
-    let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
+    let mut columns: HashMap<u32, SegmentColumns> = HashMap::default();
     let mut out = Vec::with_capacity(chosen.len());
     for (&g, own) in chosen.iter().zip(own) {
         let g = &groups[g];
@@ -200,13 +199,13 @@ pub(crate) fn representatives(
     if per.is_some() {
         columns = searcher.segment_readers().iter().map(|r| SegmentColumns::open(r).ok()).collect();
     }
-    let mut first: HashMap<(Story, Option<String>), (i64, DocAddress)> = HashMap::new();
+    let mut first: HashMap<(Story, Option<String>), (i64, DocAddress)> = HashMap::default();
     for &a in matches {
         let value = per.and_then(|f| columns.get(a.segment_ord as usize)?.as_ref().and_then(|c| c.text(f, a.doc_id)));
         let when = (order.seconds(a), a);
         first.entry((stories.of(a), value)).and_modify(|w| *w = order.first(*w, when)).or_insert(when);
     }
-    let mut kept: HashMap<SegmentId, Vec<DocId>> = HashMap::new();
+    let mut kept: HashMap<SegmentId, Vec<DocId>> = HashMap::default();
     for (_, a) in first.into_values() {
         kept.entry(searcher.segment_reader(a.segment_ord).segment_id()).or_default().push(a.doc_id);
     }
@@ -216,24 +215,64 @@ pub(crate) fn representatives(
     Ok(Representatives(Arc::new(kept)))
 }
 
-/// The documents a collapsed count keeps (see [`representatives`]): a check for
-/// [`super::verified::Verified`].
-#[derive(Clone)]
+/// The documents a collapsed count keeps (see [`representatives`]), as a query that
+/// lists them (constant score): the counts, histograms and breakdowns of a collapsed
+/// selection walk these lists instead of evaluating the query a second time.
+#[derive(Clone, Debug)]
 pub(crate) struct Representatives(Arc<HashMap<SegmentId, Vec<DocId>>>);
 
-impl Verifier for Representatives {
-    type Segment = (Arc<HashMap<SegmentId, Vec<DocId>>>, SegmentId, usize);
+impl tantivy::query::Query for Representatives {
+    fn weight(&self, _: tantivy::query::EnableScoring<'_>) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
 
-    fn open(&self, reader: &SegmentReader) -> tantivy::Result<Self::Segment> {
-        Ok((self.0.clone(), reader.segment_id(), 0))
+impl tantivy::query::Weight for Representatives {
+    fn scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: tantivy::Score,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+        // Sorted and distinct (see `representatives`), as the document set requires.
+        let docs = self.0.get(&reader.segment_id()).cloned().unwrap_or_default();
+        Ok(Box::new(tantivy::query::ConstScorer::new(Listed { docs, at: 0 }, boost)))
     }
 
-    fn passes(&self, (kept, segment, at): &mut Self::Segment, doc: DocId) -> bool {
-        let Some(docs) = kept.get(segment) else { return false };
-        while *at < docs.len() && docs[*at] < doc {
-            *at += 1;
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<tantivy::query::Explanation> {
+        let kept = self.0.get(&reader.segment_id()).is_some_and(|d| d.binary_search(&doc).is_ok());
+        if !kept {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} is not a story's representative"
+            )));
         }
-        docs.get(*at) == Some(&doc)
+        Ok(tantivy::query::Explanation::new("a story's representative", 1.0))
+    }
+}
+
+/// A sorted list of distinct documents as a document set.
+struct Listed {
+    docs: Vec<DocId>,
+    at: usize,
+}
+
+impl tantivy::DocSet for Listed {
+    fn advance(&mut self) -> DocId {
+        self.at = (self.at + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let rest = &self.docs[self.at..];
+        self.at += rest.partition_point(|&d| d < target);
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(tantivy::TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        (self.docs.len() - self.at) as u32
     }
 }
 
@@ -320,7 +359,7 @@ pub struct Dup {
 
 /// The stories of two or more copies among `matches`, largest first (then earliest).
 pub(crate) fn dups(searcher: &Searcher, stories: &Stories, matches: &[DocAddress], limit: usize) -> Result<Vec<Dup>> {
-    let mut members: HashMap<Story, Vec<DocAddress>> = HashMap::new();
+    let mut members: HashMap<Story, Vec<DocAddress>> = HashMap::default();
     for &a in matches {
         if let s @ Story::Shared(_) = stories.of(a) {
             members.entry(s).or_default().push(a);
@@ -342,7 +381,7 @@ pub(crate) fn dups(searcher: &Searcher, stories: &Stories, matches: &[DocAddress
         .into_iter()
         .map(|(s, m)| {
             let (first, last) = (m[0], m[m.len() - 1]);
-            let mut sources: HashMap<String, usize> = HashMap::new();
+            let mut sources: HashMap<String, usize> = HashMap::default();
             for &a in &m {
                 *sources.entry(text(Field::Source, a).unwrap_or_default()).or_default() += 1;
             }

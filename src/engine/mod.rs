@@ -255,9 +255,7 @@ impl Engine {
         let found: Vec<tantivy::DocAddress> =
             p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
         let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
-        let kept = collapse::representatives(&p.searcher, &stories, &found, per)?;
-        let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(p.compiled.query);
-        p.compiled.query = Box::new(verified::Verified::new(inner, kept));
+        p.compiled.query = Box::new(collapse::representatives(&p.searcher, &stories, &found, per)?);
         p.compiled.parts = None;
         Ok(p)
     }
