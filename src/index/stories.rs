@@ -225,8 +225,7 @@ pub(crate) fn update(dir: &Path, searcher: &Searcher, threshold: Option<f64>) ->
         None => Plan { regroup: signed.clone(), touched: None },
     };
     let groups = connected(&docs, &plan.regroup, &sig, &similar);
-    // Inside each group, oldest first (then by id), each document follows the first
-    // earlier leader it is similar to.
+    // Inside each group, oldest first (then by id), documents follow their leaders.
     let mut ids = ids_of(searcher, &docs, groups.iter().flatten().copied())?;
     // (leader id, members' story keys, component)
     let mut stories: Vec<(String, Vec<u64>, u32)> = Vec::new();
@@ -238,35 +237,9 @@ pub(crate) fn update(dir: &Path, searcher: &Searcher, threshold: Option<f64>) ->
         let mut named: Vec<(i64, String, usize)> =
             group.drain(..).map(|i| (docs[i].date, ids.remove(&i).unwrap_or_default(), i)).collect();
         named.sort();
-        let mut leaders: Vec<usize> = Vec::new();
-        let mut by_band: HashMap<u32, Vec<usize>> = HashMap::default();
-        let mut followers: Vec<Vec<usize>> = Vec::new();
-        for (pos, (_, _, i)) in named.iter().enumerate() {
-            let d = &docs[*i];
-            let bands: Vec<u32> = sig(d).map(|s| minhash::bands(s).collect()).unwrap_or_default();
-            let mut best: Option<usize> = None;
-            for b in &bands {
-                for &l in by_band.get(b).into_iter().flatten() {
-                    if best.is_none_or(|x| l < x) && similar(d, &docs[named[leaders[l]].2]) {
-                        best = Some(l);
-                    }
-                }
-            }
-            match best {
-                Some(l) => followers[l].push(*i),
-                None => {
-                    let l = leaders.len();
-                    leaders.push(pos);
-                    followers.push(vec![*i]);
-                    for b in bands {
-                        by_band.entry(b).or_default().push(l);
-                    }
-                }
-            }
-        }
-        for (l, m) in leaders.into_iter().zip(followers) {
-            if m.len() > 1 {
-                stories.push((named[l].1.clone(), m.iter().map(|&i| docs[i].key).collect(), component));
+        for (leader, followers) in leaders(&docs, &named, &sig, &similar) {
+            if followers.len() > 1 {
+                stories.push((named[leader].1.clone(), followers.iter().map(|&i| docs[i].key).collect(), component));
             }
         }
         component += 1;
@@ -297,6 +270,41 @@ pub(crate) fn update(dir: &Path, searcher: &Searcher, threshold: Option<f64>) ->
     let story_component = stories.iter().map(|s| s.2).collect();
     State { threshold, table_hash: table_hash(&table), seen, members, story_component }.write(dir)?;
     Ok((stories.len(), stories.iter().map(|s| s.1.len()).sum()))
+}
+
+/// The stories of one connected group, `named` oldest first (then by id): each document
+/// follows the first earlier leader it is similar to, or leads a story of its own. Each
+/// story as its leader's position in `named` and its documents (indices into `docs`).
+fn leaders<'a>(
+    docs: &[Doc],
+    named: &[(i64, String, usize)],
+    sig: &dyn Fn(&Doc) -> Option<&'a [u8]>,
+    similar: &dyn Fn(&Doc, &Doc) -> bool,
+) -> Vec<(usize, Vec<usize>)> {
+    let mut stories: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut by_band: HashMap<u32, Vec<usize>> = HashMap::default();
+    for (pos, (_, _, i)) in named.iter().enumerate() {
+        let d = &docs[*i];
+        let bands: Vec<u32> = sig(d).map(|s| minhash::bands(s).collect()).unwrap_or_default();
+        let mut best: Option<usize> = None;
+        for b in &bands {
+            for &l in by_band.get(b).into_iter().flatten() {
+                if best.is_none_or(|x| l < x) && similar(d, &docs[named[stories[l].0].2]) {
+                    best = Some(l);
+                }
+            }
+        }
+        match best {
+            Some(l) => stories[l].1.push(*i),
+            None => {
+                for b in bands {
+                    by_band.entry(b).or_default().push(stories.len());
+                }
+                stories.push((pos, vec![*i]));
+            }
+        }
+    }
+    stories
 }
 
 /// What a run regroups.
