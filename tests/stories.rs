@@ -442,6 +442,27 @@ fn stories_match_brute_force_similarity() {
         .collect();
     assert_eq!(histogram, months);
     assert_eq!(counts("first-source", &["--by", "first-source"]), firsts);
+
+    // A short page (its stories read off the best hits, only they tallied) is exactly
+    // the head of the listing of every story, copies and first copies included, with or
+    // without the total a table prints.
+    let said = |v: &Value| ["id", "story", "copies", "first_date", "first_source"].map(|k| v[k].to_string()).join(" ");
+    for q in ["中国", "上海", "芯片", "人工智能", "华为 OR 手机"] {
+        let (_, all, _) = run(&idx, &["search", q, "--json", "-n", "100000", "--collapse"]);
+        let all: Vec<String> = all.lines().map(|l| said(&serde_json::from_str(l).expect("json"))).collect();
+        for (offset, limit) in [(0, 10), (5, 20)] {
+            let (code, page, err) = run(
+                &idx,
+                &["search", q, "--json", "--collapse", "-n", &limit.to_string(), "--offset", &offset.to_string()],
+            );
+            assert_eq!(code, 0, "{err}");
+            let page: Vec<String> = page.lines().map(|l| said(&serde_json::from_str(l).expect("json"))).collect();
+            let head: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
+            assert_eq!(page, head, "{q} --offset {offset} -n {limit}");
+        }
+        let (_, table, _) = run(&idx, &["search", q, "--format", "table", "--collapse", "-n", "3"]);
+        assert!(table.contains(&all.len().to_string()), "the table's total counts the stories of {q}: {table}");
+    }
 }
 
 #[test]

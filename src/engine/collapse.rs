@@ -9,16 +9,18 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
-use rustc_hash::FxHashMap as HashMap;
-use tantivy::columnar::Column;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use super::columns::SegmentColumns;
+use super::first_copy::{Firsts, Order, Place};
 use super::search::Ranked;
 use crate::article::Field;
 use crate::index::schema::STORY_KEY_FIELD;
 use crate::index::stories::{Story, Table};
+use crate::query::build::Compiled;
 
 /// What a hit says about its story.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +59,43 @@ impl Stories {
         self.table.story(key)
     }
 
+    /// The story of each document at `addrs` (in their order), looked up in bulk.
+    pub fn of_all(&self, addrs: impl Iterator<Item = DocAddress>) -> Vec<Story> {
+        let keys: Vec<u64> =
+            addrs.map(|a| self.keys.get(a.segment_ord as usize).and_then(|c| c.first(a.doc_id)).unwrap_or(0)).collect();
+        self.table.stories(&keys)
+    }
+
+    /// The documents of segment `ord` (of `max_doc`) whose story key is one of `keys`,
+    /// in order: a scan of the segment's key column, decoded in blocks when every
+    /// document has a key.
+    pub fn documents_with(&self, ord: usize, max_doc: DocId, keys: &HashSet<u64>) -> Vec<DocId> {
+        let Some(column) = self.keys.get(ord) else { return Vec::new() };
+        let mut out = Vec::new();
+        if keys.is_empty() {
+            return out;
+        }
+        // Most documents are not wanted: a bit per key's low 16 bits says so without hashing.
+        let mut sieve = vec![0u64; 1024];
+        for &k in keys {
+            sieve[(k as usize & 0xffff) / 64] |= 1 << (k % 64);
+        }
+        let wanted = |k: &u64| sieve[(*k as usize & 0xffff) / 64] & (1 << (k % 64)) != 0 && keys.contains(k);
+        if column.get_cardinality() == tantivy::columnar::Cardinality::Full {
+            let mut block = vec![0u64; 4096];
+            let mut start = 0;
+            while start < max_doc {
+                let n = (max_doc - start).min(block.len() as u32) as usize;
+                column.values.get_range(start as u64, &mut block[..n]);
+                out.extend(block[..n].iter().enumerate().filter(|(_, k)| wanted(k)).map(|(i, _)| start + i as u32));
+                start += n as u32;
+            }
+        } else {
+            out.extend((0..max_doc).filter(|&d| column.first(d).is_some_and(|k| wanted(&k))));
+        }
+        out
+    }
+
     /// The id of story `s`, whose document at `a` is one (its own id when alone).
     pub fn id(&self, s: Story, own: &str) -> String {
         match s {
@@ -66,66 +105,12 @@ impl Stories {
     }
 }
 
-/// The order of copies within a story: oldest first (undated last), then by id — the
-/// order the index groups stories in, so a story's first copy is its leader when that
-/// matches.
-struct Order {
-    dates: Vec<Option<Column<tantivy::DateTime>>>,
-    ids: Vec<Option<tantivy::columnar::StrColumn>>,
-}
-
-impl Order {
-    fn new(searcher: &Searcher) -> Order {
-        let readers = searcher.segment_readers();
-        Order {
-            dates: readers.iter().map(|r| r.fast_fields().date(Field::Date.name()).ok()).collect(),
-            ids: readers.iter().map(|r| r.fast_fields().str(Field::Id.name()).ok().flatten()).collect(),
-        }
-    }
-
-    /// The date of the document at `a` as seconds (`i64::MAX` when undated).
-    fn seconds(&self, a: DocAddress) -> i64 {
-        self.dates
-            .get(a.segment_ord as usize)
-            .and_then(|c| c.as_ref())
-            .and_then(|c| c.first(a.doc_id))
-            .map_or(i64::MAX, |d| d.into_timestamp_secs())
-    }
-
-    fn id(&self, a: DocAddress) -> String {
-        let mut out = String::new();
-        if let Some(c) = self.ids.get(a.segment_ord as usize).and_then(|c| c.as_ref()) {
-            if let Some(ord) = c.ords().first(a.doc_id) {
-                let _ = c.ord_to_str(ord, &mut out);
-            }
-        }
-        out
-    }
-
-    /// How two copies (with their dates, from [`Order::seconds`]) compare; ids are read
-    /// only when the dates are equal.
-    fn cmp(&self, a: (i64, DocAddress), b: (i64, DocAddress)) -> std::cmp::Ordering {
-        a.0.cmp(&b.0).then_with(|| if a.1 == b.1 { std::cmp::Ordering::Equal } else { self.id(a.1).cmp(&self.id(b.1)) })
-    }
-
-    /// The earlier of two copies.
-    fn first(&self, a: (i64, DocAddress), b: (i64, DocAddress)) -> (i64, DocAddress) {
-        if self.cmp(b, a).is_lt() {
-            b
-        } else {
-            a
-        }
-    }
-}
-
 /// A story among the matches of a collapsed result.
 pub(crate) struct Group {
     /// Index (in the matches' order) of its first match: its best-ranked copy.
     pub best: usize,
-    /// Matches in the story.
-    pub copies: usize,
-    /// Its earliest copy: date (seconds, `i64::MAX` undated) and address.
-    pub first: (i64, DocAddress),
+    /// Its matches and its first copy.
+    pub tally: Tally,
     /// The story.
     pub story: Story,
 }
@@ -134,40 +119,43 @@ pub(crate) struct Group {
 /// that order), its number of copies and its first copy.
 pub(crate) fn groups(searcher: &Searcher, stories: &Stories, matches: &Ranked) -> Vec<Group> {
     let order = Order::new(searcher);
+    let mut firsts = Firsts::new();
     let mut at: HashMap<Story, usize> = HashMap::default();
     let mut out: Vec<Group> = Vec::new();
-    for (i, (_, a)) in matches.iter().enumerate() {
-        let s = stories.of(*a);
-        let when = (order.seconds(*a), *a);
+    let of = stories.of_all(matches.iter().map(|(_, a)| *a));
+    for (i, ((_, a), s)) in matches.iter().zip(of).enumerate() {
+        let place = order.place(*a);
+        firsts.offer(s, place);
         match at.get(&s) {
-            Some(&g) => {
-                let g = &mut out[g];
-                g.copies += 1;
-                g.first = order.first(g.first, when);
-            }
+            Some(&g) => out[g].tally.copies += 1,
             None => {
                 at.insert(s, out.len());
-                out.push(Group { best: i, copies: 1, first: when, story: s });
+                out.push(Group { best: i, tally: Tally { copies: 1, first: (place.secs, place.at) }, story: s });
             }
+        }
+    }
+    let firsts = firsts.finish(&order);
+    for g in &mut out {
+        if let Some(p) = firsts.get(&g.story) {
+            g.tally.first = (p.secs, p.at);
         }
     }
     out
 }
 
-/// What each group says about its story, for the hits `chosen` (indices into `groups`),
-/// with the ids of their best copies (`own`).
+/// What each hit says about its story: `wanted` (its story and address) with the
+/// story's `tallies`, the hits' ids read from `hits`.
 pub(crate) fn story_of(
     searcher: &Searcher,
     stories: &Stories,
-    groups: &[Group],
-    chosen: &[usize],
-    own: &[&str],
+    wanted: &[(Story, DocAddress)],
+    tallies: &[Tally],
+    hits: &[super::Hit],
 ) -> Result<Vec<StoryOf>> {
     let mut columns: HashMap<u32, SegmentColumns> = HashMap::default();
-    let mut out = Vec::with_capacity(chosen.len());
-    for (&g, own) in chosen.iter().zip(own) {
-        let g = &groups[g];
-        let (secs, first) = g.first;
+    let mut out = Vec::with_capacity(wanted.len());
+    for (((story, _), t), hit) in wanted.iter().zip(tallies).zip(hits) {
+        let (secs, first) = t.first;
         let source = match columns.entry(first.segment_ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -176,8 +164,8 @@ pub(crate) fn story_of(
         }
         .text(Field::Source, first.doc_id);
         out.push(StoryOf {
-            id: stories.id(g.story, own),
-            copies: Some(g.copies),
+            id: stories.id(*story, hit.article.text(Field::Id)),
+            copies: Some(t.copies),
             first_date: (secs != i64::MAX).then(|| Timestamp::from_second(secs).ok()).flatten(),
             first_source: source,
         });
@@ -195,24 +183,57 @@ pub(crate) fn representatives(
     per: Option<Field>,
 ) -> Result<Representatives> {
     let order = Order::new(searcher);
-    let mut columns: Vec<Option<SegmentColumns>> = Vec::new();
-    if per.is_some() {
-        columns = searcher.segment_readers().iter().map(|r| SegmentColumns::open(r).ok()).collect();
+    let mut values = Values::new(searcher, per);
+    let mut firsts = Firsts::new();
+    for (&a, s) in matches.iter().zip(stories.of_all(matches.iter().copied())) {
+        firsts.offer((s, values.of(a)), order.place(a));
     }
-    let mut first: HashMap<(Story, Option<String>), (i64, DocAddress)> = HashMap::default();
-    for &a in matches {
-        let value = per.and_then(|f| columns.get(a.segment_ord as usize)?.as_ref().and_then(|c| c.text(f, a.doc_id)));
-        let when = (order.seconds(a), a);
-        first.entry((stories.of(a), value)).and_modify(|w| *w = order.first(*w, when)).or_insert(when);
-    }
+    let first = firsts.finish(&order);
     let mut kept: HashMap<SegmentId, Vec<DocId>> = HashMap::default();
-    for (_, a) in first.into_values() {
+    for p in first.into_values() {
+        let a = p.at;
         kept.entry(searcher.segment_reader(a.segment_ord).segment_id()).or_default().push(a.doc_id);
     }
     for docs in kept.values_mut() {
         docs.sort_unstable();
     }
     Ok(Representatives(Arc::new(kept)))
+}
+
+/// The values of one string column, as numbers that are equal across segments when the
+/// values are (each segment's ordinal read out once).
+struct Values {
+    columns: Vec<Option<StrColumn>>,
+    known: HashMap<(u32, u64), u32>,
+    numbers: HashMap<String, u32>,
+}
+
+impl Values {
+    /// The values of `field` (none without one: every document then has no value).
+    fn new(searcher: &Searcher, field: Option<Field>) -> Values {
+        let columns = match field {
+            Some(f) => {
+                searcher.segment_readers().iter().map(|r| r.fast_fields().str(f.name()).ok().flatten()).collect()
+            }
+            None => Vec::new(),
+        };
+        Values { columns, known: HashMap::default(), numbers: HashMap::default() }
+    }
+
+    /// The number of the value of the document at `a` (`None`: it has none).
+    fn of(&mut self, a: DocAddress) -> Option<u32> {
+        let column = self.columns.get(a.segment_ord as usize)?.as_ref()?;
+        let ord = column.ords().first(a.doc_id)?;
+        if let Some(&n) = self.known.get(&(a.segment_ord, ord)) {
+            return Some(n);
+        }
+        let mut text = String::new();
+        column.ord_to_str(ord, &mut text).ok().filter(|&found| found)?;
+        let next = self.numbers.len() as u32;
+        let n = *self.numbers.entry(text).or_insert(next);
+        self.known.insert((a.segment_ord, ord), n);
+        Some(n)
+    }
 }
 
 /// The documents a collapsed count keeps (see [`representatives`]), as a query that
@@ -360,17 +381,19 @@ pub struct Dup {
 /// The stories of two or more copies among `matches`, largest first (then earliest).
 pub(crate) fn dups(searcher: &Searcher, stories: &Stories, matches: &[DocAddress], limit: usize) -> Result<Vec<Dup>> {
     let mut members: HashMap<Story, Vec<DocAddress>> = HashMap::default();
-    for &a in matches {
-        if let s @ Story::Shared(_) = stories.of(a) {
+    for (&a, s) in matches.iter().zip(stories.of_all(matches.iter().copied())) {
+        if let Story::Shared(_) = s {
             members.entry(s).or_default().push(a);
         }
     }
     let order = Order::new(searcher);
     let mut found: Vec<(Story, Vec<DocAddress>)> = members.into_iter().filter(|(_, m)| m.len() > 1).collect();
     for (_, m) in &mut found {
-        m.sort_by(|&a, &b| order.cmp((order.seconds(a), a), (order.seconds(b), b)));
+        let mut placed: Vec<Place> = m.iter().map(|&a| order.place(a)).collect();
+        placed.sort_by(|&a, &b| order.cmp(a, b));
+        *m = placed.into_iter().map(|p| p.at).collect();
     }
-    let first = |m: &[DocAddress]| (order.seconds(m[0]), m[0]);
+    let first = |m: &[DocAddress]| order.place(m[0]);
     found.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| order.cmp(first(&a.1), first(&b.1))));
     found.truncate(limit);
     let columns: Vec<SegmentColumns> =
@@ -399,4 +422,144 @@ pub(crate) fn dups(searcher: &Searcher, stories: &Stories, matches: &[DocAddress
             }
         })
         .collect())
+}
+
+/// The best hits of a collapsed page and the distinct stories among them, each with
+/// the index of its first (best) hit.
+pub(crate) type Leading = (Ranked, Vec<(usize, Story)>);
+
+/// The distinct stories of `ranked` (a prefix of the matches in the page's order), each
+/// with the index of its first hit there: its best-ranked copy.
+pub(crate) fn leading(stories: &Stories, ranked: &Ranked) -> Vec<(usize, Story)> {
+    let mut seen: HashSet<Story> = HashSet::default();
+    let mut out = Vec::new();
+    for (i, (_, a)) in ranked.iter().enumerate() {
+        let s = stories.of(*a);
+        if seen.insert(s) {
+            out.push((i, s));
+        }
+    }
+    out
+}
+
+/// What the matches of one story say about it: how many there are, and the first.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tally {
+    /// Matches in the story.
+    pub copies: usize,
+    /// Its earliest copy among them: date (seconds, `i64::MAX` undated) and address.
+    pub first: (i64, DocAddress),
+}
+
+/// The tally of each of `wanted` (a story, and the address of one of its matches) among
+/// the matches of `query`, and with `total`, how many stories the matches hold.
+///
+/// Without `total`, only the wanted stories' documents are looked at (their story keys
+/// from the table, their documents from the key columns) and the query is asked about
+/// each of them alone (its jumping form), so a page costs what it shows, not what
+/// matched. With it, every match is listed once, unscored.
+pub(crate) fn tally(
+    searcher: &Searcher,
+    stories: &Stories,
+    query: &Compiled,
+    wanted: &[(Story, DocAddress)],
+    total: bool,
+) -> Result<(Vec<Tally>, Option<usize>)> {
+    let order = Order::new(searcher);
+    let at: HashMap<Story, usize> = wanted.iter().enumerate().map(|(i, (s, _))| (*s, i)).collect();
+    let mut copies = vec![0usize; wanted.len()];
+    let mut firsts = Firsts::new();
+    let mut count = |a: DocAddress, s: Story| {
+        if let Some(&i) = at.get(&s) {
+            copies[i] += 1;
+            firsts.offer(s, order.place(a));
+        }
+    };
+    let mut found = None;
+    if total {
+        let keys = searcher.search(query.query.as_ref(), &Keys)?;
+        let of = stories.table.stories(&keys.iter().map(|(k, _)| *k).collect::<Vec<u64>>());
+        let mut distinct: HashSet<Story> = HashSet::default();
+        for ((_, a), s) in keys.into_iter().zip(of) {
+            distinct.insert(s);
+            count(a, s);
+        }
+        found = Some(distinct.len());
+    } else {
+        let shared: HashSet<u32> = wanted
+            .iter()
+            .filter_map(|(s, _)| match s {
+                Story::Shared(n) => Some(*n),
+                Story::Alone(_) => None,
+            })
+            .collect();
+        let keys = stories.table.members_of(&shared);
+        let weight = query.seekable.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let members = stories.documents_with(ord, reader.max_doc(), &keys);
+            if members.is_empty() {
+                continue;
+            }
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let alive = reader.alive_bitset();
+            for doc in members {
+                if alive.is_some_and(|b| !b.is_alive(doc)) || scorer.seek(doc) != doc {
+                    continue;
+                }
+                let a = DocAddress::new(ord as u32, doc);
+                count(a, stories.of(a));
+            }
+        }
+    }
+    let firsts = firsts.finish(&order);
+    // A story of its own (or one the lookups missed) is its one match.
+    let tallies = wanted
+        .iter()
+        .zip(copies)
+        .map(|((s, a), n)| match firsts.get(s) {
+            Some(p) if n > 0 && !matches!(s, Story::Alone(_)) => Tally { copies: n, first: (p.secs, p.at) },
+            _ => Tally { copies: 1, first: (order.place(*a).secs, *a) },
+        })
+        .collect();
+    Ok((tallies, found))
+}
+
+/// Lists every match with its story key (unscored).
+struct Keys;
+
+/// One segment's matches with their story keys.
+struct SegmentKeys {
+    segment: u32,
+    keys: Column<u64>,
+    found: Vec<(u64, DocAddress)>,
+}
+
+impl tantivy::collector::Collector for Keys {
+    type Fruit = Vec<(u64, DocAddress)>;
+    type Child = SegmentKeys;
+
+    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentKeys> {
+        Ok(SegmentKeys { segment, keys: reader.fast_fields().u64(STORY_KEY_FIELD)?, found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentKeys {
+    type Fruit = Vec<(u64, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, _: tantivy::Score) {
+        let key = self.keys.first(doc).unwrap_or(0);
+        self.found.push((key, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
 }

@@ -11,6 +11,7 @@ mod backend;
 mod collapse;
 mod columns;
 pub mod concordance;
+mod first_copy;
 mod keywords;
 mod occurrences;
 mod proximity;
@@ -44,6 +45,7 @@ pub use trend::Trend;
 
 use crate::analysis::dictionary::{Dictionary, LazyJieba};
 use crate::article::{Article, Field, FieldSet};
+use crate::index::stories::Story;
 use crate::index::{self, SouIndex};
 use crate::names::Named;
 use crate::query::build::{compile, query_segmenter, Compiled, Filters, QueryError};
@@ -255,7 +257,9 @@ impl Engine {
         let found: Vec<tantivy::DocAddress> =
             p.searcher.search(p.compiled.query.as_ref(), &tantivy::collector::DocSetCollector)?.into_iter().collect();
         let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
-        p.compiled.query = Box::new(collapse::representatives(&p.searcher, &stories, &found, per)?);
+        let kept = collapse::representatives(&p.searcher, &stories, &found, per)?;
+        p.compiled.seekable = Box::new(kept.clone());
+        p.compiled.query = Box::new(kept);
         p.compiled.parts = None;
         Ok(p)
     }
@@ -277,15 +281,18 @@ impl Engine {
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
             candidates = Some(inner.clone());
             let check = proximity::Proximity::new(&parsed.root, self.index.fields);
-            compiled.query = Box::new(verified::Verified::new(inner, check));
+            let checked = verified::Verified::new(inner, check);
+            compiled.seekable = Box::new(checked.over(std::sync::Arc::from(compiled.seekable)));
+            compiled.query = Box::new(checked);
             // The best hits cannot be found from score bounds alone: a candidate may fail.
             compiled.parts = None;
         }
         if sel.whole_words && sel.query.is_some() {
             let inner: std::sync::Arc<dyn Query> = std::sync::Arc::from(compiled.query);
             candidates = Some(inner.clone());
-            compiled.query =
-                Box::new(whole_words::WholeWords::new(inner, &parsed.root, self.lazy_jieba()?, self.index.fields));
+            let checked = whole_words::WholeWords::new(inner, &parsed.root, self.lazy_jieba()?, self.index.fields);
+            compiled.seekable = Box::new(checked.over(std::sync::Arc::from(compiled.seekable)));
+            compiled.query = Box::new(checked);
         }
         Ok(Prepared { searcher: self.reader.searcher(), compiled, filters, candidates })
     }
@@ -299,7 +306,7 @@ impl Engine {
     pub fn search(&self, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
         let p = self.prepare_matches(sel, true)?;
         if sel.collapse {
-            return self.collapsed_page(&p, sel, page);
+            return self.collapsed_page(&p, sel, page, with_total);
         }
         if page.sort.by_occurrences() {
             return self.by_occurrences(&p, sel, page);
@@ -342,14 +349,69 @@ impl Engine {
         Ok(())
     }
 
-    /// The page of a collapsing selection: every match in the page's order, the first of
-    /// each story kept (the best-ranked copy), with its story's copies and first copy;
-    /// the total counts stories.
-    fn collapsed_page(&self, p: &Prepared, sel: &Selection, page: Page) -> Result<Hits> {
+    /// The page of a collapsing selection: one hit per story, its best-ranked copy, with
+    /// the story's copies and first copy among the matches; the total (when asked for)
+    /// counts stories.
+    ///
+    /// When the best hits can be found without scoring every match (see [`topk`]), the
+    /// stories are read off the best hits, fetched in growing batches until the page
+    /// holds enough distinct stories (exact: a story's best copy comes before its
+    /// others), and only the page's stories are then tallied. Otherwise (other orders,
+    /// queries that cannot be pruned, pages past [`LARGE_PAGE`]) every match is taken
+    /// in order, once.
+    fn collapsed_page(&self, p: &Prepared, sel: &Selection, page: Page, with_total: bool) -> Result<Hits> {
+        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
+        let Some((ranked, leading)) = self.leading_stories(p, sel, page, &stories)? else {
+            return self.collapsed_from_all(p, sel, page, &stories);
+        };
+        let chosen: Vec<(usize, Story)> = leading.into_iter().skip(page.offset).take(page.limit).collect();
+        let wanted: Vec<(Story, tantivy::DocAddress)> = chosen.iter().map(|&(i, s)| (s, ranked[i].1)).collect();
+        let (tallies, total) = collapse::tally(&p.searcher, &stories, &p.compiled, &wanted, with_total)?;
+        let found: search::Ranked = chosen.iter().map(|&(i, _)| ranked[i]).collect();
+        let fields = page.fields.with(Field::Id);
+        let mut hits = search::hits_at(&p.searcher, &self.index.fields, found, Page { fields, ..page })?;
+        let addrs: Vec<tantivy::DocAddress> = wanted.iter().map(|(_, a)| *a).collect();
+        let counts = if page.occurrences { Some(self.occurrences_of(p, sel, &addrs)?) } else { None };
+        let told = collapse::story_of(&p.searcher, &stories, &wanted, &tallies, &hits)?;
+        for (i, (h, s)) in hits.iter_mut().zip(told).enumerate() {
+            h.story = Some(s);
+            h.occurrences = counts.as_ref().map(|n| n[i]);
+        }
+        Ok(Hits { hits, total, literals: p.compiled.highlights.clone() })
+    }
+
+    /// The best hits of a collapsing page in its order, enough of them to hold its
+    /// stories, and the distinct stories among them (each with its first hit's index);
+    /// `None` when the page must be taken from every match instead.
+    fn leading_stories(
+        &self,
+        p: &Prepared,
+        sel: &Selection,
+        page: Page,
+        stories: &collapse::Stories,
+    ) -> Result<Option<collapse::Leading>> {
+        let Some(parts) = p.compiled.parts.as_ref() else { return Ok(None) };
+        let need = page.offset.saturating_add(page.limit);
+        if page.sort != Sort::Score || sel.whole_words || need > LARGE_PAGE {
+            return Ok(None);
+        }
+        let Some(best) = topk::best_of_groups(&p.searcher, parts, need, |a| stories.of(a))? else { return Ok(None) };
+        let ranked: search::Ranked = best.into_iter().map(|(score, _, a)| (Some(score), a)).collect();
+        let leading = collapse::leading(stories, &ranked);
+        Ok(Some((ranked, leading)))
+    }
+
+    /// A collapsing page taken from every match in order (see [`Engine::collapsed_page`]).
+    fn collapsed_from_all(
+        &self,
+        p: &Prepared,
+        sel: &Selection,
+        page: Page,
+        stories: &collapse::Stories,
+    ) -> Result<Hits> {
         let sort = if page.sort.by_occurrences() { Sort::Score } else { page.sort };
         let all = search::all(&p.searcher, p.compiled.query.as_ref(), sort)?;
-        let stories = collapse::Stories::open(&self.index.dir, &p.searcher)?;
-        let groups = collapse::groups(&p.searcher, &stories, &all);
+        let groups = collapse::groups(&p.searcher, stories, &all);
         let mut order: Vec<usize> = (0..groups.len()).collect();
         let mut counts = None;
         if page.occurrences || page.sort.by_occurrences() {
@@ -364,10 +426,12 @@ impl Engine {
         }
         let chosen: Vec<usize> = order.into_iter().skip(page.offset).take(page.limit).collect();
         let found: search::Ranked = chosen.iter().map(|&g| all[groups[g].best]).collect();
+        let wanted: Vec<(Story, tantivy::DocAddress)> =
+            chosen.iter().map(|&g| (groups[g].story, all[groups[g].best].1)).collect();
+        let tallies: Vec<collapse::Tally> = chosen.iter().map(|&g| groups[g].tally).collect();
         let fields = page.fields.with(Field::Id);
         let mut hits = search::hits_at(&p.searcher, &self.index.fields, found, Page { fields, ..page })?;
-        let own: Vec<&str> = hits.iter().map(|h| h.article.text(Field::Id)).collect();
-        let told = collapse::story_of(&p.searcher, &stories, &groups, &chosen, &own)?;
+        let told = collapse::story_of(&p.searcher, stories, &wanted, &tallies, &hits)?;
         for ((h, s), &g) in hits.iter_mut().zip(told).zip(&chosen) {
             h.story = Some(s);
             h.occurrences = counts.as_ref().map(|n| n[g]);
@@ -523,12 +587,12 @@ impl Engine {
         let mut columns: std::collections::HashMap<u32, columns::SegmentColumns> = Default::default();
         let mut counts: std::collections::HashMap<Option<String>, u64> = Default::default();
         for g in &groups {
-            let a = g.first.1;
+            let a = g.tally.first.1;
             if let std::collections::hash_map::Entry::Vacant(e) = columns.entry(a.segment_ord) {
                 e.insert(columns::SegmentColumns::open(p.searcher.segment_reader(a.segment_ord))?);
             }
             let source = columns.get(&a.segment_ord).and_then(|c| c.text(Field::Source, a.doc_id));
-            *counts.entry(source).or_default() += if sel.collapse { 1 } else { g.copies as u64 };
+            *counts.entry(source).or_default() += if sel.collapse { 1 } else { g.tally.copies as u64 };
         }
         Ok(aggregate::buckets(counts))
     }

@@ -16,6 +16,7 @@
 //! scoring every match; `tests/corpus.rs` compares both on the corpora.
 
 use anyhow::Result;
+use rustc_hash::FxHashSet as HashSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -32,6 +33,22 @@ type Scored = (Score, i64, DocAddress);
 /// The best `k` hits of `query` by score (then newest, then index order), or `None`
 /// when pruning cannot be sure and every match must be scored.
 pub(crate) fn best(searcher: &Searcher, parts: &ScoreParts, k: usize) -> Result<Option<Vec<Scored>>> {
+    let Some(mut found) = best_of_groups(searcher, parts, k, |a| a)? else { return Ok(None) };
+    found.truncate(k);
+    Ok(Some(found))
+}
+
+/// The hits that decide the best `k` groups of hits (a group ranked by its best hit;
+/// `group` names each hit's group): every hit scoring at least the `k`-th group's best,
+/// in order — the first hit of each group among them is its best, and their first `k`
+/// groups are the best `k`. `None` when pruning cannot be sure (as [`best`]). Copies
+/// of a group already found do not count against the budget of hits scored in vain.
+pub(crate) fn best_of_groups<G: Eq + std::hash::Hash>(
+    searcher: &Searcher,
+    parts: &ScoreParts,
+    k: usize,
+    group: impl Fn(DocAddress) -> G,
+) -> Result<Option<Vec<Scored>>> {
     // Only phrases cost enough to be worth it (a single character is a term, scanned
     // as fast as the words would be scored), and only literals that are one word each
     // find most of their matches among their word's documents (创中心's words, 创 and
@@ -55,13 +72,15 @@ pub(crate) fn best(searcher: &Searcher, parts: &ScoreParts, k: usize) -> Result<
         .collect();
     let mut candidates: Vec<(Score, DocAddress)> = searcher.search(&BooleanQuery::new(words), &WordScores)?;
     let exact = Exact::new(searcher, parts.exact.as_ref())?;
-    // Phase 1: the best bounds, in growing batches, until k documents match.
+    // Phase 1: the best bounds, in growing batches, until k groups match.
     let mut found: Vec<Scored> = Vec::new();
+    let mut groups: HashSet<G> = HashSet::default();
     let mut evaluated = 0;
     let mut batch = k.max(16);
-    while found.len() < k && evaluated < candidates.len() {
+    while groups.len() < k && evaluated < candidates.len() {
         // The words' documents mostly lack the literal: scoring every match is cheaper.
-        if evaluated >= 4 * k + 64 {
+        let copies = found.len() - groups.len();
+        if evaluated >= 4 * k + 64 + copies {
             return Ok(None);
         }
         let end = (evaluated + batch).min(candidates.len());
@@ -70,15 +89,21 @@ pub(crate) fn best(searcher: &Searcher, parts: &ScoreParts, k: usize) -> Result<
         if take < rest.len() {
             rest.select_nth_unstable_by(take - 1, |a, b| b.0.total_cmp(&a.0));
         }
-        found.extend(exact.score(&candidates[evaluated..end])?);
+        let scored = exact.score(&candidates[evaluated..end])?;
+        groups.extend(scored.iter().map(|h| group(h.2)));
+        found.extend(scored);
         evaluated = end;
         batch *= 4;
     }
-    if found.len() < k {
+    if groups.len() < k {
         return Ok(None);
     }
     sort(&mut found);
-    let threshold = found[k - 1].0;
+    // The k-th group's best: the score of the hit that brings the k-th new group.
+    groups.clear();
+    let Some(threshold) = found.iter().find(|h| groups.insert(group(h.2)) && groups.len() == k).map(|h| h.0) else {
+        return Ok(None);
+    };
     if bound(0.0) >= threshold {
         return Ok(None);
     }
@@ -87,7 +112,6 @@ pub(crate) fn best(searcher: &Searcher, parts: &ScoreParts, k: usize) -> Result<
         candidates[evaluated..].iter().copied().filter(|(w, _)| bound(*w) >= threshold).collect();
     found.extend(exact.score(&more)?);
     sort(&mut found);
-    found.truncate(k);
     Ok(Some(found))
 }
 

@@ -30,6 +30,11 @@ impl<V: Verifier> Verified<V> {
     pub fn new(inner: Arc<dyn Query>, verifier: V) -> Self {
         Verified { inner, verifier }
     }
+
+    /// The same check over other candidates (the same documents found another way).
+    pub fn over(&self, inner: Arc<dyn Query>) -> Self {
+        Verified { inner, verifier: self.verifier.clone() }
+    }
 }
 
 impl<V: Verifier> std::fmt::Debug for Verified<V> {
@@ -80,6 +85,20 @@ impl<V: Verifier> DocSet for VerifiedScorer<V> {
                 return doc;
             }
         }
+    }
+
+    /// Seeks in the candidates and confirms from there: a verifier reads only the
+    /// candidates at or after `target`.
+    fn seek(&mut self, target: DocId) -> DocId {
+        let current = self.inner.doc();
+        if current >= target {
+            return current;
+        }
+        let doc = self.inner.seek(target);
+        if doc == TERMINATED || self.verifier.passes(&mut self.segment, doc) {
+            return doc;
+        }
+        self.advance()
     }
 
     fn doc(&self) -> DocId {

@@ -41,7 +41,11 @@ pub const DEFAULT_THRESHOLD: f64 = 0.8;
 pub(crate) const FILE: &str = "sou-stories.bin";
 
 /// First bytes of the table's file (the last one its layout's version).
-const MAGIC: &[u8; 8] = b"SOUSTRY1";
+const MAGIC: &[u8; 8] = b"SOUSTRY2";
+
+/// First bytes of a table without its members section (still read: the next indexing
+/// run rewrites it).
+const MAGIC_V1: &[u8; 8] = b"SOUSTRY1";
 
 /// Bytes before the keys: magic, threshold, documents, stories.
 const HEADER: usize = 8 + 8 + 8 + 8;
@@ -55,10 +59,43 @@ pub enum Story {
     Alone(u64),
 }
 
+/// The bytes of a table's file, mapped: a query reads the few pages its lookups touch,
+/// not the whole file.
+#[derive(Default)]
+enum Bytes {
+    #[default]
+    Empty,
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Empty => &[],
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+impl Bytes {
+    /// The file at `path`, mapped (`None` when it cannot be read).
+    fn map(path: &Path) -> Option<Bytes> {
+        let file = std::fs::File::open(path).ok()?;
+        // SAFETY: the table is never written in place: a new one is written to another
+        // file and renamed over it (see `write`), so the mapped file does not change.
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        Some(Bytes::Mapped(map))
+    }
+}
+
 /// A story table: read from its file (or empty when there is none).
 #[derive(Default)]
 pub struct Table {
-    bytes: Vec<u8>,
+    bytes: Bytes,
+    /// Where the members section starts (a table of the first layout has none).
+    members_at: Option<usize>,
     threshold: f64,
     docs: usize,
     stories: usize,
@@ -67,24 +104,39 @@ pub struct Table {
 impl Table {
     /// The table of the index in `dir` (empty when it has none, or an unreadable one).
     pub fn open(dir: &Path) -> Table {
-        std::fs::read(dir.join(FILE)).ok().and_then(Table::parse).unwrap_or_default()
+        Bytes::map(&dir.join(FILE)).and_then(Table::parse).unwrap_or_default()
     }
 
-    fn parse(bytes: Vec<u8>) -> Option<Table> {
-        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+    fn parse(bytes: Bytes) -> Option<Table> {
+        if bytes.len() < HEADER || (&bytes[..8] != MAGIC && &bytes[..8] != MAGIC_V1) {
             return None;
         }
+        let with_members = &bytes[..8] == MAGIC;
         let threshold = f64::from_le_bytes(bytes[8..16].try_into().ok()?);
         let docs = usize::try_from(u64::from_le_bytes(bytes[16..24].try_into().ok()?)).ok()?;
         let stories = usize::try_from(u64::from_le_bytes(bytes[24..32].try_into().ok()?)).ok()?;
-        let table = Table { bytes, threshold, docs, stories };
+        let mut table = Table { bytes, members_at: None, threshold, docs, stories };
         let blob = table.blob_start()?;
-        (blob <= table.bytes.len() && table.offset(stories)? as usize + blob <= table.bytes.len()).then_some(table)
+        let blob_end = (table.offset(stories)? as usize).checked_add(blob)?;
+        if blob > table.bytes.len() || blob_end > table.bytes.len() {
+            return None;
+        }
+        if with_members {
+            let size = stories.checked_add(1)?.checked_mul(4)?.checked_add(docs.checked_mul(4)?)?;
+            (blob_end.checked_add(size)? <= table.bytes.len()).then_some(())?;
+            table.members_at = Some(blob_end);
+        }
+        Some(table)
     }
 
     /// The similarity threshold the table was computed with (`None` without a table).
     pub fn threshold(&self) -> Option<f64> {
         (!self.bytes.is_empty()).then_some(self.threshold)
+    }
+
+    /// Whether the table is of an earlier layout (the next indexing run rewrites it).
+    pub fn outdated(&self) -> bool {
+        !self.bytes.is_empty() && self.members_at.is_none()
     }
 
     /// Stories of two or more documents.
@@ -126,8 +178,28 @@ impl Table {
     }
 
     /// The story of the document whose story key is `key`.
+    ///
+    /// Keys are hashes, spread evenly over the `u64`s: a few interpolation probes find the
+    /// neighbourhood of a key (a plain binary search would take about 18 probes, each a
+    /// cache miss, for every match of a collapsed count), then a binary search finishes.
     pub fn story(&self, key: u64) -> Story {
         let (mut lo, mut hi) = (0, self.docs);
+        // Every key before `lo` is below `key`, every key from `hi` on is above it, and
+        // `below` / `above` are the nearest such keys (the range's ends to begin with).
+        let (mut below, mut above) = (0u64, u64::MAX);
+        for _ in 0..4 {
+            if hi - lo < 32 || key <= below || key >= above {
+                break;
+            }
+            let share = u128::from(key - below) * (hi - lo) as u128 / u128::from(above - below);
+            let probe = (lo + share as usize).min(hi - 1);
+            match self.key(probe) {
+                Some(k) if k < key => (lo, below) = (probe + 1, k),
+                Some(k) if k > key => (hi, above) = (probe, k),
+                Some(_) => return self.story_number(probe).map_or(Story::Alone(key), Story::Shared),
+                None => break,
+            }
+        }
         while lo < hi {
             let mid = (lo + hi) / 2;
             match self.key(mid) {
@@ -138,6 +210,46 @@ impl Table {
             }
         }
         Story::Alone(key)
+    }
+
+    /// The story of each of `keys` (in their order): the keys looked up in sorted order,
+    /// each search galloping on from the last, so the table is read front to back once
+    /// instead of probed at random once per key.
+    pub fn stories(&self, keys: &[u64]) -> Vec<Story> {
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| keys[i as usize]);
+        let mut out = vec![Story::Alone(0); keys.len()];
+        let mut at = 0;
+        for i in order {
+            let key = keys[i as usize];
+            at = self.seek_from(at, key);
+            out[i as usize] = match self.key(at) {
+                Some(k) if k == key => self.story_number(at).map_or(Story::Alone(key), Story::Shared),
+                _ => Story::Alone(key),
+            };
+        }
+        out
+    }
+
+    /// The first position from `start` on whose key is not below `key` (`docs` when
+    /// none is): doubling steps, then a binary search within the last one.
+    fn seek_from(&self, start: usize, key: u64) -> usize {
+        let (mut lo, mut hi, mut step) = (start, start, 1);
+        while hi < self.docs && self.key(hi).is_some_and(|k| k < key) {
+            lo = hi + 1;
+            hi = hi.saturating_add(step);
+            step *= 2;
+        }
+        let mut hi = hi.min(self.docs);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.key(mid).is_some_and(|k| k < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     }
 
     /// The id of the document that leads story `n` (the first to run it).
@@ -167,9 +279,49 @@ impl Table {
         out
     }
 
+    /// The story keys of the documents of the stories `wanted`: read from the members
+    /// section, or (a table of the first layout) one pass over the story numbers.
+    pub fn members_of(&self, wanted: &HashSet<u32>) -> HashSet<u64> {
+        if let Some(at) = self.members_at {
+            let positions = at + 4 * (self.stories + 1);
+            let mut out = HashSet::default();
+            for &n in wanted {
+                let (Some(from), Some(to)) = (self.u32_at(at + 4 * n as usize), self.u32_at(at + 4 * (n as usize + 1)))
+                else {
+                    continue;
+                };
+                for p in from..to {
+                    if let Some(k) = self.u32_at(positions + 4 * p as usize).and_then(|i| self.key(i as usize)) {
+                        out.insert(k);
+                    }
+                }
+            }
+            return out;
+        }
+        let mut bits = vec![0u64; self.stories.div_ceil(64)];
+        for &n in wanted {
+            if let Some(w) = bits.get_mut(n as usize / 64) {
+                *w |= 1 << (n % 64);
+            }
+        }
+        let start = HEADER + 8 * self.docs;
+        let Some(numbers) = self.bytes.get(start..start + 4 * self.docs) else { return HashSet::default() };
+        numbers
+            .chunks_exact(4)
+            .enumerate()
+            .filter(|(_, b)| {
+                let n = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+                bits.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
+            })
+            .filter_map(|(i, _)| self.key(i))
+            .collect()
+    }
+
     /// The story keys of the documents of story `n`.
     pub fn members(&self, n: u32) -> Vec<u64> {
-        (0..self.docs).filter(|&i| self.story_number(i) == Some(n)).filter_map(|i| self.key(i)).collect()
+        let mut out: Vec<u64> = self.members_of(&[n].into_iter().collect()).into_iter().collect();
+        out.sort_unstable();
+        out
     }
 }
 
@@ -213,6 +365,7 @@ pub(crate) fn update(dir: &Path, searcher: &Searcher, threshold: Option<f64>) ->
     let signed: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].sig.is_some()).collect();
     let state = State::open(dir).filter(|s| {
         s.threshold == threshold
+            && !old.outdated()
             && old.threshold() == Some(threshold)
             && s.table_hash == table_hash(&old.bytes)
             && s.story_component.len() == old.shared_stories()
@@ -541,9 +694,114 @@ fn write(dir: &Path, threshold: f64, stories: &[(String, Vec<u64>, u32)]) -> Res
     for (leader, _, _) in stories {
         out.extend_from_slice(leader.as_bytes());
     }
+    // The members section: per story, where its members' positions start (and the end),
+    // then the positions (in the sorted keys) of each story's members.
+    let mut positions: Vec<Vec<u32>> = vec![Vec::new(); stories.len()];
+    for (i, (_, n)) in entries.iter().enumerate() {
+        positions[*n as usize].push(i as u32);
+    }
+    let mut start = 0u32;
+    out.extend_from_slice(&start.to_le_bytes());
+    for p in &positions {
+        start += p.len() as u32;
+        out.extend_from_slice(&start.to_le_bytes());
+    }
+    for p in positions.iter().flatten() {
+        out.extend_from_slice(&p.to_le_bytes());
+    }
     let tmp = dir.join(format!(".tmp-{FILE}"));
     let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write '{}'", tmp.display()))?;
     f.write_all(&out).and_then(|_| f.sync_all()).with_context(|| format!("cannot write '{}'", tmp.display()))?;
     std::fs::rename(&tmp, dir.join(FILE)).with_context(|| format!("cannot write '{}'", dir.join(FILE).display()))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table of `keys` (sorted, distinct), key `i` in story `i % 7`, as `write` lays it out.
+    fn table_of(keys: &[u64]) -> Table {
+        let stories = 7usize;
+        let mut b = Vec::new();
+        b.extend_from_slice(MAGIC_V1);
+        b.extend_from_slice(&0.8f64.to_le_bytes());
+        b.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        b.extend_from_slice(&(stories as u64).to_le_bytes());
+        for k in keys {
+            b.extend_from_slice(&k.to_le_bytes());
+        }
+        for i in 0..keys.len() {
+            b.extend_from_slice(&((i % stories) as u32).to_le_bytes());
+        }
+        for _ in 0..=stories {
+            b.extend_from_slice(&0u64.to_le_bytes());
+        }
+        for _ in 0..stories {
+            b.extend_from_slice(&0u32.to_le_bytes());
+        }
+        let dir = std::env::temp_dir().join(format!("sou-table-{}-{}", std::process::id(), keys.len()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        std::fs::write(dir.join(FILE), &b).expect("the table");
+        let t = Table::open(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        t
+    }
+
+    #[test]
+    fn the_members_section_lists_each_storys_documents() {
+        let keys: Vec<u64> = (0..3000u64).map(|i| twox_hash::XxHash3_64::oneshot(&i.to_le_bytes())).collect();
+        let stories: Vec<(String, Vec<u64>, u32)> =
+            (0..7).map(|n| (format!("lead-{n}"), keys.iter().skip(n).step_by(7).copied().collect(), 0)).collect();
+        let dir = std::env::temp_dir().join(format!("sou-table-v2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        write(&dir, 0.8, &stories).expect("the table");
+        let t = Table::open(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(t.members_at.is_some());
+        for (n, (leader, members, _)) in stories.iter().enumerate() {
+            let mut expected = members.clone();
+            expected.sort_unstable();
+            assert_eq!(t.members(n as u32), expected);
+            assert_eq!(t.leader(n as u32), Some(leader.as_str()));
+            assert_eq!(t.size(n as u32), members.len());
+            for &k in members {
+                assert_eq!(t.story(k), Story::Shared(n as u32));
+            }
+        }
+        let both: HashSet<u32> = [2, 5].into_iter().collect();
+        assert_eq!(t.members_of(&both).len(), stories[2].1.len() + stories[5].1.len());
+    }
+
+    #[test]
+    fn lookups_find_every_key_and_no_other_whatever_the_spread() {
+        // Hashes (spread evenly), then keys bunched at one end, where interpolation
+        // guesses badly and the binary search must still finish the job.
+        let spread: Vec<u64> = (0..5000u64).map(|i| twox_hash::XxHash3_64::oneshot(&i.to_le_bytes())).collect();
+        let bunched: Vec<u64> = (0..5000u64).map(|i| i * 3 + 1).chain([u64::MAX - 1]).collect();
+        for mut keys in [spread, bunched] {
+            keys.sort_unstable();
+            keys.dedup();
+            let t = table_of(&keys);
+            assert_eq!(t.documents_in_shared(), keys.len());
+            for (i, &k) in keys.iter().enumerate() {
+                assert_eq!(t.story(k), Story::Shared((i % 7) as u32), "key {k}");
+                for other in [k.wrapping_add(1), k.wrapping_sub(1)] {
+                    if keys.binary_search(&other).is_err() {
+                        assert_eq!(t.story(other), Story::Alone(other));
+                    }
+                }
+            }
+            assert_eq!(t.story(0), Story::Alone(0));
+            // In bulk, in any order, with keys missing and repeated.
+            let asked: Vec<u64> =
+                keys.iter().rev().flat_map(|&k| [k, k.wrapping_add(1), k]).chain([0, u64::MAX]).collect();
+            let one_by_one: Vec<Story> = asked.iter().map(|&k| t.story(k)).collect();
+            assert_eq!(t.stories(&asked), one_by_one);
+            let wanted: HashSet<u32> = [3].into_iter().collect();
+            let members = t.members_of(&wanted);
+            let expected: HashSet<u64> = keys.iter().enumerate().filter(|(i, _)| i % 7 == 3).map(|(_, &k)| k).collect();
+            assert_eq!(members, expected);
+        }
+    }
 }

@@ -383,7 +383,7 @@ impl Indexer {
         // they are: re-running on an unchanged folder costs the listing only.
         if self.added == 0 && !self.deleted {
             let table = super::stories::Table::open(&self.dir);
-            let regroup = self.dup_threshold.is_some_and(|t| table.threshold() != Some(t));
+            let regroup = self.dup_threshold.is_some_and(|t| table.threshold() != Some(t)) || table.outdated();
             if regroup {
                 if let Some(r) = &self.reader {
                     r.reload().context("cannot read the index")?;

@@ -72,6 +72,9 @@ pub struct Compiled {
     /// For a ranked query: what its score is made of, so that the best hits can be found
     /// without scoring every match (`crate::engine`'s top-k).
     pub parts: Option<ScoreParts>,
+    /// The documents of `query` (without its word clauses), with unions that jump: for
+    /// asking whether a few chosen documents match without walking the ones between.
+    pub seekable: Box<dyn Query>,
 }
 
 /// What a ranked query's score is made of: per literal a match on the character view
@@ -361,14 +364,13 @@ pub fn compile(
     let highlights = highlights(q);
     let full = Translator { fields, seekable: false };
     let query = full.query(q, filters, words)?;
+    let jumping = Translator { fields, seekable: true };
     let parts = match words {
-        Some(w) => Some(ScoreParts {
-            exact: Translator { fields, seekable: true }.query(q, filters, words)?,
-            ..score_parts(q, fields, w)
-        }),
+        Some(w) => Some(ScoreParts { exact: jumping.query(q, filters, words)?, ..score_parts(q, fields, w) }),
         None => None,
     };
-    Ok(Compiled { query, highlights, parts })
+    let seekable = jumping.query(q, filters, None)?;
+    Ok(Compiled { query, highlights, parts, seekable })
 }
 
 /// The filters as (unscored) queries.
