@@ -7,20 +7,24 @@
 //!    document an upper bound `W(d) + C` (`C`: the sum of the character maxima);
 //! 2. score exactly, with the real query, the documents of the best bounds until `k`
 //!    of them match: the `k`-th exact score is a threshold `T`;
-//! 3. score exactly every other document whose bound reaches `T`.
+//! 3. score exactly every other document whose bound reaches `T`;
+//! 4. when `T ≤ C`, documents without any word match could reach it through the
+//!    characters alone: bound each by its rarest character's frequency (a phrase occurs
+//!    no more often) and score exactly the few that reach `T`.
 //!
-//! No document left out can beat the `k`-th hit found. When the threshold is within
-//! reach of documents without any word match (`T ≤ C`), or fewer than `k` documents
-//! match words at all, the caller scores every match instead. The hits, their scores
+//! No document left out can beat the `k`-th hit found. When fewer than `k` documents
+//! match words at all, or step 2 or 4 would score too many, the caller scores every
+//! match instead. The hits, their scores
 //! and their order (score, then newest first, then index order) are exactly those of
 //! scoring every match; `tests/corpus.rs` compares both on the corpora.
 
 use anyhow::Result;
 use rustc_hash::FxHashSet as HashSet;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use crate::query::build::ScoreParts;
 
@@ -43,7 +47,7 @@ pub(crate) fn best(searcher: &Searcher, parts: &ScoreParts, k: usize) -> Result<
 /// in order — the first hit of each group among them is its best, and their first `k`
 /// groups are the best `k`. `None` when pruning cannot be sure (as [`best`]). Copies
 /// of a group already found do not count against the budget of hits scored in vain.
-pub(crate) fn best_of_groups<G: Eq + std::hash::Hash>(
+pub(crate) fn best_of_groups<G: Copy + Eq + std::hash::Hash>(
     searcher: &Searcher,
     parts: &ScoreParts,
     k: usize,
@@ -61,7 +65,7 @@ pub(crate) fn best_of_groups<G: Eq + std::hash::Hash>(
     for (weight, terms) in &parts.phrases {
         chars_max += weight * Bm25Weight::for_terms(searcher, terms)?.max_score();
     }
-    let bound = |w: Score| (w + chars_max) * (1.0 + MARGIN) + MARGIN;
+    let reaches = |b: Score, threshold: Score| b * (1.0 + MARGIN) + MARGIN >= threshold;
     let words: Vec<(Occur, Box<dyn Query>)> = parts
         .words
         .iter()
@@ -72,47 +76,187 @@ pub(crate) fn best_of_groups<G: Eq + std::hash::Hash>(
         .collect();
     let mut candidates: Vec<(Score, DocAddress)> = searcher.search(&BooleanQuery::new(words), &WordScores)?;
     let exact = Exact::new(searcher, parts.exact.as_ref())?;
-    // Phase 1: the best bounds, in growing batches, until k groups match.
+    // Phase 1: the best bounds, in growing batches, one document per group not found
+    // yet, until k groups match; the other copies wait for phase 2.
     let mut found: Vec<Scored> = Vec::new();
     let mut groups: HashSet<G> = HashSet::default();
-    let mut evaluated = 0;
+    let mut waiting: Vec<(Score, DocAddress)> = Vec::new();
+    let (mut taken, mut evaluated) = (0, 0);
     let mut batch = k.max(16);
-    while groups.len() < k && evaluated < candidates.len() {
+    while groups.len() < k && taken < candidates.len() {
         // The words' documents mostly lack the literal: scoring every match is cheaper.
-        let copies = found.len() - groups.len();
-        if evaluated >= 4 * k + 64 + copies {
+        if evaluated >= 4 * k + 64 {
             return Ok(None);
         }
-        let end = (evaluated + batch).min(candidates.len());
-        let rest = &mut candidates[evaluated..];
-        let take = end - evaluated;
-        if take < rest.len() {
-            rest.select_nth_unstable_by(take - 1, |a, b| b.0.total_cmp(&a.0));
+        let end = (taken + batch).min(candidates.len());
+        let rest = &mut candidates[taken..];
+        if end - taken < rest.len() {
+            rest.select_nth_unstable_by(end - taken - 1, |a, b| b.0.total_cmp(&a.0));
         }
-        let scored = exact.score(&candidates[evaluated..end])?;
+        let chunk = &mut candidates[taken..end];
+        chunk.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let mut chosen: Vec<(Score, DocAddress)> = Vec::new();
+        let mut new_groups: HashSet<G> = HashSet::default();
+        for &c in chunk.iter() {
+            let g = group(c.1);
+            if groups.contains(&g) || !new_groups.insert(g) {
+                waiting.push(c);
+            } else {
+                chosen.push(c);
+            }
+        }
+        let scored = exact.score(&chosen)?;
         groups.extend(scored.iter().map(|h| group(h.2)));
         found.extend(scored);
-        evaluated = end;
-        batch *= 4;
+        evaluated += chosen.len();
+        taken = end;
+        batch *= 2;
     }
     if groups.len() < k {
         return Ok(None);
     }
     sort(&mut found);
-    // The k-th group's best: the score of the hit that brings the k-th new group.
+    // The k-th group's best among the hits scored (no more than its real best, so a
+    // safe threshold): the score of the hit that brings the k-th new group.
     groups.clear();
     let Some(threshold) = found.iter().find(|h| groups.insert(group(h.2)) && groups.len() == k).map(|h| h.0) else {
         return Ok(None);
     };
-    if bound(0.0) >= threshold {
-        return Ok(None);
+    // Phase 2: every other document whose bound reaches the threshold — by the words'
+    // scores and the characters' maxima, or, when that leaves many, with each
+    // character's frequency in the document.
+    waiting.extend_from_slice(&candidates[taken..]);
+    waiting.retain(|(w, _)| reaches(w + chars_max, threshold));
+    let chars_only_may_reach = reaches(chars_max, threshold);
+    let chars = if chars_only_may_reach || waiting.len() as u64 * WALK_PER_SCORE > walk_size(searcher, parts)? {
+        let chars = CharBounds::new(searcher, parts)?;
+        waiting.retain(|&(w, a)| reaches(w + chars.of(a), threshold));
+        Some(chars)
+    } else {
+        None
+    };
+    found.extend(exact.score(&waiting)?);
+    // Phase 3: documents with no word match whose characters alone may reach it.
+    if let (Some(chars), true) = (chars, chars_only_may_reach) {
+        let words: HashSet<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
+        let Some(more) = chars.reaching(searcher, threshold, &words, reaches) else { return Ok(None) };
+        found.extend(exact.score(&more)?);
     }
-    // Phase 2: every other document whose bound reaches the threshold.
-    let more: Vec<(Score, DocAddress)> =
-        candidates[evaluated..].iter().copied().filter(|(w, _)| bound(*w) >= threshold).collect();
-    found.extend(exact.score(&more)?);
     sort(&mut found);
     Ok(Some(found))
+}
+
+/// About how many documents of a character's postings are walked in the time one
+/// document is scored exactly (positions decoded): phase 2 bounds documents with their
+/// characters' frequencies when that walk costs less than scoring them all.
+const WALK_PER_SCORE: u64 = 100;
+
+/// How many postings [`CharBounds::new`] walks: each phrase's rarest character's.
+fn walk_size(searcher: &Searcher, parts: &ScoreParts) -> Result<u64> {
+    let mut size = 0;
+    for (_, terms) in &parts.phrases {
+        let mut rarest = u64::MAX;
+        for term in terms {
+            rarest = rarest.min(searcher.doc_freq(term)?);
+        }
+        size += rarest.saturating_mul(terms.len() as u64);
+    }
+    Ok(size)
+}
+
+/// Most documents scored in phase 3 before scoring every match is cheaper.
+const CHARS_ONLY_BUDGET: usize = 4096;
+
+/// Per segment and document, the most the character phrases can add to its score: a
+/// phrase occurs in a document no more often than its rarest character, so it scores
+/// there at most its BM25 at that frequency.
+struct CharBounds(Vec<Vec<Score>>);
+
+impl CharBounds {
+    fn new(searcher: &Searcher, parts: &ScoreParts) -> Result<CharBounds> {
+        let mut weights = Vec::with_capacity(parts.phrases.len());
+        for (w, terms) in &parts.phrases {
+            weights.push(Bm25Weight::for_terms(searcher, terms)?.boost_by(*w));
+        }
+        let mut all = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            let mut bounds = vec![0.0 as Score; reader.max_doc() as usize];
+            for ((_, terms), weight) in parts.phrases.iter().zip(&weights) {
+                add_phrase_bounds(reader, terms, weight, &mut bounds)?;
+            }
+            all.push(bounds);
+        }
+        Ok(CharBounds(all))
+    }
+
+    fn of(&self, a: DocAddress) -> Score {
+        self.0[a.segment_ord as usize][a.doc_id as usize]
+    }
+
+    /// The alive documents outside `words` whose bound reaches `threshold`; `None`
+    /// past [`CHARS_ONLY_BUDGET`].
+    fn reaching(
+        &self,
+        searcher: &Searcher,
+        threshold: Score,
+        words: &HashSet<DocAddress>,
+        reaches: impl Fn(Score, Score) -> bool,
+    ) -> Option<Vec<(Score, DocAddress)>> {
+        let mut out = Vec::new();
+        for (ord, bounds) in self.0.iter().enumerate() {
+            let alive = searcher.segment_reader(ord as SegmentOrdinal).alive_bitset();
+            for (doc, &b) in bounds.iter().enumerate() {
+                let addr = DocAddress::new(ord as SegmentOrdinal, doc as DocId);
+                if b > 0.0
+                    && reaches(b, threshold)
+                    && alive.is_none_or(|a| a.is_alive(doc as DocId))
+                    && !words.contains(&addr)
+                {
+                    out.push((b, addr));
+                    if out.len() > CHARS_ONLY_BUDGET {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Adds to `bounds[doc]` the score `weight` gives the phrase of `terms` at the
+/// frequency of its rarest character in `doc`, for every document holding them all.
+fn add_phrase_bounds(reader: &SegmentReader, terms: &[Term], weight: &Bm25Weight, bounds: &mut [Score]) -> Result<()> {
+    let Some(field) = terms.first().map(|t| t.field()) else { return Ok(()) };
+    let index = reader.inverted_index(field)?;
+    let mut postings = Vec::with_capacity(terms.len());
+    for term in terms {
+        match index.read_postings(term, IndexRecordOption::WithFreqs)? {
+            Some(p) => postings.push(p),
+            None => return Ok(()),
+        }
+    }
+    postings.sort_by_key(|p| p.doc_freq());
+    // As tantivy scores a field indexed without norms: every document of length one.
+    let norms = match reader.fieldnorms_readers().get_field(field)? {
+        Some(norms) => norms,
+        None => tantivy::fieldnorm::FieldNormReader::constant(reader.max_doc(), 1),
+    };
+    let (lead, rest) = postings.split_first_mut().expect("a phrase has terms");
+    let mut doc = lead.doc();
+    'docs: while doc != TERMINATED {
+        let mut tf = lead.term_freq();
+        for p in rest.iter_mut() {
+            let at = p.seek(doc);
+            if at != doc {
+                doc = lead.seek(at);
+                continue 'docs;
+            }
+            tf = tf.min(p.term_freq());
+        }
+        bounds[doc as usize] += weight.score(norms.fieldnorm_id(doc), tf);
+        doc = lead.advance();
+    }
+    Ok(())
 }
 
 /// Best first: score, then newest, then index order (as tantivy's top-k breaks ties).
