@@ -61,9 +61,12 @@ pub(crate) fn best_of_groups<G: Copy + Eq + std::hash::Hash>(
     if parts.words.is_empty() || k == 0 || !phrases || !parts.one_word_each {
         return Ok(None);
     }
+    let mut phrase_weights = Vec::with_capacity(parts.phrases.len());
     let mut chars_max: Score = 0.0;
     for (weight, terms) in &parts.phrases {
-        chars_max += weight * Bm25Weight::for_terms(searcher, terms)?.max_score();
+        let bm25 = Bm25Weight::for_terms(searcher, terms)?;
+        chars_max += weight * bm25.max_score();
+        phrase_weights.push(bm25.boost_by(*weight));
     }
     let reaches = |b: Score, threshold: Score| b * (1.0 + MARGIN) + MARGIN >= threshold;
     let words: Vec<(Occur, Box<dyn Query>)> = parts
@@ -129,7 +132,7 @@ pub(crate) fn best_of_groups<G: Copy + Eq + std::hash::Hash>(
     waiting.retain(|(w, _)| reaches(w + chars_max, threshold));
     let chars_only_may_reach = reaches(chars_max, threshold);
     let chars = if chars_only_may_reach || waiting.len() as u64 * WALK_PER_SCORE > walk_size(searcher, parts)? {
-        let chars = CharBounds::new(searcher, parts)?;
+        let chars = CharBounds::new(searcher, parts, &phrase_weights)?;
         waiting.retain(|&(w, a)| reaches(w + chars.of(a), threshold));
         Some(chars)
     } else {
@@ -173,15 +176,12 @@ const CHARS_ONLY_BUDGET: usize = 4096;
 struct CharBounds(Vec<Vec<Score>>);
 
 impl CharBounds {
-    fn new(searcher: &Searcher, parts: &ScoreParts) -> Result<CharBounds> {
-        let mut weights = Vec::with_capacity(parts.phrases.len());
-        for (w, terms) in &parts.phrases {
-            weights.push(Bm25Weight::for_terms(searcher, terms)?.boost_by(*w));
-        }
+    /// `weights`: each phrase's BM25, boosted by its weight.
+    fn new(searcher: &Searcher, parts: &ScoreParts, weights: &[Bm25Weight]) -> Result<CharBounds> {
         let mut all = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
             let mut bounds = vec![0.0 as Score; reader.max_doc() as usize];
-            for ((_, terms), weight) in parts.phrases.iter().zip(&weights) {
+            for ((_, terms), weight) in parts.phrases.iter().zip(weights) {
                 add_phrase_bounds(reader, terms, weight, &mut bounds)?;
             }
             all.push(bounds);
@@ -241,7 +241,7 @@ fn add_phrase_bounds(reader: &SegmentReader, terms: &[Term], weight: &Bm25Weight
         Some(norms) => norms,
         None => tantivy::fieldnorm::FieldNormReader::constant(reader.max_doc(), 1),
     };
-    let (lead, rest) = postings.split_first_mut().expect("a phrase has terms");
+    let Some((lead, rest)) = postings.split_first_mut() else { return Ok(()) };
     let mut doc = lead.doc();
     'docs: while doc != TERMINATED {
         let mut tf = lead.term_freq();
